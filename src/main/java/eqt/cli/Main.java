@@ -1,1 +1,37 @@
-package eqt.cli; public final class Main { public static void main(String[] a){} }
+package eqt.cli;
+
+import eqt.device.DeviceError;
+import eqt.io.BadInputException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * {@code java -jar eq.jar}: trains by default (or runs inference with {@code --inference}); subcommands for the
+ * data generator and the device report. Exit codes: 0 success, 2 bad usage or bad input (one line, no stack
+ * trace), 1 internal failure.
+ */
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new TrainCommand());
+        for (Class<?> sub : new Class<?>[] {DataCommand.class, DevicesCommand.class}) cli.addSubcommand(sub);
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            if (e instanceof BadInputException || e instanceof DeviceError) {
+                err.println("eq: error: " + e.getMessage());
+                err.flush();
+                return 2;
+            }
+            err.println("eq: internal error: " + e);
+            e.printStackTrace(err);
+            err.flush();
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}

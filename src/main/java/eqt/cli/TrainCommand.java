@@ -1,0 +1,105 @@
+package eqt.cli;
+
+import eqt.data.Layout;
+import eqt.device.Devices;
+import eqt.device.SelectedDevice;
+import eqt.io.BadInputException;
+import eqt.model.ModelConfig;
+import eqt.train.TrainConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.bytedeco.pytorch.global.torch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The top-level command: the reference's flags (spelled as it spells them) plus this tool's own. */
+@Command(name = "eq", mixinStandardHelpOptions = true, version = "eqt 0.1.0", sortOptions = false,
+        description = {"Seismic source-waveform inversion with a Transformer (libtorch through JavaCPP).",
+                "Without a subcommand: train on --data-dir, or run inference with --inference."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or sdaa[:N] (default ${DEFAULT-VALUE}).")
+    String device;
+    @Option(names = "--model", defaultValue = "reference", description = "Architecture: reference (default).")
+    String model;
+    @Option(names = {"--d_model", "--d-model"}, defaultValue = "64", description = "Embedding width (default ${DEFAULT-VALUE}).")
+    int dModel;
+    @Option(names = {"--n_head", "--n-head"}, defaultValue = "4", description = "Attention heads (default ${DEFAULT-VALUE}).")
+    int nHead;
+    @Option(names = {"--num_layers", "--num-layers"}, defaultValue = "2", description = "Encoder layers (default ${DEFAULT-VALUE}).")
+    int numLayers;
+    @Option(names = {"--dim_feedforward", "--dim-feedforward"}, defaultValue = "2048",
+            description = "Feed-forward width (default ${DEFAULT-VALUE}, PyTorch's).")
+    int ffDim;
+    @Option(names = "--dropout", defaultValue = "0.1", description = "Dropout (default ${DEFAULT-VALUE}).")
+    double dropout;
+    @Option(names = {"--attn_dropout", "--attn-dropout"},
+            description = "Dropout on attention weights (default: --dropout, as the reference; 0 keeps CPU attention fused).")
+    Double attnDropout;
+    @Option(names = {"--max_length", "--max-length"}, defaultValue = "1500",
+            description = "Positional-encoding length; must be >= the window length (default ${DEFAULT-VALUE}).")
+    int maxLength;
+    @Option(names = {"--batch_size", "--batch-size"}, defaultValue = "9", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batchSize;
+    @Option(names = "--epochs", defaultValue = "100", description = "Training epochs (default ${DEFAULT-VALUE}).")
+    int epochs;
+    @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+    double lr;
+    @Option(names = "--seed", defaultValue = "0", description = "Seed for weights, shuffling and dropout (default ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--threads", description = "Intra-op threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = {"--data-dir", "--data_dir"}, defaultValue = "eq_data",
+            description = "Data in the reference layout (default ${DEFAULT-VALUE}; generated on first use when empty).")
+    Path dataDir;
+    @Option(names = "--windows", defaultValue = "100", description = "Windows per record (default ${DEFAULT-VALUE}).")
+    int windows;
+    @Option(names = {"--window_length", "--window-length"}, defaultValue = "1500",
+            description = "Samples per window (default ${DEFAULT-VALUE}).")
+    int windowLength;
+    @Option(names = "--out", description = "Run directory (default: a new one under runs/). Must be new or empty.")
+    Path out;
+    @Option(names = "--overwrite", description = "Allow --out to be a directory that already holds files.")
+    boolean overwrite;
+
+    @Option(names = "--inference", description = "Run inference with --checkpoint instead of training.")
+    boolean inference;
+    @Option(names = "--checkpoint", description = "Checkpoint for --inference (default: the newest under runs/).")
+    Path checkpoint;
+    @Option(names = "--window", description = "Window to run inference on (default: the last, the test window).")
+    Integer window;
+
+    @Option(names = "--ddp", description = "Data-parallel training (the reference's spelling).")
+    boolean ddp;
+    @Option(names = {"--nproc_per_node", "--nproc-per-node"}, description = "Processes per node (with --ddp).")
+    Integer nprocPerNode;
+    @Option(names = "--nnodes", description = "Nodes (with --ddp).")
+    Integer nnodes;
+    @Option(names = {"--local_rank", "--local-rank"}, hidden = true, description = "Accepted for torchrun compatibility.")
+    Integer localRank;
+
+    @Override
+    public Integer call() {
+        if (ddp || nprocPerNode != null || nnodes != null) {
+            throw new BadInputException("--ddp/--nproc_per_node/--nnodes: distributed training is started through the "
+                    + "launcher, which this version does not ship yet; train with one process");
+        }
+        SelectedDevice dev = Devices.select(device);
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
+        torch.set_num_threads(n);
+        Layout layout = DataCommand.layout(10, windows, windowLength);
+        if (inference) return new InferenceJob(this, dev, layout).run();
+        return new TrainJob(this, dev, layout).run();
+    }
+
+    ModelConfig modelConfig(int channels) {
+        return new ModelConfig(model, channels, dModel, nHead, numLayers, ffDim, dropout,
+                attnDropout != null ? attnDropout : dropout, maxLength);
+    }
+
+    TrainConfig trainConfig() {
+        return new TrainConfig(epochs, batchSize, lr, 1000, 0.5, seed, 11);
+    }
+}

@@ -1,0 +1,66 @@
+package eqt.io;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Where a run writes. A run never lands in a directory that already holds something unless the user said
+ * {@code --overwrite}; default names are created with an atomic {@code mkdir}, so two runs started at the same
+ * second get different directories instead of sharing one.
+ */
+public final class RunDirectory {
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private RunDirectory() {
+    }
+
+    /** {@code explicit} if given (must be absent or empty, unless {@code overwrite}), else a new dir under {@code root}. */
+    public static Path create(Path explicit, Path root, String prefix, boolean overwrite) {
+        try {
+            if (explicit != null) {
+                if (Files.exists(explicit) && !Files.isDirectory(explicit)) {
+                    throw new BadInputException(explicit + ": --out exists and is not a directory");
+                }
+                if (Files.isDirectory(explicit) && !overwrite && !isEmpty(explicit)) {
+                    throw new BadInputException(explicit + ": output directory already holds a run; "
+                            + "pass --overwrite or choose another --out");
+                }
+                Files.createDirectories(explicit);
+                checkWritable(explicit);
+                return explicit;
+            }
+            Files.createDirectories(root);
+            checkWritable(root);
+            String base = prefix + "-" + LocalDateTime.now().format(STAMP);
+            for (int i = 1; ; i++) {
+                Path p = root.resolve(i == 1 ? base : base + "-" + i);
+                try {
+                    return Files.createDirectory(p);
+                } catch (FileAlreadyExistsException e) {
+                    // another run took this name a moment ago: try the next suffix
+                }
+            }
+        } catch (AccessDeniedException e) {
+            throw new BadInputException(e.getFile() + ": permission denied (output directory not writable)");
+        } catch (IOException e) {
+            throw new BadInputException((explicit != null ? explicit : root) + ": cannot create output directory ("
+                    + e.getMessage() + ")");
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    private static void checkWritable(Path dir) {
+        if (!Files.isWritable(dir)) throw new BadInputException(dir + ": permission denied (output directory not writable)");
+    }
+}

@@ -1,0 +1,167 @@
+package eqt.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import eqt.io.BadInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * The project's checkpoint: a zip holding {@code config.json} (the {@link ModelConfig} plus free-form metadata),
+ * {@code tensors.json} (name → shape, in order) and one little-endian float32 blob per tensor under
+ * {@code tensors/}. Plain and documented so any language can read it; written to a temporary file, flushed and
+ * renamed into place, so a crash never leaves a half-written checkpoint under the final name.
+ */
+public final class Checkpoint {
+
+    public static final String FORMAT = "eqt-checkpoint/1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Checkpoint() {
+    }
+
+    public static void save(EqTransformer model, Map<String, Object> metadata, Path file) {
+        ObjectNode cfg = JSON.createObjectNode();
+        cfg.put("format", FORMAT);
+        cfg.set("model", JSON.valueToTree(model.config()));
+        cfg.set("metadata", JSON.valueToTree(metadata));
+        ArrayNode index = JSON.createArrayNode();
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                 ZipOutputStream zip = new ZipOutputStream(java.nio.channels.Channels.newOutputStream(ch))) {
+                for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
+                    float[] v = Tensors.toArray(e.getValue());
+                    ObjectNode entry = index.addObject();
+                    entry.put("name", e.getKey());
+                    ArrayNode shape = entry.putArray("shape");
+                    for (long s : e.getValue().shape()) shape.add(s);
+                    zip.putNextEntry(new ZipEntry("tensors/" + e.getKey()));
+                    ByteBuffer bb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                    bb.asFloatBuffer().put(v);
+                    zip.write(bb.array());
+                    zip.closeEntry();
+                }
+                writeJson(zip, "config.json", cfg);
+                writeJson(zip, "tensors.json", index);
+                zip.finish();
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot write checkpoint (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void writeJson(ZipOutputStream zip, String name, JsonNode node) throws IOException {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(node));
+        zip.closeEntry();
+    }
+
+    /** What a checkpoint file holds, read fully into memory (checkpoints are small). */
+    public record Contents(ModelConfig config, JsonNode metadata, Map<String, float[]> tensors,
+                           Map<String, long[]> shapes) {
+    }
+
+    public static Contents read(Path file) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) entries.put(e.getName(), readAll(zip));
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(file + ": checkpoint not found");
+        } catch (ZipException | java.io.EOFException e) {
+            throw new BadInputException(file + ": not a checkpoint or truncated (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read checkpoint (" + e.getMessage() + ")");
+        }
+        if (!entries.containsKey("config.json") || !entries.containsKey("tensors.json")) {
+            throw new BadInputException(file + ": not a checkpoint of this tool (no config.json/tensors.json; "
+                    + "truncated, or a different format)");
+        }
+        try {
+            JsonNode cfg = JSON.readTree(entries.get("config.json"));
+            if (!FORMAT.equals(cfg.path("format").asText())) {
+                throw new BadInputException(file + ": unsupported checkpoint format '" + cfg.path("format").asText() + "'");
+            }
+            ModelConfig mc = JSON.treeToValue(cfg.get("model"), ModelConfig.class);
+            Map<String, float[]> tensors = new LinkedHashMap<>();
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            for (JsonNode t : JSON.readTree(entries.get("tensors.json"))) {
+                String name = t.get("name").asText();
+                long[] shape = JSON.treeToValue(t.get("shape"), long[].class);
+                byte[] raw = entries.get("tensors/" + name);
+                long n = 1;
+                for (long s : shape) n *= s;
+                if (raw == null || raw.length != n * 4) {
+                    throw new BadInputException(file + ": tensor " + name + " is missing or truncated");
+                }
+                float[] v = new float[(int) n];
+                ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                tensors.put(name, v);
+                shapes.put(name, shape);
+            }
+            return new Contents(mc, cfg.path("metadata"), tensors, shapes);
+        } catch (IOException | IllegalArgumentException e) {
+            if (e.getCause() instanceof BadInputException b) throw b;
+            throw new BadInputException(file + ": corrupt checkpoint metadata (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Builds the model the checkpoint describes on {@code device} and loads its weights. */
+    public static EqTransformer load(Path file, Device device) {
+        Contents c = read(file);
+        EqTransformer model = new EqTransformer(c.config(), device, 0);
+        loadInto(model, c, file);
+        return model;
+    }
+
+    /** Copies the checkpoint's tensors into {@code model}; names and shapes must match exactly. */
+    public static void loadInto(EqTransformer model, Contents c, Path file) {
+        Map<String, Tensor> params = model.parameters();
+        if (!params.keySet().equals(c.tensors().keySet())) {
+            throw new BadInputException(file + ": parameters do not match the " + model.config().model()
+                    + " architecture (expected " + params.size() + " tensors, found " + c.tensors().size() + ")");
+        }
+        try (NoGradGuard g = new NoGradGuard(); org.bytedeco.javacpp.PointerScope s = new org.bytedeco.javacpp.PointerScope()) {
+            for (Map.Entry<String, Tensor> e : params.entrySet()) {
+                long[] want = e.getValue().shape();
+                long[] got = c.shapes().get(e.getKey());
+                if (!java.util.Arrays.equals(want, got)) {
+                    throw new BadInputException(file + ": " + e.getKey() + " has shape " + java.util.Arrays.toString(got)
+                            + ", model expects " + java.util.Arrays.toString(want));
+                }
+                e.getValue().copy_(Tensors.of(c.tensors().get(e.getKey()), model.device(), want));
+            }
+        }
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        in.transferTo(out);
+        return out.toByteArray();
+    }
+
+}

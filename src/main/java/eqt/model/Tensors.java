@@ -1,0 +1,38 @@
+package eqt.model;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/** Moving float data between Java arrays and libtorch tensors. */
+public final class Tensors {
+
+    private Tensors() {
+    }
+
+    /** A float32 tensor of {@code shape} on {@code device} holding a copy of {@code data}. */
+    public static Tensor of(float[] data, Device device, long... shape) {
+        Tensor cpu = Tensor.create(data, shape);
+        return device == null || device.type() == torch.DeviceType.CPU ? cpu : cpu.to(device, torch.ScalarType.Float);
+    }
+
+    /** A copy of {@code t}'s values, in row-major order, as a Java array. */
+    public static float[] toArray(Tensor t) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor c = t.detach().to(new Device(torch.DeviceType.CPU), torch.ScalarType.Float).contiguous();
+            float[] out = new float[(int) c.numel()];
+            FloatBuffer fb = c.createBuffer();
+            fb.get(out);
+            return out;
+        }
+    }
+
+    /** Keeps {@code t} alive past the innermost {@link PointerScope} (for long-lived tensors such as weights). */
+    public static Tensor retain(Tensor t) {
+        PointerScope s = PointerScope.getInnerScope();
+        if (s != null) s.detach(t);
+        return t;
+    }
+}
