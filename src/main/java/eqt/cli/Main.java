@@ -18,18 +18,25 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        return run(new PrintWriter(System.err, true), args);
+    }
+
+    /** As {@link #run(String...)}, with error lines going to {@code err}. */
+    public static int run(PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new TrainCommand());
         for (Class<?> sub : new Class<?>[] {DataCommand.class, DevicesCommand.class}) cli.addSubcommand(sub);
+        cli.setErr(err); // after the subcommands, so their errors go to the same place
+        cli.setOverwrittenOptionsAllowed(true); // the last of a repeated option wins, as in most CLIs
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            PrintWriter err = cmd.getErr();
+            PrintWriter w = cmd.getErr();
             if (e instanceof BadInputException || e instanceof DeviceError) {
-                err.println("eq: error: " + e.getMessage());
-                err.flush();
+                w.println("eq: error: " + e.getMessage());
+                w.flush();
                 return 2;
             }
-            err.println("eq: internal error: " + e);
-            e.printStackTrace(err);
-            err.flush();
+            w.println("eq: internal error: " + e);
+            e.printStackTrace(w);
+            w.flush();
             return 1;
         });
         return cli.execute(args);

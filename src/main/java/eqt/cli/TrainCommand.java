@@ -39,6 +39,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"--max_length", "--max-length"}, defaultValue = "1500",
             description = "Positional-encoding length; must be >= the window length (default ${DEFAULT-VALUE}).")
     int maxLength;
+    @Option(names = "--normalize", description = "Standardise inputs and targets per channel with training statistics "
+            + "(stored in the checkpoint, undone on output). Off by default, as in the reference.")
+    boolean normalize;
     @Option(names = {"--batch_size", "--batch-size"}, defaultValue = "9", description = "Batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
     @Option(names = "--epochs", defaultValue = "100", description = "Training epochs (default ${DEFAULT-VALUE}).")
@@ -96,7 +99,7 @@ final class TrainCommand implements Callable<Integer> {
 
     ModelConfig modelConfig(int channels) {
         return new ModelConfig(model, channels, dModel, nHead, numLayers, ffDim, dropout,
-                attnDropout != null ? attnDropout : dropout, maxLength);
+                attnDropout != null ? attnDropout : dropout, maxLength, normalize);
     }
 
     TrainConfig trainConfig() {

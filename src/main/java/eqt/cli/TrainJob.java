@@ -6,11 +6,13 @@ import eqt.data.EqDataset;
 import eqt.data.Layout;
 import eqt.device.Devices;
 import eqt.device.SelectedDevice;
+import eqt.infer.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
 import eqt.model.Checkpoint;
 import eqt.model.EqTransformer;
 import eqt.model.ModelConfig;
+import eqt.model.Normalization;
 import eqt.report.Plots;
 import eqt.train.TrainConfig;
 import eqt.train.TrainLog;
@@ -63,8 +65,13 @@ final class TrainJob {
                         + "%d windows, batch %d -> %s%n", mc.model(), mc.dModel(), mc.nHead(), mc.numLayers(), device,
                 tc.epochs(), trainWindows, tc.batchSize(), run);
 
+        float[] targets = data.sourceWindows(0, trainWindows);
+        double zero = Metrics.mse(targets, new float[targets.length]);
+        meta.put("train_mse_predicting_zero", zero);
+        System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n", zero);
         Devices.seed(tc.seed());
         EqTransformer model = new EqTransformer(mc, device.torch(), tc.seed());
+        if (mc.normalize()) model.setNormalization(Normalization.fit(data, trainWindows));
         Trainer.Result r;
         try (TrainLog log = new TrainLog(run.resolve("train_log.jsonl"))) {
             r = new Trainer(model, tc, device).fit(data, trainWindows, log, System.out, System.console() != null);

@@ -132,6 +132,11 @@ public final class SampleFileReader {
         if (text.indexOf(' ') >= 0 || text.indexOf('\t') >= 0) {
             throw new BadInputException(file + ":" + line + ": expected one number per line, got '" + clip(text) + "'");
         }
+        String lower = text.toLowerCase(java.util.Locale.ROOT).replaceFirst("^[+-]", "");
+        if (lower.equals("nan") || lower.equals("inf") || lower.equals("infinity")) {
+            throw new BadInputException(file + ":" + line + ": value '" + clip(text)
+                    + "' is not finite (NaN/Inf are not accepted)");
+        }
         double v;
         try {
             v = Double.parseDouble(text);

@@ -52,7 +52,7 @@ public final class Checkpoint {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING);
                  ZipOutputStream zip = new ZipOutputStream(java.nio.channels.Channels.newOutputStream(ch))) {
-                for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
+                for (Map.Entry<String, Tensor> e : model.state().entrySet()) {
                     float[] v = Tensors.toArray(e.getValue());
                     ObjectNode entry = index.addObject();
                     entry.put("name", e.getKey());
@@ -140,7 +140,7 @@ public final class Checkpoint {
 
     /** Copies the checkpoint's tensors into {@code model}; names and shapes must match exactly. */
     public static void loadInto(EqTransformer model, Contents c, Path file) {
-        Map<String, Tensor> params = model.parameters();
+        Map<String, Tensor> params = model.state();
         if (!params.keySet().equals(c.tensors().keySet())) {
             throw new BadInputException(file + ": parameters do not match the " + model.config().model()
                     + " architecture (expected " + params.size() + " tensors, found " + c.tensors().size() + ")");

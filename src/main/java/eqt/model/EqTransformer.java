@@ -22,10 +22,12 @@ import org.bytedeco.pytorch.global.torch;
 public final class EqTransformer {
 
     private static final String LAYER = "transformer_encoder.layers.";
+    private static final String NORM = "normalization.";
 
     private final ModelConfig config;
     private final Device device;
     private final Map<String, Tensor> params = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Tensor positions;
 
     /** A freshly initialised model (PyTorch's default initialisers), deterministic in {@code seed}. */
@@ -48,6 +50,29 @@ public final class EqTransformer {
         }
         linear(rng, "output_layer", d, config.channels());
         positions = Tensors.retain(Tensors.of(sinusoid(config.maxLength(), d), device, config.maxLength(), d));
+        if (config.normalize()) {
+            float[] zeros = new float[config.channels()];
+            float[] ones = new float[config.channels()];
+            java.util.Arrays.fill(ones, 1f);
+            setNormalization(new Normalization(zeros, ones, zeros, ones));
+        }
+    }
+
+    /** Per-channel statistics the model standardises its input with and restores its output with. */
+    public void setNormalization(Normalization n) {
+        if (!config.normalize()) throw new IllegalStateException("model was built without normalisation");
+        int c = config.channels();
+        buffers.put(NORM + "input_mean", Tensors.retain(Tensors.of(n.inputMean(), device, c)));
+        buffers.put(NORM + "input_std", Tensors.retain(Tensors.of(n.inputStd(), device, c)));
+        buffers.put(NORM + "target_mean", Tensors.retain(Tensors.of(n.targetMean(), device, c)));
+        buffers.put(NORM + "target_std", Tensors.retain(Tensors.of(n.targetStd(), device, c)));
+    }
+
+    /** Parameters and non-trained buffers (normalisation statistics): everything a checkpoint must hold. */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> all = new LinkedHashMap<>(params);
+        all.putAll(buffers);
+        return Collections.unmodifiableMap(all);
     }
 
     public ModelConfig config() {
@@ -72,6 +97,7 @@ public final class EqTransformer {
         long len = x.size(1);
         int d = config.dModel();
         int h = config.nHead();
+        if (config.normalize()) x = x.sub(buffers.get(NORM + "input_mean")).div(buffers.get(NORM + "input_std"));
         Tensor z = torch.relu(lin(x, "embedding.0"));
         z = z.add(positions.narrow(0, 0, len));
         double p = train ? config.dropout() : 0;
@@ -86,7 +112,9 @@ public final class EqTransformer {
             Tensor f = lin(torch.dropout(torch.relu(lin(z, n + "linear1")), p, train), n + "linear2");
             z = norm(z.add(torch.dropout(f, p, train)), n + "norm2");
         }
-        return lin(z, "output_layer");
+        Tensor y = lin(z, "output_layer");
+        if (config.normalize()) y = y.mul(buffers.get(NORM + "target_std")).add(buffers.get(NORM + "target_mean"));
+        return y;
     }
 
     private Tensor lin(Tensor x, String name) {

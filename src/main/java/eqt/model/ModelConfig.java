@@ -15,14 +15,16 @@ import eqt.io.BadInputException;
  * @param attnDropout dropout on the attention weights (the reference uses {@code dropout}; 0 keeps CPU attention
  *                    on the fused kernel)
  * @param maxLength   length of the positional-encoding table; windows may not be longer
+ * @param normalize   standardise inputs and targets per channel with training statistics (kept in the model,
+ *                    undone on output); the reference feeds raw amplitudes
  */
 public record ModelConfig(String model, int channels, int dModel, int nHead, int numLayers, int ffDim,
-                          double dropout, double attnDropout, int maxLength) {
+                          double dropout, double attnDropout, int maxLength, boolean normalize) {
 
     public static final String REFERENCE = "reference";
 
     public static ModelConfig reference(int channels) {
-        return new ModelConfig(REFERENCE, channels, 64, 4, 2, 2048, 0.1, 0.1, 1500);
+        return new ModelConfig(REFERENCE, channels, 64, 4, 2, 2048, 0.1, 0.1, 1500, false);
     }
 
     public ModelConfig {

@@ -29,10 +29,13 @@ public final class Tensors {
         }
     }
 
-    /** Keeps {@code t} alive past the innermost {@link PointerScope} (for long-lived tensors such as weights). */
+    /**
+     * Keeps {@code t} alive past any enclosing {@link PointerScope} (for long-lived tensors such as weights):
+     * the extra reference outlives the scope's release, and the garbage collector frees the tensor once its
+     * owner is gone. ({@code PointerScope.detach} would not do: it releases the scope's reference at once.)
+     */
     public static Tensor retain(Tensor t) {
-        PointerScope s = PointerScope.getInnerScope();
-        if (s != null) s.detach(t);
+        t.retainReference();
         return t;
     }
 }

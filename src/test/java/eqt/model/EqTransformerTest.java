@@ -1,0 +1,73 @@
+package eqt.model;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import eqt.io.BadInputException;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.junit.jupiter.api.Test;
+
+class EqTransformerTest {
+
+    @Test
+    void parameterNamesAndShapesAreThoseOfThePytorchReference() {
+        EqTransformer m = new EqTransformer(ModelConfig.reference(10), Tiny.CPU, 1);
+        Map<String, Tensor> p = m.parameters();
+        String l0 = "transformer_encoder.layers.0.";
+        List<String> expectedLayer = List.of("self_attn.in_proj_weight", "self_attn.in_proj_bias",
+                "self_attn.out_proj.weight", "self_attn.out_proj.bias", "linear1.weight", "linear1.bias",
+                "linear2.weight", "linear2.bias", "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias");
+        for (String n : expectedLayer) {
+            assertTrue(p.containsKey(l0 + n), n);
+            assertTrue(p.containsKey("transformer_encoder.layers.1." + n), n);
+        }
+        assertEquals(4 + 2 * expectedLayer.size(), p.size());
+        assertArrayEquals(new long[] {64, 10}, p.get("embedding.0.weight").shape());
+        assertArrayEquals(new long[] {192, 64}, p.get(l0 + "self_attn.in_proj_weight").shape());
+        assertArrayEquals(new long[] {2048, 64}, p.get(l0 + "linear1.weight").shape());
+        assertArrayEquals(new long[] {64, 2048}, p.get(l0 + "linear2.weight").shape());
+        assertArrayEquals(new long[] {10, 64}, p.get("output_layer.weight").shape());
+        assertArrayEquals(new long[] {10}, p.get("output_layer.bias").shape());
+        long count = p.values().stream().mapToLong(Tensor::numel).sum();
+        assertEquals(2 * (3 * 64 * 64 + 3 * 64 + 64 * 64 + 64 + 2048 * 64 + 2048 + 64 * 2048 + 64 + 4 * 64)
+                + 64 * 10 + 64 + 64 * 10 + 10, count);
+    }
+
+    @Test
+    void outputHasTheInputShapeAndInitialisationFollowsTheSeed() {
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            EqTransformer a = new EqTransformer(Tiny.config(0.1), Tiny.CPU, 3);
+            EqTransformer b = new EqTransformer(Tiny.config(0.1), Tiny.CPU, 3);
+            EqTransformer c = new EqTransformer(Tiny.config(0.1), Tiny.CPU, 4);
+            float[] x = new float[2 * 50 * 10];
+            for (int i = 0; i < x.length; i++) x[i] = (float) Math.sin(i * 0.1);
+            Tensor in = Tensors.of(x, Tiny.CPU, 2, 50, 10);
+            Tensor out = a.forward(in, false);
+            assertArrayEquals(new long[] {2, 50, 10}, out.shape());
+            assertArrayEquals(Tensors.toArray(out), Tensors.toArray(b.forward(in, false)));
+            assertFalse(java.util.Arrays.equals(Tensors.toArray(out), Tensors.toArray(c.forward(in, false))));
+        }
+    }
+
+    @Test
+    void positionalEncodingIsSinOnEvenAndCosOnOddFeatures() {
+        float[] pe = EqTransformer.sinusoid(3, 4);
+        assertEquals(0f, pe[0], 0f);
+        assertEquals(1f, pe[1], 0f);
+        assertEquals((float) Math.sin(1), pe[4], 1e-7f);
+        assertEquals((float) Math.cos(1), pe[5], 1e-7f);
+        assertEquals((float) Math.sin(2 * Math.pow(10000, -0.5)), pe[2 * 4 + 2], 1e-7f);
+    }
+
+    @Test
+    void invalidConfigurationsAreUserErrors() {
+        assertTrue(assertThrows(BadInputException.class,
+                () -> new ModelConfig("reference", 10, 10, 4, 2, 32, 0.1, 0.1, 100, false)).getMessage().contains("divisible"));
+        assertThrows(BadInputException.class, () -> new ModelConfig("reference", 10, 8, 2, 2, 32, 1.5, 0.1, 100, false));
+        assertThrows(BadInputException.class, () -> new ModelConfig("bogus", 10, 8, 2, 2, 32, 0.1, 0.1, 100, false));
+        assertThrows(BadInputException.class, () -> new ModelConfig("reference", 10, 8, 2, 0, 32, 0.1, 0.1, 100, false));
+    }
+}
