@@ -47,9 +47,23 @@ class DeviceSpecTest {
     }
 
     @Test
-    void sdaaRefusesWithAReason() {
+    void sdaaWithoutTheVendorStackSaysWhatIsMissingAndWhereItLooked() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("SDAA_HOME") == null
+                && System.getenv("TECO_HOME") == null, "a vendor SDK is configured here");
         DeviceError e = assertThrows(DeviceError.class, () -> Devices.select("sdaa"));
-        assertTrue(e.getMessage().startsWith("sdaa: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("sdaa: libsdaart.so not found"), e.getMessage());
+        Availability a = Devices.backend(DeviceKind.SDAA).probe();
+        assertTrue(a.details().stream().anyMatch(d -> d.startsWith("searched: ") && d.contains("libsdaart.so")),
+                a.details().toString());
         assertEquals("tccl", Devices.backend(DeviceKind.SDAA).processGroupBackend());
+    }
+
+    @Test
+    void privateUse1BackendNamedSdaaMakesSdaaDevicesParse() {
+        SdaaBackend.registerBackendName();
+        org.bytedeco.pytorch.Device d = new org.bytedeco.pytorch.Device("sdaa:1");
+        assertTrue(d.is_privateuseone());
+        assertEquals(1, d.index());
+        assertEquals("sdaa", org.bytedeco.pytorch.global.torch.get_privateuse1_backend().getString());
     }
 }
