@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** One JSON object per logged event, one per line, flushed at once so a killed run keeps its log. */
+/**
+ * One JSON object per logged event, one per line, flushed at once so a killed run keeps its log. A log made
+ * with a null file writes nothing (ranks other than 0 of a data-parallel job).
+ */
 public final class TrainLog implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -17,13 +20,14 @@ public final class TrainLog implements AutoCloseable {
 
     public TrainLog(Path file) {
         try {
-            out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            out = file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public void write(Map<String, Object> event) {
+        if (out == null) return;
         try {
             out.write(JSON.writeValueAsString(event));
             out.newLine();
@@ -35,6 +39,7 @@ public final class TrainLog implements AutoCloseable {
 
     @Override
     public void close() {
+        if (out == null) return;
         try {
             out.close();
         } catch (IOException e) {

@@ -2,6 +2,8 @@ package eqt.train;
 
 import eqt.data.EqDataset;
 import eqt.device.SelectedDevice;
+import eqt.dist.GradientSync;
+import eqt.dist.ShardSampler;
 import eqt.model.EqTransformer;
 import eqt.model.Tensors;
 import java.io.PrintStream;
@@ -10,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -25,6 +26,11 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Trains a model on the first {@code trainWindows} windows with the reference recipe. Every step runs inside a
  * {@link PointerScope}, so the step's tensors are freed when it ends and native memory stays flat.
+ *
+ * <p>Data-parallel when given a {@link GradientSync} over several ranks: rank 0's weights are broadcast first,
+ * each rank trains on its {@link ShardSampler} shard with batches of {@code batchSize}, gradients are averaged
+ * before every optimiser step, and logged losses are averaged over ranks. With {@link GradientSync#NONE} it is
+ * the single-process reference.
  */
 public final class Trainer {
 
@@ -37,16 +43,23 @@ public final class Trainer {
     private final SelectedDevice device;
     private final Adam optimizer;
     private final StepLR scheduler;
-    private final SplittableRandom shuffle;
+    private final GradientSync sync;
+    private final int rank;
+    private final List<Tensor> params;
 
     public Trainer(EqTransformer model, TrainConfig cfg, SelectedDevice device) {
+        this(model, cfg, device, GradientSync.NONE, 0);
+    }
+
+    public Trainer(EqTransformer model, TrainConfig cfg, SelectedDevice device, GradientSync sync, int rank) {
         this.model = model;
         this.cfg = cfg;
         this.device = device;
-        TensorVector params = new TensorVector(model.parameters().values().toArray(new Tensor[0]));
-        this.optimizer = new Adam(params, new AdamOptions(cfg.lr()));
+        this.sync = sync;
+        this.rank = rank;
+        this.params = List.copyOf(model.parameters().values());
+        this.optimizer = new Adam(new TensorVector(params.toArray(new Tensor[0])), new AdamOptions(cfg.lr()));
         this.scheduler = new StepLR(optimizer, cfg.stepSize(), cfg.gamma());
-        this.shuffle = new SplittableRandom(cfg.seed());
     }
 
     public Result fit(EqDataset data, int trainWindows, TrainLog log, PrintStream out, boolean progressBar) {
@@ -54,7 +67,10 @@ public final class Trainer {
         int ch = data.channels();
         Tensor x = Tensors.retain(Tensors.of(data.stationWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
         Tensor y = Tensors.retain(Tensors.of(data.sourceWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
-        int batches = (trainWindows + cfg.batchSize() - 1) / cfg.batchSize();
+        sync.broadcast(params);
+        ShardSampler sampler = new ShardSampler(trainWindows, rank, sync.worldSize(), cfg.seed());
+        int perRank = sampler.perRank();
+        int batches = (perRank + cfg.batchSize() - 1) / cfg.batchSize();
         List<Float> batchLosses = new ArrayList<>();
         List<Double> epochLosses = new ArrayList<>();
         double stepSeconds = 0;
@@ -63,12 +79,12 @@ public final class Trainer {
                 .setInitialMax((long) batches * cfg.epochs()).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500).continuousUpdate().build() : null) {
             for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
-                int[] order = permutation(trainWindows);
+                int[] order = sampler.indices(epoch);
                 double sum = 0;
                 long epochStart = System.nanoTime();
                 for (int b = 0; b < batches; b++) {
                     int from = b * cfg.batchSize();
-                    int to = Math.min(trainWindows, from + cfg.batchSize());
+                    int to = Math.min(perRank, from + cfg.batchSize());
                     long[] idx = new long[to - from];
                     for (int i = from; i < to; i++) idx[i - from] = order[i];
                     long t0 = System.nanoTime();
@@ -121,22 +137,11 @@ public final class Trainer {
             optimizer.zero_grad();
             Tensor loss = torch.mse_loss(model.forward(xb, true), yb);
             loss.backward();
+            sync.averageGradients(params);
             optimizer.step();
             scheduler.step();
-            return loss.item_float();
+            return (float) sync.average(loss.item_float());
         }
-    }
-
-    private int[] permutation(int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) p[i] = i;
-        for (int i = n - 1; i > 0; i--) {
-            int j = shuffle.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     private static Map<String, Object> event(String kind, int epoch) {

@@ -1,0 +1,141 @@
+package eqt.dist;
+
+import eqt.io.BadInputException;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.javacpp.SizeTPointer;
+import org.bytedeco.javacpp.chrono.Milliseconds;
+import org.bytedeco.pytorch.AllreduceOptions;
+import org.bytedeco.pytorch.Backend;
+import org.bytedeco.pytorch.BroadcastOptions;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.TCPStore;
+import org.bytedeco.pytorch.TCPStoreOptions;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Gradient averaging over PyTorch's c10d: a {@code TCPStore} on the master for the rendezvous, then gloo (cpu)
+ * or NCCL (cuda). Gradients travel as one flat bucket per step: one all-reduce instead of one per tensor.
+ */
+public final class C10dSync implements GradientSync {
+
+    private final TCPStore store;
+    private final Backend group;
+    private final int world;
+
+    private C10dSync(TCPStore store, Backend group, int world) {
+        this.store = store;
+        this.group = group;
+        this.world = world;
+    }
+
+    /**
+     * Joins the job {@code env} describes. Rank 0 serves the store; every rank waits up to {@code timeoutMs} for
+     * the others, then fails with a message naming the master address and port.
+     */
+    public static C10dSync connect(DistEnv env, String backend, long timeoutMs) {
+        TCPStore store;
+        try {
+            TCPStoreOptions o = new TCPStoreOptions();
+            o.port((short) env.masterPort());
+            o.isServer(env.isMaster());
+            o.numWorkers(new SizeTPointer(1).put(env.worldSize()));
+            o.waitWorkers(true);
+            o.timeout(new Milliseconds(timeoutMs));
+            store = new TCPStore(env.masterAddr(), o);
+        } catch (RuntimeException e) {
+            String what = env.isMaster() ? "cannot serve the rendezvous on port " + env.masterPort()
+                    + " (port taken? choose another --master_port)"
+                    : "cannot reach the master at " + env.masterAddr() + ":" + env.masterPort() + " within "
+                    + timeoutMs / 1000 + " s";
+            throw new BadInputException("rank " + env.rank() + ": " + what + ": " + firstLine(e.getMessage()), e);
+        }
+        Backend group = switch (backend) {
+            case "gloo" -> gloo(store, env);
+            case "nccl" -> nccl(store, env);
+            default -> throw new BadInputException("process-group backend '" + backend + "' is not a c10d backend");
+        };
+        return new C10dSync(store, group, env.worldSize());
+    }
+
+    private static Backend gloo(TCPStore store, DistEnv env) {
+        ProcessGroupGloo.Options go = ProcessGroupGloo.Options.create();
+        String iface = System.getenv("GLOO_SOCKET_IFNAME");
+        if (iface != null && !iface.isBlank()) {
+            go.devices().push_back(ProcessGroupGloo.createDeviceForInterface(iface));
+        } else if (isLoopback(env.masterAddr())) {
+            go.devices().push_back(ProcessGroupGloo.createDeviceForHostname("127.0.0.1"));
+        } else {
+            go.devices().push_back(ProcessGroupGloo.createDefaultDevice());
+        }
+        return new ProcessGroupGloo(store, env.rank(), env.worldSize(), go);
+    }
+
+    private static Backend nccl(TCPStore store, DistEnv env) {
+        return new org.bytedeco.pytorch.nccl.ProcessGroupNCCL(store, env.rank(), env.worldSize());
+    }
+
+    static boolean isLoopback(String addr) {
+        return addr.startsWith("127.") || addr.equals("localhost") || addr.equals("::1");
+    }
+
+    @Override
+    public void broadcast(List<Tensor> tensors) {
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            TensorVector v = new TensorVector(tensors.toArray(new Tensor[0]));
+            Tensor flat = torch.flatten_dense_tensors(v);
+            BroadcastOptions o = new BroadcastOptions();
+            o.rootRank(0);
+            group.broadcast(new TensorVector(flat), o)._wait();
+            copyBack(flat, v, tensors);
+        }
+    }
+
+    @Override
+    public void averageGradients(List<Tensor> parameters) {
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            List<Tensor> grads = new ArrayList<>(parameters.size());
+            for (Tensor p : parameters) grads.add(p.grad());
+            TensorVector v = new TensorVector(grads.toArray(new Tensor[0]));
+            Tensor flat = torch.flatten_dense_tensors(v);
+            group.allreduce(new TensorVector(flat), new AllreduceOptions())._wait();
+            flat.div_(new org.bytedeco.pytorch.Scalar((double) world));
+            copyBack(flat, v, grads);
+        }
+    }
+
+    @Override
+    public double average(double value) {
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            Tensor t = Tensor.create(new double[] {value});
+            group.allreduce(new TensorVector(t), new AllreduceOptions())._wait();
+            return t.item_double() / world;
+        }
+    }
+
+    private static void copyBack(Tensor flat, TensorVector like, List<Tensor> into) {
+        TensorVector parts = torch.unflatten_dense_tensors(flat, like);
+        for (int i = 0; i < into.size(); i++) into.get(i).copy_(parts.get(i));
+    }
+
+    @Override
+    public int worldSize() {
+        return world;
+    }
+
+    @Override
+    public void close() {
+        group.close();
+        store.close();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}
