@@ -1,6 +1,7 @@
 package eqt.cli;
 
 import eqt.device.DeviceError;
+import eqt.dist.CollectiveException;
 import eqt.io.BadInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -24,7 +25,7 @@ public final class Main {
     /** As {@link #run(String...)}, with error lines going to {@code err}. */
     public static int run(PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new TrainCommand());
-        for (Class<?> sub : new Class<?>[] {DataCommand.class, DevicesCommand.class}) cli.addSubcommand(sub);
+        for (Class<?> sub : new Class<?>[] {DataCommand.class, DevicesCommand.class, LauncherCommand.class}) cli.addSubcommand(sub);
         cli.setErr(err); // after the subcommands, so their errors go to the same place
         cli.setOverwrittenOptionsAllowed(true); // the last of a repeated option wins, as in most CLIs
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -33,6 +34,11 @@ public final class Main {
                 w.println("eq: error: " + e.getMessage());
                 w.flush();
                 return 2;
+            }
+            if (e instanceof CollectiveException) {
+                w.println("eq: error: " + e.getMessage());
+                w.flush();
+                return 1;
             }
             w.println("eq: internal error: " + e);
             e.printStackTrace(w);

@@ -1,16 +1,22 @@
 package eqt.cli;
 
 import eqt.data.Layout;
+import eqt.dist.DistEnv;
 import eqt.device.Devices;
 import eqt.device.SelectedDevice;
 import eqt.io.BadInputException;
 import eqt.model.ModelConfig;
 import eqt.train.TrainConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The top-level command: the reference's flags (spelled as it spells them) plus this tool's own. */
 @Command(name = "eq", mixinStandardHelpOptions = true, version = "eqt 0.1.0", sortOptions = false,
@@ -73,7 +79,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--window", description = "Window to run inference on (default: the last, the test window).")
     Integer window;
 
-    @Option(names = "--ddp", description = "Data-parallel training (the reference's spelling).")
+    @Option(names = "--ddp", description = "Data-parallel training through the launcher (the reference's spelling; "
+            + "see `eq launcher --help`).")
     boolean ddp;
     @Option(names = {"--nproc_per_node", "--nproc-per-node"}, description = "Processes per node (with --ddp).")
     Integer nprocPerNode;
@@ -82,20 +89,47 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"--local_rank", "--local-rank"}, hidden = true, description = "Accepted for torchrun compatibility.")
     Integer localRank;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        if (ddp || nprocPerNode != null || nnodes != null) {
-            throw new BadInputException("--ddp/--nproc_per_node/--nnodes: distributed training is started through the "
-                    + "launcher, which this version does not ship yet; train with one process");
+    public Integer call() throws Exception {
+        DistEnv env = DistEnv.from(System.getenv());
+        if ((ddp || nprocPerNode != null || nnodes != null) && !env.distributed() && System.getenv("RANK") == null) {
+            // The reference's spelling: `--ddp --nproc_per_node N` starts the launcher with the remaining flags.
+            if (inference) throw new BadInputException("--inference runs in one process; drop --ddp");
+            return LauncherCommand.launch(nprocPerNode != null ? nprocPerNode : 1, nnodes != null ? nnodes : 1, 0,
+                    env.masterAddr(), env.masterPort(), workerArgs(spec.commandLine().getParseResult().originalArgs()));
         }
-        SelectedDevice dev = Devices.select(device);
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        SelectedDevice dev = Devices.select(env.distributed() && !device.contains(":") && !device.equals("cpu")
+                ? device + ":" + env.localRank() : device);
+        // Workers of one node share its cores: N workers with all cores each would oversubscribe them N-fold.
+        int n = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / env.localWorldSize());
         if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
         torch.set_num_threads(n);
         Layout layout = DataCommand.layout(10, windows, windowLength);
         if (inference) return new InferenceJob(this, dev, layout).run();
-        return new TrainJob(this, dev, layout).run();
+        return new TrainJob(this, dev, layout, env).run();
     }
+
+    /** The command line minus the flags that choose the launch itself. */
+    static List<String> workerArgs(List<String> original) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < original.size(); i++) {
+            String a = original.get(i);
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (name.equals("--ddp")) continue;
+            if (LAUNCH_FLAGS.contains(name)) {
+                if (!a.contains("=")) i++; // skip its value too
+                continue;
+            }
+            out.add(a);
+        }
+        return out;
+    }
+
+    private static final Set<String> LAUNCH_FLAGS = Set.of("--nproc_per_node", "--nproc-per-node", "--nnodes",
+            "--local_rank", "--local-rank");
 
     ModelConfig modelConfig(int channels) {
         return new ModelConfig(model, channels, dModel, nHead, numLayers, ffDim, dropout,

@@ -90,7 +90,7 @@ public final class C10dSync implements GradientSync {
             Tensor flat = torch.flatten_dense_tensors(v);
             BroadcastOptions o = new BroadcastOptions();
             o.rootRank(0);
-            group.broadcast(new TensorVector(flat), o)._wait();
+            await(group.broadcast(new TensorVector(flat), o), "broadcast");
             copyBack(flat, v, tensors);
         }
     }
@@ -102,7 +102,7 @@ public final class C10dSync implements GradientSync {
             for (Tensor p : parameters) grads.add(p.grad());
             TensorVector v = new TensorVector(grads.toArray(new Tensor[0]));
             Tensor flat = torch.flatten_dense_tensors(v);
-            group.allreduce(new TensorVector(flat), new AllreduceOptions())._wait();
+            await(group.allreduce(new TensorVector(flat), new AllreduceOptions()), "gradient all-reduce");
             flat.div_(new org.bytedeco.pytorch.Scalar((double) world));
             copyBack(flat, v, grads);
         }
@@ -112,9 +112,24 @@ public final class C10dSync implements GradientSync {
     public double average(double value) {
         try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             Tensor t = Tensor.create(new double[] {value});
-            group.allreduce(new TensorVector(t), new AllreduceOptions())._wait();
+            await(group.allreduce(new TensorVector(t), new AllreduceOptions()), "loss all-reduce");
             return t.item_double() / world;
         }
+    }
+
+    private void await(org.bytedeco.pytorch.Work work, String what) {
+        try {
+            work._wait();
+        } catch (RuntimeException e) {
+            throw new CollectiveException(what + " failed, another rank has probably died: " + lastLine(e.getMessage()), e);
+        }
+    }
+
+    private static String lastLine(String s) {
+        if (s == null) return "";
+        String t = firstLine(s);
+        int bracket = t.lastIndexOf("] ");
+        return bracket >= 0 ? t.substring(bracket + 2) : t;
     }
 
     private static void copyBack(Tensor flat, TensorVector like, List<Tensor> into) {

@@ -87,7 +87,9 @@ class CliTest {
         assertUsage(run(tiny("--d_model", "10", "--n_head", "4")), "divisible");
         assertUsage(run(tiny("--batch_size", "50")), "larger than");
         assertUsage(run(tiny("--max_length", "100")), "--max_length");
-        assertUsage(run(tiny("--ddp", "--nproc_per_node", "2")), "launcher");
+        assertUsage(run(tiny("--ddp", "--inference")), "drop --ddp");
+        assertUsage(run("launcher", "--nproc", "0"), "--nproc");
+        assertUsage(run("launcher", "--nnodes", "2", "--node_rank", "2"), "--node_rank");
         assertUsage(run(tiny("--epochs", "abc")), "abc");
     }
 
@@ -99,6 +101,12 @@ class CliTest {
         assertUsage(o, "value_5:2");
         Outcome inf = run(tiny("--inference", "--checkpoint", dir.resolve("nothing.eqt").toString()));
         assertUsage(inf, "checkpoint not found");
+    }
+
+    @Test
+    void launchFlagsAreStrippedFromTheWorkersCommandLine() {
+        assertEquals(List.of("--epochs", "2", "--device", "cpu"), TrainCommand.workerArgs(
+                List.of("--ddp", "--epochs", "2", "--nproc_per_node", "4", "--nnodes=1", "--device", "cpu")));
     }
 
     @Test

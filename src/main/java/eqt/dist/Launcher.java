@@ -1,0 +1,142 @@
+package eqt.dist;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A torchrun-style launcher: starts {@code nproc} worker JVMs on this node with the torchrun environment,
+ * prefixes their output with their rank, and treats the job as one: when a worker fails, the others are stopped
+ * (SIGTERM, then SIGKILL after a grace period) and the launcher exits with the failed worker's code; when the
+ * launcher itself is interrupted, it stops every worker before it exits.
+ */
+public final class Launcher {
+
+    /** How long stopped workers get to finish their step and write a checkpoint before SIGKILL. */
+    static final long GRACE_SECONDS = 30;
+
+    public record Plan(int nproc, int nnodes, int nodeRank, String masterAddr, int masterPort, List<String> args) {
+    }
+
+    private final Plan plan;
+    private final PrintStream out;
+    private final List<Process> workers = new ArrayList<>();
+
+    public Launcher(Plan plan, PrintStream out) {
+        this.plan = plan;
+        this.out = out;
+    }
+
+    /** The worker processes started so far (for tests that need to kill one). */
+    List<Process> workers() {
+        synchronized (workers) {
+            return List.copyOf(workers);
+        }
+    }
+
+    /** Runs the job to its end and returns the exit code: 0 when every worker succeeded. */
+    public int run() throws IOException, InterruptedException {
+        int world = plan.nproc() * plan.nnodes();
+        Thread hook = new Thread(this::stopAll, "launcher-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            for (int local = 0; local < plan.nproc(); local++) {
+                int rank = plan.nodeRank() * plan.nproc() + local;
+                ProcessBuilder pb = new ProcessBuilder(command()).redirectErrorStream(true);
+                Map<String, String> env = pb.environment();
+                env.put("RANK", String.valueOf(rank));
+                env.put("LOCAL_RANK", String.valueOf(local));
+                env.put("WORLD_SIZE", String.valueOf(world));
+                env.put("LOCAL_WORLD_SIZE", String.valueOf(plan.nproc()));
+                env.put("MASTER_ADDR", plan.masterAddr());
+                env.put("MASTER_PORT", String.valueOf(plan.masterPort()));
+                Process p = pb.start();
+                synchronized (workers) {
+                    workers.add(p);
+                }
+                pump(p, rank);
+            }
+            out.printf("[launcher] started %d worker(s) on node %d of %d, world size %d, master %s:%d%n",
+                    plan.nproc(), plan.nodeRank(), plan.nnodes(), world, plan.masterAddr(), plan.masterPort());
+            return supervise();
+        } finally {
+            stopAll();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already exiting through the hook
+            }
+        }
+    }
+
+    private int supervise() throws InterruptedException {
+        while (true) {
+            boolean allDone = true;
+            for (int i = 0; i < workers.size(); i++) {
+                Process p = workers.get(i);
+                if (p.isAlive()) {
+                    allDone = false;
+                } else if (p.exitValue() != 0) {
+                    int rank = plan.nodeRank() * plan.nproc() + i;
+                    out.printf("[launcher] rank %d exited with code %d; stopping the other workers%n", rank, p.exitValue());
+                    stopAll();
+                    return p.exitValue();
+                }
+            }
+            if (allDone) return 0;
+            Thread.sleep(200);
+        }
+    }
+
+    /** SIGTERM to every live worker, SIGKILL to those still alive after the grace period. */
+    void stopAll() {
+        List<Process> live;
+        synchronized (workers) {
+            live = workers.stream().filter(Process::isAlive).toList();
+        }
+        live.forEach(Process::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
+        for (Process p : live) {
+            try {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) p.destroyForcibly();
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The same JVM and classpath as this process, running the application's main class. */
+    private List<String> command() {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("eqt.cli.Main");
+        cmd.addAll(plan.args());
+        return cmd;
+    }
+
+    private void pump(Process p, int rank) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    synchronized (out) {
+                        out.println("[rank " + rank + "] " + line);
+                    }
+                }
+            } catch (IOException e) {
+                // the worker is gone; its exit code tells the rest
+            }
+        }, "rank-" + rank + "-output");
+        t.setDaemon(true);
+        t.start();
+    }
+}

@@ -1,0 +1,81 @@
+package eqt.dist;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import eqt.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher with real worker JVMs on loopback. */
+class LauncherTest {
+
+    @TempDir
+    Path dir;
+
+    private List<String> tiny(Path data, Path out, int epochs) {
+        return new ArrayList<>(List.of("--data-dir", data.toString(), "--windows", "12", "--window_length", "200",
+                "--d_model", "8", "--n_head", "2", "--num_layers", "1", "--dim_feedforward", "16", "--max_length", "200",
+                "--batch_size", "2", "--epochs", String.valueOf(epochs), "--out", out.toString()));
+    }
+
+    @Test
+    void twoWorkersTrainAndOnlyRankZeroWritesOutputs() throws Exception {
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
+        Path run = dir.resolve("run");
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        int code = new Launcher(new Launcher.Plan(2, 1, 0, "127.0.0.1", DataParallelTest.freePort(), tiny(data, run, 2)),
+                out).run();
+        String log = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(0, code, log);
+        assertTrue(log.contains("[rank 0] training") && log.contains("[rank 1] training"), log);
+        assertTrue(log.contains("x 2 rank(s)"), log);
+        assertTrue(Files.exists(run.resolve("model_transf/model.eqt")), log);
+        try (var s = Files.list(dir)) {
+            assertEquals(List.of("data", "run"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "rank 1 must not create a run directory of its own");
+        }
+        assertEquals(2 * 2, Files.readAllLines(run.resolve("train_log.jsonl")).size(), "one log, written by rank 0");
+    }
+
+    @Test
+    void whenOneWorkerDiesTheJobEndsNonZeroWithinAMinute() throws Exception {
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        Launcher launcher = new Launcher(new Launcher.Plan(2, 1, 0, "127.0.0.1", DataParallelTest.freePort(),
+                tiny(data, dir.resolve("run"), 100_000)), out);
+        CompletableFuture<Integer> job = CompletableFuture.supplyAsync(() -> {
+            try {
+                return launcher.run();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!buf.toString(StandardCharsets.UTF_8).contains("[rank 1] epoch 1") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertTrue(buf.toString(StandardCharsets.UTF_8).contains("[rank 1] epoch 1"), buf.toString(StandardCharsets.UTF_8));
+        long killed = System.nanoTime();
+        launcher.workers().get(1).destroyForcibly(); // SIGKILL, as an OOM killer would
+        int code = job.get(60, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - killed) / 1e9;
+        assertNotEquals(0, code);
+        String log = buf.toString(StandardCharsets.UTF_8);
+        // Either the killed rank is noticed first, or rank 0 first fails its all-reduce with a one-line message.
+        assertTrue(log.contains("rank 1 exited with code") || log.contains("another rank has probably died"), log);
+        assertFalse(log.contains("internal error"), log);
+        assertTrue(launcher.workers().stream().noneMatch(Process::isAlive), "no worker left behind");
+        System.out.printf("launcher: job ended with code %d %.1f s after a worker was killed%n", code, seconds);
+    }
+}
