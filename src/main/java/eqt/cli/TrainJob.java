@@ -107,11 +107,7 @@ final class TrainJob {
     }
 
     private GradientSync connect() {
-        String backend = device.backend().processGroupBackend();
-        if (backend.equals("tccl")) {
-            throw new BadInputException("sdaa: data-parallel training over TCCL is not wired into this version");
-        }
-        return C10dSync.connect(env, backend, RENDEZVOUS_TIMEOUT_MS);
+        return C10dSync.connect(env, device.backend().processGroupBackend(), RENDEZVOUS_TIMEOUT_MS);
     }
 
     /** How long ranks wait for each other at start-up before giving up with a message. */

@@ -19,7 +19,8 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * Gradient averaging over PyTorch's c10d: a {@code TCPStore} on the master for the rendezvous, then gloo (cpu)
- * or NCCL (cuda). Gradients travel as one flat bucket per step: one all-reduce instead of one per tensor.
+ * or NCCL (cuda); on sdaa the same rendezvous hands over to {@link TcclSync}. Gradients travel as one flat
+ * bucket per step: one all-reduce instead of one per tensor.
  */
 public final class C10dSync implements GradientSync {
 
@@ -37,7 +38,19 @@ public final class C10dSync implements GradientSync {
      * Joins the job {@code env} describes. Rank 0 serves the store; every rank waits up to {@code timeoutMs} for
      * the others, then fails with a message naming the master address and port.
      */
-    public static C10dSync connect(DistEnv env, String backend, long timeoutMs) {
+    public static GradientSync connect(DistEnv env, String backend, long timeoutMs) {
+        TCPStore store = rendezvous(env, timeoutMs);
+        if (backend.equals("tccl")) return TcclSync.join(store, env);
+        Backend group = switch (backend) {
+            case "gloo" -> gloo(store, env);
+            case "nccl" -> nccl(store, env);
+            default -> throw new BadInputException("process-group backend '" + backend + "' is not known");
+        };
+        return new C10dSync(store, group, env.worldSize());
+    }
+
+    /** The job's key-value store on the master: served by rank 0, joined by the others. */
+    static TCPStore rendezvous(DistEnv env, long timeoutMs) {
         TCPStore store;
         try {
             TCPStoreOptions o = new TCPStoreOptions();
@@ -54,12 +67,7 @@ public final class C10dSync implements GradientSync {
                     + timeoutMs / 1000 + " s";
             throw new BadInputException("rank " + env.rank() + ": " + what + ": " + firstLine(e.getMessage()), e);
         }
-        Backend group = switch (backend) {
-            case "gloo" -> gloo(store, env);
-            case "nccl" -> nccl(store, env);
-            default -> throw new BadInputException("process-group backend '" + backend + "' is not a c10d backend");
-        };
-        return new C10dSync(store, group, env.worldSize());
+        return store;
     }
 
     private static Backend gloo(TCPStore store, DistEnv env) {

@@ -54,7 +54,7 @@ class DataParallelTest {
             ranks[r] = pool.submit(() -> {
                 // rank 1 starts from other weights: the initial broadcast must replace them with rank 0's
                 EqTransformer m = new EqTransformer(MODEL, CPU.torch(), rank == 0 ? 1 : 99);
-                try (C10dSync sync = C10dSync.connect(new DistEnv(rank, rank, 2, 2, "127.0.0.1", port), "gloo", 30_000)) {
+                try (GradientSync sync = C10dSync.connect(new DistEnv(rank, rank, 2, 2, "127.0.0.1", port), "gloo", 30_000)) {
                     new Trainer(m, new TrainConfig(2, 2, 3e-4, 1000, 0.5, 5, 11), CPU, sync, rank)
                             .fit(data, 12, new TrainLog(null), QUIET, false);
                 }
