@@ -48,6 +48,32 @@ class LauncherTest {
     }
 
     @Test
+    void twoNodesOnLoopbackFormOneJob() throws Exception {
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
+        Path run = dir.resolve("run");
+        int port = DataParallelTest.freePort();
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        CompletableFuture<Integer>[] nodes = new CompletableFuture[2];
+        for (int node = 0; node < 2; node++) {
+            Launcher l = new Launcher(new Launcher.Plan(1, 2, node, "127.0.0.1", port, tiny(data, run, 1)), out);
+            nodes[node] = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return l.run();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+        }
+        String log;
+        assertEquals(0, nodes[0].get(120, TimeUnit.SECONDS), log = buf.toString(StandardCharsets.UTF_8));
+        assertEquals(0, nodes[1].get(120, TimeUnit.SECONDS), log);
+        log = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("node 1 of 2, world size 2") && log.contains("[rank 1] training"), log);
+        assertTrue(Files.exists(run.resolve("model_transf/model.eqt")), log);
+    }
+
+    @Test
     void whenOneWorkerDiesTheJobEndsNonZeroWithinAMinute() throws Exception {
         Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
