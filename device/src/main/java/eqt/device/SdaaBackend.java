@@ -33,8 +33,9 @@ final class SdaaBackend implements Backend {
             return Availability.no("the SDAA shim's JNI library failed to load: " + e.getMessage(), details);
         }
         if (sdaa.eqt_sdaa_load_runtime() != sdaa.EQT_SDAA_OK) {
-            details.add("searched: " + sdaa.eqt_sdaa_searched().getString());
-            return Availability.no(sdaa.eqt_sdaa_last_error().getString(), details);
+            String searched = sdaa.eqt_sdaa_searched().getString();
+            details.add("searched: " + searched);
+            return Availability.no(sdaa.eqt_sdaa_last_error().getString() + "; searched: " + searched, details);
         }
         details.add("runtime: " + sdaa.eqt_sdaa_loaded_path(sdaa.EQT_SDAA_LIB_RUNTIME).getString());
         int[] count = new int[1];
@@ -47,9 +48,10 @@ final class SdaaBackend implements Backend {
                 ? "tccl: " + sdaa.eqt_sdaa_loaded_path(sdaa.EQT_SDAA_LIB_TCCL).getString()
                 : "tccl: unavailable (" + sdaa.eqt_sdaa_last_error().getString() + ")");
         if (sdaa.eqt_sdaa_load_torch_sdaa() != sdaa.EQT_SDAA_OK) {
-            details.add("searched: " + sdaa.eqt_sdaa_searched().getString());
+            String searched = sdaa.eqt_sdaa_searched().getString();
+            details.add("searched: " + searched);
             return Availability.no(count[0] + " device(s) found, but torch_sdaa is missing: "
-                    + sdaa.eqt_sdaa_last_error().getString(), details);
+                    + sdaa.eqt_sdaa_last_error().getString() + "; searched: " + searched, details);
         }
         details.add("torch_sdaa: " + sdaa.eqt_sdaa_loaded_path(sdaa.EQT_SDAA_LIB_TORCH).getString());
         registerBackendName();

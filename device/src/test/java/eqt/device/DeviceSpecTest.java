@@ -52,6 +52,7 @@ class DeviceSpecTest {
                 && System.getenv("TECO_HOME") == null, "a vendor SDK is configured here");
         DeviceError e = assertThrows(DeviceError.class, () -> Devices.select("sdaa"));
         assertTrue(e.getMessage().startsWith("sdaa: libsdaart.so not found"), e.getMessage());
+        assertTrue(e.getMessage().contains("searched: ") && e.getMessage().contains("loader search"), e.getMessage());
         Availability a = Devices.backend(DeviceKind.SDAA).probe();
         assertTrue(a.details().stream().anyMatch(d -> d.startsWith("searched: ") && d.contains("libsdaart.so")),
                 a.details().toString());
