@@ -1,37 +1,31 @@
 package eqt.dist;
 
 import eqt.io.BadInputException;
-import java.util.ArrayList;
-import java.util.List;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.javacpp.SizeTPointer;
 import org.bytedeco.javacpp.chrono.Milliseconds;
 import org.bytedeco.pytorch.AllreduceOptions;
 import org.bytedeco.pytorch.Backend;
 import org.bytedeco.pytorch.BroadcastOptions;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.ProcessGroupGloo;
 import org.bytedeco.pytorch.TCPStore;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Gradient averaging over PyTorch's c10d: a {@code TCPStore} on the master for the rendezvous, then gloo (cpu)
  * or NCCL (cuda); on sdaa the same rendezvous hands over to {@link TcclSync}. Gradients travel as one flat
  * bucket per step: one all-reduce instead of one per tensor.
  */
-public final class C10dSync implements GradientSync {
+public final class C10dSync extends BucketSync {
 
     private final TCPStore store;
     private final Backend group;
-    private final int world;
 
     private C10dSync(TCPStore store, Backend group, int world) {
+        super(world);
         this.store = store;
         this.group = group;
-        this.world = world;
     }
 
     /**
@@ -92,37 +86,15 @@ public final class C10dSync implements GradientSync {
     }
 
     @Override
-    public void broadcast(List<Tensor> tensors) {
-        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            TensorVector v = new TensorVector(tensors.toArray(new Tensor[0]));
-            Tensor flat = torch.flatten_dense_tensors(v);
-            BroadcastOptions o = new BroadcastOptions();
-            o.rootRank(0);
-            await(group.broadcast(new TensorVector(flat), o), "broadcast");
-            copyBack(flat, v, tensors);
-        }
+    void broadcastFromRoot(Tensor flat) {
+        BroadcastOptions o = new BroadcastOptions();
+        o.rootRank(0);
+        await(group.broadcast(new TensorVector(flat), o), "broadcast");
     }
 
     @Override
-    public void averageGradients(List<Tensor> parameters) {
-        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            List<Tensor> grads = new ArrayList<>(parameters.size());
-            for (Tensor p : parameters) grads.add(p.grad());
-            TensorVector v = new TensorVector(grads.toArray(new Tensor[0]));
-            Tensor flat = torch.flatten_dense_tensors(v);
-            await(group.allreduce(new TensorVector(flat), new AllreduceOptions()), "gradient all-reduce");
-            flat.div_(new org.bytedeco.pytorch.Scalar((double) world));
-            copyBack(flat, v, grads);
-        }
-    }
-
-    @Override
-    public double average(double value) {
-        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            Tensor t = Tensor.create(new double[] {value});
-            await(group.allreduce(new TensorVector(t), new AllreduceOptions()), "loss all-reduce");
-            return t.item_double() / world;
-        }
+    void allReduceSum(Tensor flat, String what) {
+        await(group.allreduce(new TensorVector(flat), new AllreduceOptions()), what);
     }
 
     private void await(org.bytedeco.pytorch.Work work, String what) {
@@ -138,16 +110,6 @@ public final class C10dSync implements GradientSync {
         String t = firstLine(s);
         int bracket = t.lastIndexOf("] ");
         return bracket >= 0 ? t.substring(bracket + 2) : t;
-    }
-
-    private static void copyBack(Tensor flat, TensorVector like, List<Tensor> into) {
-        TensorVector parts = torch.unflatten_dense_tensors(flat, like);
-        for (int i = 0; i < into.size(); i++) into.get(i).copy_(parts.get(i));
-    }
-
-    @Override
-    public int worldSize() {
-        return world;
     }
 
     @Override

@@ -2,18 +2,12 @@ package eqt.dist;
 
 import eqt.io.BadInputException;
 import eqt.sdaa.global.sdaa;
-import java.util.ArrayList;
-import java.util.List;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.ByteVector;
-import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Store;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Gradient averaging on SDAA devices through TCCL, reached via the project's shim (presets/). The rendezvous
@@ -21,18 +15,17 @@ import org.bytedeco.pytorch.global.torch;
  * joins the communicator. Gradients travel as one flat float32 bucket on the device, summed in place and
  * divided by the world size.
  */
-public final class TcclSync implements GradientSync {
+public final class TcclSync extends BucketSync {
 
     static final String UID_KEY = "eqt/tccl/unique_id";
 
     private final Store store;
     private final Pointer comm;
-    private final int world;
 
     private TcclSync(Store store, Pointer comm, int world) {
+        super(world);
         this.store = store;
         this.comm = comm;
-        this.world = world;
     }
 
     /** Joins the communicator over {@code store} (already connected to the job's rendezvous). */
@@ -52,47 +45,15 @@ public final class TcclSync implements GradientSync {
     }
 
     @Override
-    public void broadcast(List<Tensor> tensors) {
-        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            TensorVector like = new TensorVector(tensors.toArray(new Tensor[0]));
-            Tensor flat = torch.flatten_dense_tensors(like).contiguous();
-            check(sdaa.eqt_tccl_broadcast_float(flat.data_ptr(), flat.data_ptr(), flat.numel(), 0, comm, null),
-                    "tcclBroadcast");
-            copyBack(flat, like, tensors);
-        }
+    void broadcastFromRoot(Tensor flat) {
+        check(sdaa.eqt_tccl_broadcast_float(flat.data_ptr(), flat.data_ptr(), flat.numel(), 0, comm, null),
+                "tcclBroadcast");
     }
 
     @Override
-    public void averageGradients(List<Tensor> parameters) {
-        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            List<Tensor> grads = new ArrayList<>(parameters.size());
-            for (Tensor p : parameters) grads.add(p.grad());
-            TensorVector like = new TensorVector(grads.toArray(new Tensor[0]));
-            Tensor flat = torch.flatten_dense_tensors(like).contiguous();
-            check(sdaa.eqt_tccl_all_reduce_sum_float(flat.data_ptr(), flat.data_ptr(), flat.numel(), comm, null),
-                    "tcclAllReduce");
-            flat.div_(new org.bytedeco.pytorch.Scalar((double) world));
-            copyBack(flat, like, grads);
-        }
-    }
-
-    @Override
-    public double average(double value) {
-        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            Tensor t = Tensor.create(new float[] {(float) value});
-            check(sdaa.eqt_tccl_all_reduce_sum_float(t.data_ptr(), t.data_ptr(), 1, comm, null), "tcclAllReduce");
-            return t.item_float() / (double) world;
-        }
-    }
-
-    private static void copyBack(Tensor flat, TensorVector like, List<Tensor> into) {
-        TensorVector parts = torch.unflatten_dense_tensors(flat, like);
-        for (int i = 0; i < into.size(); i++) into.get(i).copy_(parts.get(i));
-    }
-
-    @Override
-    public int worldSize() {
-        return world;
+    void allReduceSum(Tensor flat, String what) {
+        check(sdaa.eqt_tccl_all_reduce_sum_float(flat.data_ptr(), flat.data_ptr(), flat.numel(), comm, null),
+                "tcclAllReduce (" + what + ")");
     }
 
     @Override

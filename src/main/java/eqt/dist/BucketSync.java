@@ -1,0 +1,72 @@
+package eqt.dist;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The part of data parallelism every collective library shares: tensors travel as one flat bucket (one
+ * collective per step instead of one per tensor) and sums become means. Subclasses supply the two collectives
+ * on a contiguous float32 bucket.
+ */
+abstract class BucketSync implements GradientSync {
+
+    private final int world;
+
+    BucketSync(int world) {
+        this.world = world;
+    }
+
+    /** Sums {@code flat} over all ranks, in place. */
+    abstract void allReduceSum(Tensor flat, String what);
+
+    /** Overwrites {@code flat} with rank 0's values, in place. */
+    abstract void broadcastFromRoot(Tensor flat);
+
+    @Override
+    public final void broadcast(List<Tensor> tensors) {
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            TensorVector like = new TensorVector(tensors.toArray(new Tensor[0]));
+            Tensor flat = torch.flatten_dense_tensors(like).contiguous();
+            broadcastFromRoot(flat);
+            copyBack(flat, like, tensors);
+        }
+    }
+
+    @Override
+    public final void averageGradients(List<Tensor> parameters) {
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            List<Tensor> grads = new ArrayList<>(parameters.size());
+            for (Tensor p : parameters) grads.add(p.grad());
+            TensorVector like = new TensorVector(grads.toArray(new Tensor[0]));
+            Tensor flat = torch.flatten_dense_tensors(like).contiguous();
+            allReduceSum(flat, "gradient all-reduce");
+            flat.div_(new Scalar((double) world));
+            copyBack(flat, like, grads);
+        }
+    }
+
+    @Override
+    public final double average(double value) {
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            Tensor t = Tensor.create(new float[] {(float) value});
+            allReduceSum(t, "loss all-reduce");
+            return t.item_float() / (double) world;
+        }
+    }
+
+    @Override
+    public final int worldSize() {
+        return world;
+    }
+
+    private static void copyBack(Tensor flat, TensorVector like, List<Tensor> into) {
+        TensorVector parts = torch.unflatten_dense_tensors(flat, like);
+        for (int i = 0; i < into.size(); i++) into.get(i).copy_(parts.get(i));
+    }
+}
