@@ -100,6 +100,16 @@ class DataParallelTest {
     }
 
     @Test
+    void aTakenPortIsAClearError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int port = taken.getLocalPort();
+            BadInputException e = assertThrows(BadInputException.class,
+                    () -> C10dSync.connect(new DistEnv(0, 0, 2, 2, "127.0.0.1", port), "gloo", 2_000));
+            assertTrue(e.getMessage().contains("cannot serve the rendezvous on port " + port), e.getMessage());
+        }
+    }
+
+    @Test
     void environmentContracts() {
         Map<String, String> env = new HashMap<>();
         assertEquals(DistEnv.SINGLE, DistEnv.from(env));
