@@ -36,7 +36,7 @@ typedef int (*eqt_fn_tccl_destroy)(void*);
 
 static __thread char eqt_error[1024];
 static char eqt_searched[4096];
-static char eqt_paths[3][1024];
+static char eqt_paths[3][2048];
 static char eqt_extra_dir[1024];
 static void* eqt_handles[3];
 
