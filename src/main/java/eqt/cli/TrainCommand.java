@@ -72,6 +72,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Allow --out to be a directory that already holds files.")
     boolean overwrite;
 
+    @Option(names = {"--save_every", "--save-every"}, defaultValue = "1",
+            description = "Write the resumable checkpoint every N epochs (default ${DEFAULT-VALUE}), and at the end.")
+    int saveEvery;
+    @Option(names = "--resume", description = "Continue the run that wrote this checkpoint, up to --epochs.")
+    Path resume;
+
     @Option(names = "--inference", description = "Run inference with --checkpoint instead of training.")
     boolean inference;
     @Option(names = "--checkpoint", description = "Checkpoint for --inference (default: the newest under runs/).")

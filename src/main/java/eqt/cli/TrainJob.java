@@ -17,6 +17,7 @@ import eqt.model.EqTransformer;
 import eqt.model.ModelConfig;
 import eqt.model.Normalization;
 import eqt.report.Plots;
+import eqt.train.Progress;
 import eqt.train.TrainConfig;
 import eqt.train.TrainLog;
 import eqt.train.Trainer;
@@ -45,26 +46,29 @@ final class TrainJob {
     }
 
     int run() {
-        ModelConfig mc = opts.modelConfig(layout.pairs());
-        TrainConfig tc = opts.trainConfig();
+        Checkpoint.Contents resumeFrom = opts.resume != null ? resumable(opts.resume) : null;
+        ModelConfig mc = resumeFrom != null ? resumeFrom.config() : opts.modelConfig(layout.pairs());
+        TrainConfig tc = resumeFrom != null ? resumedConfig(resumeFrom) : opts.trainConfig();
+        if (opts.saveEvery < 1) throw new BadInputException("--save_every must be >= 1, got " + opts.saveEvery);
         if (mc.maxLength() < layout.windowLength()) {
             throw new BadInputException("--max_length " + mc.maxLength() + " is shorter than the window length "
                     + layout.windowLength());
         }
         int trainWindows = layout.windows() - 1;
-        if (tc.batchSize() > trainWindows) {
-            throw new BadInputException("--batch_size " + tc.batchSize() + " is larger than the " + trainWindows
-                    + " training windows");
-        }
         int world = env.worldSize();
         if (tc.batchSize() * world > trainWindows) {
-            throw new BadInputException("--batch_size " + tc.batchSize() + " x " + world + " ranks is larger than the "
-                    + trainWindows + " training windows");
+            throw new BadInputException("--batch_size " + tc.batchSize() + (world > 1 ? " x " + world + " ranks" : "")
+                    + " is larger than the " + trainWindows + " training windows");
+        }
+        Progress start = resumeFrom != null ? progressOf(resumeFrom) : Progress.start();
+        if (start.epochsDone() >= tc.epochs() && start.batch() == 0) {
+            throw new BadInputException(opts.resume + ": already trained for " + start.epochsDone()
+                    + " epochs; pass a larger --epochs to continue");
         }
         EqDataset data = DataSource.load(opts.dataDir, layout);
-        // Only rank 0 writes: the other ranks train and keep nothing.
-        Path run = env.isMaster() ? RunDirectory.create(opts.out, Path.of("runs"), "train-" + mc.model(), opts.overwrite)
-                : null;
+        // Only rank 0 writes: the other ranks train and keep nothing. A resumed run continues in its directory.
+        Path run = !env.isMaster() ? null : resumeFrom != null ? opts.resume.toAbsolutePath().getParent().getParent()
+                : RunDirectory.create(opts.out, Path.of("runs"), "train-" + mc.model(), opts.overwrite);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("train", tc);
         meta.put("data_dir", opts.dataDir.toAbsolutePath().toString());
@@ -73,37 +77,85 @@ final class TrainJob {
         meta.put("test_window", layout.windows() - 1);
         meta.put("device", device.toString());
         meta.put("world_size", world);
-        if (run != null) write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta));
-        System.out.printf(Locale.ROOT, "training %s model (d_model %d, %d heads, %d layers) on %s for %d epochs, "
-                        + "%d windows, batch %d x %d rank(s) -> %s%n", mc.model(), mc.dModel(), mc.nHead(),
-                mc.numLayers(), device, tc.epochs(), trainWindows, tc.batchSize(), world,
-                run != null ? run : "(rank 0 writes the outputs)");
-
         float[] targets = data.sourceWindows(0, trainWindows);
-        double zero = Metrics.mse(targets, new float[targets.length]);
-        meta.put("train_mse_predicting_zero", zero);
-        System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n", zero);
+        meta.put("train_mse_predicting_zero", Metrics.mse(targets, new float[targets.length]));
+        if (run != null) write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta));
+        System.out.printf(Locale.ROOT, "%s %s model (d_model %d, %d heads, %d layers) on %s for %d epochs, "
+                        + "%d windows, batch %d x %d rank(s) -> %s%n", resumeFrom != null
+                        ? "resuming at epoch " + start.epoch() + " batch " + start.batch() + ":" : "training",
+                mc.model(), mc.dModel(), mc.nHead(), mc.numLayers(), device, tc.epochs(), trainWindows, tc.batchSize(),
+                world, run != null ? run : "(rank 0 writes the outputs)");
+        System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n",
+                meta.get("train_mse_predicting_zero"));
+
         Devices.seed(tc.seed() + env.rank()); // dropout masks differ across ranks; weights come from rank 0
         EqTransformer model = new EqTransformer(mc, device.torch(), tc.seed());
-        if (mc.normalize()) model.setNormalization(Normalization.fit(data, trainWindows));
+        if (resumeFrom != null) Checkpoint.loadInto(model, resumeFrom, opts.resume);
+        else if (mc.normalize()) model.setNormalization(Normalization.fit(data, trainWindows));
+        Path ckpt = run != null ? run.resolve("model_transf").resolve("model.eqt") : null;
         Trainer.Result r;
         try (GradientSync sync = env.distributed() ? connect() : GradientSync.NONE;
-             TrainLog log = new TrainLog(run != null ? run.resolve("train_log.jsonl") : null)) {
-            r = new Trainer(model, tc, device, sync, env.rank())
-                    .fit(data, trainWindows, log, System.out, System.console() != null);
+             TrainLog log = new TrainLog(run != null ? run.resolve("train_log.jsonl") : null, resumeFrom != null)) {
+            Trainer trainer = new Trainer(model, tc, device, sync, env.rank());
+            if (resumeFrom != null) {
+                trainer.resume(start, resumeFrom.training().optimizer(), resumeFrom.training().rng());
+            }
+            Signals.onStop(sig -> {
+                System.out.println("received SIG" + sig + ": finishing the current step, then saving a checkpoint");
+                trainer.requestStop();
+            });
+            r = trainer.fit(data, trainWindows, log, System.out, System.console() != null, opts.saveEvery,
+                    p -> { if (ckpt != null) save(model, meta, trainer, p, ckpt); });
+        }
+        if (r.stopped()) {
+            int code = Signals.exitCode();
+            if (ckpt != null) {
+                System.out.printf("stopped at epoch %d batch %d; resume with: java -jar eq.jar --resume %s --epochs %d%n",
+                        r.progress().epoch(), r.progress().batch(), ckpt, tc.epochs());
+            }
+            return code;
         }
         if (run == null) return 0;
-        Path ckpt = run.resolve("model_transf").resolve("model.eqt");
-        meta.put("epochs_done", tc.epochs());
-        meta.put("final_avg_loss", r.epochLosses().get(r.epochLosses().size() - 1));
-        Checkpoint.save(model, meta, ckpt);
         Path png = run.resolve("loss_visible").resolve("plt_loss.png");
         mkdirs(png.getParent());
         Plots.lossCurve(r.batchLosses(), 0.1, png);
+        double last = r.epochLosses().get(r.epochLosses().size() - 1);
         System.out.printf(Locale.ROOT, "done: final average loss %.6f, %.3f s/step; checkpoint %s, loss plot %s%n",
-                r.epochLosses().get(r.epochLosses().size() - 1), r.secondsPerStep(), ckpt, png);
+                last, r.secondsPerStep(), ckpt, png);
         System.out.println("inference: java -jar eq.jar --inference --checkpoint " + ckpt);
         return 0;
+    }
+
+    /** Writes the resumable checkpoint (weights, configuration, optimiser, generator, progress). */
+    private static void save(EqTransformer model, Map<String, Object> meta, Trainer trainer, Progress p, Path ckpt) {
+        meta.put("epochs_done", p.epochsDone());
+        if (!p.epochLosses().isEmpty()) meta.put("final_avg_loss", p.epochLosses().get(p.epochLosses().size() - 1));
+        Checkpoint.save(model, meta, new Checkpoint.Training(JSON.valueToTree(p), trainer.optimizerState(),
+                Trainer.rngState()), ckpt);
+    }
+
+    private static Checkpoint.Contents resumable(Path file) {
+        Checkpoint.Contents c = Checkpoint.read(file);
+        if (c.training() == null) throw new BadInputException(file + ": holds weights only, no training state to resume");
+        return c;
+    }
+
+    private TrainConfig resumedConfig(Checkpoint.Contents c) {
+        try {
+            TrainConfig saved = JSON.treeToValue(c.metadata().get("train"), TrainConfig.class);
+            return new TrainConfig(opts.epochs, saved.batchSize(), saved.lr(), saved.stepSize(), saved.gamma(),
+                    saved.seed(), saved.logEvery());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BadInputException(opts.resume + ": training configuration unreadable (" + e.getMessage() + ")");
+        }
+    }
+
+    private Progress progressOf(Checkpoint.Contents c) {
+        try {
+            return JSON.treeToValue(c.training().progress(), Progress.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new BadInputException(opts.resume + ": training progress unreadable (" + e.getMessage() + ")");
+        }
     }
 
     private GradientSync connect() {

@@ -29,7 +29,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * The project's checkpoint: a zip holding {@code config.json} (the {@link ModelConfig} plus free-form metadata),
  * {@code tensors.json} (name → shape, in order) and one little-endian float32 blob per tensor under
- * {@code tensors/}. Plain and documented so any language can read it; written to a temporary file, flushed and
+ * {@code tensors/}; a checkpoint written during training also holds what resuming needs under {@code train/}
+ * (progress as JSON, the optimiser in libtorch's archive format, the dropout generator's state). Plain and documented so any language can read it; written to a temporary file, flushed and
  * renamed into place, so a crash never leaves a half-written checkpoint under the final name.
  */
 public final class Checkpoint {
@@ -40,7 +41,15 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
+    /** Training state that makes a checkpoint resumable (progress is any JSON-serialisable value). */
+    public record Training(JsonNode progress, byte[] optimizer, byte[] rng) {
+    }
+
     public static void save(EqTransformer model, Map<String, Object> metadata, Path file) {
+        save(model, metadata, null, file);
+    }
+
+    public static void save(EqTransformer model, Map<String, Object> metadata, Training training, Path file) {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.put("format", FORMAT);
         cfg.set("model", JSON.valueToTree(model.config()));
@@ -66,6 +75,15 @@ public final class Checkpoint {
                 }
                 writeJson(zip, "config.json", cfg);
                 writeJson(zip, "tensors.json", index);
+                if (training != null) {
+                    writeJson(zip, "train/progress.json", training.progress());
+                    zip.putNextEntry(new ZipEntry("train/optimizer.pt"));
+                    zip.write(training.optimizer());
+                    zip.closeEntry();
+                    zip.putNextEntry(new ZipEntry("train/rng.bin"));
+                    zip.write(training.rng());
+                    zip.closeEntry();
+                }
                 zip.finish();
                 ch.force(true);
             }
@@ -83,7 +101,7 @@ public final class Checkpoint {
 
     /** What a checkpoint file holds, read fully into memory (checkpoints are small). */
     public record Contents(ModelConfig config, JsonNode metadata, Map<String, float[]> tensors,
-                           Map<String, long[]> shapes) {
+                           Map<String, long[]> shapes, Training training) {
     }
 
     public static Contents read(Path file) {
@@ -123,7 +141,15 @@ public final class Checkpoint {
                 tensors.put(name, v);
                 shapes.put(name, shape);
             }
-            return new Contents(mc, cfg.path("metadata"), tensors, shapes);
+            Training training = null;
+            if (entries.containsKey("train/progress.json")) {
+                if (!entries.containsKey("train/optimizer.pt") || !entries.containsKey("train/rng.bin")) {
+                    throw new BadInputException(file + ": training state is incomplete (truncated checkpoint?)");
+                }
+                training = new Training(JSON.readTree(entries.get("train/progress.json")),
+                        entries.get("train/optimizer.pt"), entries.get("train/rng.bin"));
+            }
+            return new Contents(mc, cfg.path("metadata"), tensors, shapes, training);
         } catch (IOException | IllegalArgumentException e) {
             if (e.getCause() instanceof BadInputException b) throw b;
             throw new BadInputException(file + ": corrupt checkpoint metadata (" + e.getMessage() + ")");

@@ -19,8 +19,16 @@ public final class TrainLog implements AutoCloseable {
     private final BufferedWriter out;
 
     public TrainLog(Path file) {
+        this(file, false);
+    }
+
+    /** {@code append}: continue an existing log (a resumed run) instead of starting a new one. */
+    public TrainLog(Path file, boolean append) {
         try {
-            out = file == null ? null : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            out = file == null ? null : append
+                    ? Files.newBufferedWriter(file, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                            java.nio.file.StandardOpenOption.APPEND)
+                    : Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

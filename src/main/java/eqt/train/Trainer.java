@@ -6,18 +6,25 @@ import eqt.dist.GradientSync;
 import eqt.dist.ShardSampler;
 import eqt.model.EqTransformer;
 import eqt.model.Tensors;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.StepLR;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -31,11 +38,27 @@ import org.bytedeco.pytorch.global.torch;
  * each rank trains on its {@link ShardSampler} shard with batches of {@code batchSize}, gradients are averaged
  * before every optimiser step, and logged losses are averaged over ranks. With {@link GradientSync#NONE} it is
  * the single-process reference.
+ *
+ * <p>Resumable: {@link #resume} restores optimiser, scheduler and dropout-generator state and the position in
+ * the epoch, so a run continued from a checkpoint follows the uninterrupted run step for step. {@link #requestStop}
+ * (from a signal handler) ends training after the current step, on every rank at the same step.
  */
 public final class Trainer {
 
-    /** Per-batch losses in order, per-epoch mean losses, and the mean wall time of a step. */
-    public record Result(List<Float> batchLosses, List<Double> epochLosses, double secondsPerStep) {
+    /** Per-batch losses in order, per-epoch mean losses, mean wall time of a step, and whether it was stopped. */
+    public record Result(Progress progress, double secondsPerStep, boolean stopped) {
+        public List<Float> batchLosses() {
+            return progress.batchLosses();
+        }
+
+        public List<Double> epochLosses() {
+            return progress.epochLosses();
+        }
+    }
+
+    /** Called with the progress after every {@code saveEvery}-th epoch, after the last, and on an early stop. */
+    public interface Checkpointer {
+        void save(Progress progress);
     }
 
     private final EqTransformer model;
@@ -46,6 +69,8 @@ public final class Trainer {
     private final GradientSync sync;
     private final int rank;
     private final List<Tensor> params;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private Progress progress = Progress.start();
 
     public Trainer(EqTransformer model, TrainConfig cfg, SelectedDevice device) {
         this(model, cfg, device, GradientSync.NONE, 0);
@@ -62,27 +87,40 @@ public final class Trainer {
         this.scheduler = new StepLR(optimizer, cfg.stepSize(), cfg.gamma());
     }
 
+    /** Asks training to stop after the step under way (safe to call from any thread). */
+    public void requestStop() {
+        stopRequested.set(true);
+    }
+
     public Result fit(EqDataset data, int trainWindows, TrainLog log, PrintStream out, boolean progressBar) {
+        return fit(data, trainWindows, log, out, progressBar, Integer.MAX_VALUE, p -> { });
+    }
+
+    public Result fit(EqDataset data, int trainWindows, TrainLog log, PrintStream out, boolean progressBar,
+                      int saveEvery, Checkpointer checkpointer) {
         int len = data.layout().windowLength();
         int ch = data.channels();
         Tensor x = Tensors.retain(Tensors.of(data.stationWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
         Tensor y = Tensors.retain(Tensors.of(data.sourceWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
-        sync.broadcast(params);
+        if (progress.steps() == 0) sync.broadcast(params); // a resumed run already holds rank 0's weights
         ShardSampler sampler = new ShardSampler(trainWindows, rank, sync.worldSize(), cfg.seed());
         int perRank = sampler.perRank();
         int batches = (perRank + cfg.batchSize() - 1) / cfg.batchSize();
-        List<Float> batchLosses = new ArrayList<>();
-        List<Double> epochLosses = new ArrayList<>();
+        List<Float> batchLosses = new ArrayList<>(progress.batchLosses());
+        List<Double> epochLosses = new ArrayList<>(progress.epochLosses());
+        long steps = progress.steps();
         double stepSeconds = 0;
-        int steps = 0;
+        int timed = 0;
         try (ProgressBar bar = progressBar ? new ProgressBarBuilder().setTaskName("train")
                 .setInitialMax((long) batches * cfg.epochs()).setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500).continuousUpdate().build() : null) {
-            for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+            if (bar != null) bar.stepTo(steps);
+            for (int epoch = progress.epoch(); epoch <= cfg.epochs(); epoch++) {
                 int[] order = sampler.indices(epoch);
-                double sum = 0;
+                int first = epoch == progress.epoch() ? progress.batch() : 0;
+                double sum = epoch == progress.epoch() ? progress.epochLossSum() : 0;
                 long epochStart = System.nanoTime();
-                for (int b = 0; b < batches; b++) {
+                for (int b = first; b < batches; b++) {
                     int from = b * cfg.batchSize();
                     int to = Math.min(perRank, from + cfg.batchSize());
                     long[] idx = new long[to - from];
@@ -91,6 +129,7 @@ public final class Trainer {
                     float loss = step(x, y, idx);
                     double dt = (System.nanoTime() - t0) / 1e9;
                     stepSeconds += dt;
+                    timed++;
                     steps++;
                     sum += loss;
                     batchLosses.add(loss);
@@ -111,6 +150,14 @@ public final class Trainer {
                                     epoch, b + 1, batches, loss, dt);
                         }
                     }
+                    // Every rank must stop at the same step, or the others would wait in the next all-reduce.
+                    boolean stop = sync.average(stopRequested.get() ? 1 : 0) > 0;
+                    if (stop && b + 1 < batches) {
+                        progress = new Progress(epoch, b + 1, steps, sum, batchLosses, epochLosses);
+                        checkpointer.save(progress);
+                        return new Result(progress, timed == 0 ? 0 : stepSeconds / timed, true);
+                    }
+                    if (stop) stopRequested.set(true); // finish the epoch's bookkeeping below, then stop
                 }
                 double avg = sum / batches;
                 epochLosses.add(avg);
@@ -123,12 +170,16 @@ public final class Trainer {
                         cfg.epochs(), avg, secs);
                 if (bar != null) bar.setExtraMessage(line);
                 else out.println(line);
+                progress = new Progress(epoch + 1, 0, steps, 0, batchLosses, epochLosses);
+                boolean stopping = stopRequested.get() && epoch < cfg.epochs();
+                if (epoch % saveEvery == 0 || stopping || epoch == cfg.epochs()) checkpointer.save(progress);
+                if (stopping) return new Result(progress, timed == 0 ? 0 : stepSeconds / timed, true);
             }
         }
-        return new Result(batchLosses, epochLosses, steps == 0 ? 0 : stepSeconds / steps);
+        return new Result(progress, timed == 0 ? 0 : stepSeconds / timed, false);
     }
 
-    /** One optimisation step on the windows {@code idx}; returns the batch's loss. */
+    /** One optimisation step on the windows {@code idx}; returns the batch's loss (mean over ranks). */
     public float step(Tensor x, Tensor y, long[] idx) {
         try (PointerScope scope = new PointerScope()) {
             Tensor index = Tensor.create(idx).to(device.torch(), torch.ScalarType.Long);
@@ -141,6 +192,66 @@ public final class Trainer {
             optimizer.step();
             scheduler.step();
             return (float) sync.average(loss.item_float());
+        }
+    }
+
+    /** The optimiser's state (Adam moments and step counts) in libtorch's archive format. */
+    public byte[] optimizerState() {
+        Path tmp = tempFile();
+        try {
+            OutputArchive a = new OutputArchive();
+            optimizer.save(a);
+            a.save_to(tmp.toString());
+            return Files.readAllBytes(tmp);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            tmp.toFile().delete();
+        }
+    }
+
+    /** The CPU generator's state (dropout masks are drawn from it). */
+    public static byte[] rngState() {
+        try (PointerScope s = new PointerScope()) {
+            Tensor t = torch.getDefaultCPUGenerator().get_state();
+            byte[] b = new byte[(int) t.numel()];
+            java.nio.ByteBuffer buf = t.createBuffer();
+            buf.get(b);
+            return b;
+        }
+    }
+
+    /**
+     * Continues from a checkpoint: optimiser moments, the learning rate where the schedule had taken it, the
+     * dropout generator and the position in the epoch.
+     */
+    public void resume(Progress at, byte[] optimizerState, byte[] rng) {
+        Path tmp = tempFile();
+        try {
+            Files.write(tmp, optimizerState);
+            InputArchive a = new InputArchive();
+            a.load_from(tmp.toString());
+            optimizer.load(a);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            tmp.toFile().delete();
+        }
+        // Replay the schedule from the base rate: StepLR keeps its step count to itself.
+        optimizer.param_groups().get(0).options().set_lr(cfg.lr());
+        for (long i = 0; i < at.steps(); i++) scheduler.step();
+        try (PointerScope s = new PointerScope()) {
+            // Java bytes are signed; the generator wants uint8 (the int8 → uint8 cast keeps every bit pattern).
+            torch.getDefaultCPUGenerator().set_state(Tensor.create(rng, rng.length).to(torch.ScalarType.Byte));
+        }
+        progress = at;
+    }
+
+    private static Path tempFile() {
+        try {
+            return Files.createTempFile("eqt-optimizer", ".pt");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

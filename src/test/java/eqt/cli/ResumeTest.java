@@ -1,0 +1,113 @@
+package eqt.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import eqt.TestData;
+import eqt.io.BadInputException;
+import eqt.model.Checkpoint;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Killed and interrupted runs lose nothing: they resume to the parameters of an uninterrupted run. */
+class ResumeTest {
+
+    @TempDir
+    Path dir;
+
+    private List<String> tiny(Path data, int epochs, String... more) {
+        List<String> a = new ArrayList<>(List.of("--data-dir", data.toString(), "--windows", "12", "--window_length",
+                "200", "--d_model", "8", "--n_head", "2", "--num_layers", "1", "--dim_feedforward", "16",
+                "--max_length", "200", "--batch_size", "4", "--threads", "1", "--epochs", String.valueOf(epochs)));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private static int run(List<String> args) {
+        return Main.run(new PrintWriter(new StringWriter(), true), args.toArray(new String[0]));
+    }
+
+    private Process child(List<String> args, Path log) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), "eqt.cli.Main"));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static int epochsDone(Path ckpt) {
+        try {
+            return Checkpoint.read(ckpt).metadata().path("epochs_done").asInt(-1);
+        } catch (BadInputException e) {
+            return -1; // not written yet
+        }
+    }
+
+    @Test
+    void killedWithSigkillThenResumedEndsWhereAnUninterruptedRunEnds() throws Exception {
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 8);
+        int epochs = 200;
+        assertEquals(0, run(tiny(data, epochs, "--out", dir.resolve("whole").toString())));
+
+        Path killedRun = dir.resolve("killed");
+        Path ckpt = killedRun.resolve("model_transf/model.eqt");
+        Process p = child(tiny(data, epochs, "--out", killedRun.toString()), dir.resolve("child.log"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (epochsDone(ckpt) < 5 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(10);
+        p.destroyForcibly(); // SIGKILL: no handler runs, only what was already on disk survives
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        int done = epochsDone(ckpt);
+        assertTrue(done >= 5 && done < epochs, "killed mid-run, checkpoint at epoch " + done + ": "
+                + Files.readString(dir.resolve("child.log")));
+
+        assertEquals(0, run(tiny(data, epochs, "--resume", ckpt.toString())));
+        Map<String, float[]> a = Checkpoint.read(dir.resolve("whole/model_transf/model.eqt")).tensors();
+        Map<String, float[]> b = Checkpoint.read(ckpt).tensors();
+        double max = 0;
+        for (String k : a.keySet()) {
+            for (int i = 0; i < a.get(k).length; i++) max = Math.max(max, Math.abs(a.get(k)[i] - b.get(k)[i]));
+        }
+        System.out.printf("kill at epoch %d and resume: max |param diff| vs uninterrupted = %.3g%n", done, max);
+        assertTrue(max <= 1e-6, "max abs diff " + max);
+        assertEquals(epochs, epochsDone(ckpt));
+    }
+
+    @Test
+    void sigtermFinishesTheStepSavesAndSaysHowToResume() throws Exception {
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 8);
+        Path runDir = dir.resolve("run");
+        Path ckpt = runDir.resolve("model_transf/model.eqt");
+        Path log = dir.resolve("child.log");
+        Process p = child(tiny(data, 100_000, "--out", runDir.toString(), "--save_every", "1000"), log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(log, StandardCharsets.UTF_8).contains("epoch 3/") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(143, p.exitValue(), out);
+        assertTrue(out.contains("received SIGTERM") && out.contains("resume with: java -jar eq.jar --resume"), out);
+        assertTrue(epochsDone(ckpt) >= 3, "checkpoint written on SIGTERM despite --save_every 1000");
+        assertEquals(0, run(tiny(data, epochsDone(ckpt) + 2, "--resume", ckpt.toString())));
+    }
+
+    @Test
+    void resumeRefusesWeightOnlyAndFinishedCheckpoints() throws Exception {
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 8);
+        assertEquals(0, run(tiny(data, 2, "--out", dir.resolve("r").toString())));
+        Path ckpt = dir.resolve("r/model_transf/model.eqt");
+        StringWriter err = new StringWriter();
+        assertEquals(2, Main.run(new PrintWriter(err, true), tiny(data, 2, "--resume", ckpt.toString()).toArray(new String[0])));
+        assertTrue(err.toString().contains("already trained for 2 epochs"), err.toString());
+        assertFalse(new File(dir.toFile(), "r/model_transf/model.eqt.tmp").exists());
+    }
+}
