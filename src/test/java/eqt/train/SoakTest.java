@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Native memory stays flat over hundreds of training steps: every tensor a step makes dies with the step's
- * {@link PointerScope}. A leak of one step's activations (hundreds of kB here) would add well over the bound.
+ * {@link PointerScope}.
  */
 class SoakTest {
 
@@ -40,7 +40,9 @@ class SoakTest {
         double growthMb = (after - before) / 1048576.0;
         System.out.printf("soak: RSS %.1f MB after 300 steps, %.1f MB after 800 (growth %.1f MB)%n",
                 before / 1048576.0, after / 1048576.0, growthMb);
-        assertTrue(growthMb < 16, "RSS grew by " + growthMb + " MB over 500 steps");
+        // Measured here: 0.5–11 MB of allocator noise. One leaked step would hold its attention probabilities
+        // alone (4 × 2 heads × 200 × 200 floats = 1.3 MB): 500 leaked steps would add ~650 MB.
+        assertTrue(growthMb < 32, "RSS grew by " + growthMb + " MB over 500 steps");
     }
 
     private static long rss() throws Exception {
