@@ -110,8 +110,11 @@ final class TrainJob {
         if (r.stopped()) {
             int code = Signals.exitCode();
             if (ckpt != null) {
-                System.out.printf("stopped at epoch %d batch %d; resume with: java -jar eq.jar --resume %s --epochs %d%n",
-                        r.progress().epoch(), r.progress().batch(), ckpt, tc.epochs());
+                Progress p = r.progress();
+                String where = p.batch() == 0 ? "after epoch " + p.epochsDone()
+                        : "in epoch " + p.epoch() + " after batch " + p.batch();
+                System.out.printf("stopped %s; resume with: java -jar eq.jar --resume %s --epochs %d%n", where, ckpt,
+                        tc.epochs());
             }
             return code;
         }

@@ -27,6 +27,7 @@ public final class Launcher {
     private final Plan plan;
     private final PrintStream out;
     private final List<Process> workers = new ArrayList<>();
+    private final List<Thread> pumps = new ArrayList<>();
 
     public Launcher(Plan plan, PrintStream out) {
         this.plan = plan;
@@ -43,7 +44,12 @@ public final class Launcher {
     /** Runs the job to its end and returns the exit code: 0 when every worker succeeded. */
     public int run() throws IOException, InterruptedException {
         int world = plan.nproc() * plan.nnodes();
-        Thread hook = new Thread(this::stopAll, "launcher-shutdown");
+        Thread hook = new Thread(() -> {
+            if (workers().stream().anyMatch(Process::isAlive)) {
+                out.println("[launcher] stop requested: SIGTERM to the workers (they finish the step and save)");
+            }
+            stopAll();
+        }, "launcher-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             for (int local = 0; local < plan.nproc(); local++) {
@@ -100,14 +106,27 @@ public final class Launcher {
         synchronized (workers) {
             live = workers.stream().filter(Process::isAlive).toList();
         }
-        live.forEach(Process::destroy);
+        // Through the ProcessHandle: Process.destroy() would also close the pipes, losing the workers' last lines.
+        live.forEach(p -> p.toHandle().destroy());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(GRACE_SECONDS);
         for (Process p : live) {
             try {
                 long left = deadline - System.nanoTime();
-                if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) p.destroyForcibly();
+                if (left <= 0 || !p.waitFor(left, TimeUnit.NANOSECONDS)) p.toHandle().destroyForcibly();
             } catch (InterruptedException e) {
-                p.destroyForcibly();
+                p.toHandle().destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        // Let the workers' last lines (where their checkpoint is, how to resume) reach the output.
+        List<Thread> threads;
+        synchronized (pumps) {
+            threads = List.copyOf(pumps);
+        }
+        for (Thread t : threads) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
@@ -137,6 +156,9 @@ public final class Launcher {
             }
         }, "rank-" + rank + "-output");
         t.setDaemon(true);
+        synchronized (pumps) {
+            pumps.add(t);
+        }
         t.start();
     }
 }
