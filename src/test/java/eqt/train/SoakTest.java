@@ -2,8 +2,8 @@ package eqt.train;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import eqt.TestData;
 import eqt.data.EqDataset;
+import eqt.data.Layout;
 import eqt.data.SyntheticGenerator;
 import eqt.device.Devices;
 import eqt.device.SelectedDevice;
@@ -25,11 +25,11 @@ class SoakTest {
     @Test
     void residentMemoryIsFlatOverFiveHundredSteps() throws Exception {
         SelectedDevice cpu = Devices.select("cpu");
-        EqDataset d = new SyntheticGenerator(TestData.TINY, 4).generate();
-        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 10, 16, 2, 2, 64, 0.1, 0.1, 200, false);
+        EqDataset d = new SyntheticGenerator(new Layout(10, 9, 100), 4).generate();
+        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 10, 16, 2, 2, 64, 0.1, 0.1, 100, false);
         Trainer t = new Trainer(new EqTransformer(mc, cpu.torch(), 1), new TrainConfig(1, 4, 1e-3, 1000, 0.5, 1, 11), cpu);
-        Tensor x = Tensors.retain(Tensors.of(d.stationWindows(0, 8), cpu.torch(), 8, 200, 10));
-        Tensor y = Tensors.retain(Tensors.of(d.sourceWindows(0, 8), cpu.torch(), 8, 200, 10));
+        Tensor x = Tensors.retain(Tensors.of(d.stationWindows(0, 8), cpu.torch(), 8, 100, 10));
+        Tensor y = Tensors.retain(Tensors.of(d.sourceWindows(0, 8), cpu.torch(), 8, 100, 10));
         long[][] batches = {{0, 1, 2, 3}, {4, 5, 6, 7}};
         // Warm-up: the JIT, libtorch's and glibc's pools settle within a few hundred steps (≈ 10 MB here),
         // after which resident memory stays flat (probed to 2 600 steps when this test was written).
@@ -40,8 +40,8 @@ class SoakTest {
         double growthMb = (after - before) / 1048576.0;
         System.out.printf("soak: RSS %.1f MB after 300 steps, %.1f MB after 800 (growth %.1f MB)%n",
                 before / 1048576.0, after / 1048576.0, growthMb);
-        // Measured here: 0.5–11 MB of allocator noise. One leaked step would hold its attention probabilities
-        // alone (4 × 2 heads × 200 × 200 floats = 1.3 MB): 500 leaked steps would add ~650 MB.
+        // Allocator noise measured here stays near 10 MB. One leaked step would hold its attention probabilities
+        // alone (4 × 2 heads × 100 × 100 floats = 320 kB): 500 leaked steps would add ~160 MB.
         assertTrue(growthMb < 32, "RSS grew by " + growthMb + " MB over 500 steps");
     }
 
