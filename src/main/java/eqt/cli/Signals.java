@@ -14,18 +14,30 @@ final class Signals {
     private Signals() {
     }
 
-    /** Routes SIGINT and SIGTERM to {@code handler} (with the signal's name) for the rest of the process. */
-    static void onStop(Consumer<String> handler) {
+    /**
+     * Routes SIGINT and SIGTERM to {@code handler} (with the signal's name) until the returned handle is closed,
+     * which puts the previous handlers back (a finished training must not swallow a later Ctrl-C).
+     */
+    static Registration onStop(Consumer<String> handler) {
+        java.util.Map<Signal, sun.misc.SignalHandler> previous = new java.util.LinkedHashMap<>();
         for (String name : new String[] {"INT", "TERM"}) {
             try {
-                Signal.handle(new Signal(name), sig -> {
-                    received = 128 + sig.getNumber();
-                    handler.accept(sig.getName());
-                });
+                Signal sig = new Signal(name);
+                previous.put(sig, Signal.handle(sig, s -> {
+                    received = 128 + s.getNumber();
+                    handler.accept(s.getName());
+                }));
             } catch (IllegalArgumentException unsupported) {
                 // the platform has no such signal: leave its default behaviour
             }
         }
+        return () -> previous.forEach(Signal::handle);
+    }
+
+    /** Puts the previous handlers back when closed. */
+    interface Registration extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** 130 after SIGINT, 143 after SIGTERM; 1 when training stopped without a signal. */

@@ -100,12 +100,13 @@ final class TrainJob {
             if (resumeFrom != null) {
                 trainer.resume(start, resumeFrom.training().optimizer(), resumeFrom.training().rng());
             }
-            Signals.onStop(sig -> {
+            try (Signals.Registration signals = Signals.onStop(sig -> {
                 System.out.println("received SIG" + sig + ": finishing the current step, then saving a checkpoint");
                 trainer.requestStop();
-            });
-            r = trainer.fit(data, trainWindows, log, System.out, System.console() != null, opts.saveEvery,
-                    p -> { if (ckpt != null) save(model, meta, trainer, p, ckpt); });
+            })) {
+                r = trainer.fit(data, trainWindows, log, System.out, System.console() != null, opts.saveEvery,
+                        p -> { if (ckpt != null) save(model, meta, trainer, p, ckpt); });
+            }
         }
         if (r.stopped()) {
             int code = Signals.exitCode();
