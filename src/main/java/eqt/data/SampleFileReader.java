@@ -134,8 +134,7 @@ public final class SampleFileReader {
         }
         String lower = text.toLowerCase(java.util.Locale.ROOT).replaceFirst("^[+-]", "");
         if (lower.equals("nan") || lower.equals("inf") || lower.equals("infinity")) {
-            throw new BadInputException(file + ":" + line + ": value '" + clip(text)
-                    + "' is not finite (NaN/Inf are not accepted)");
+            return finite(Double.NaN, b, s, e, file, line); // numpy's spellings, which parseDouble rejects; throws
         }
         double v;
         try {
