@@ -29,6 +29,9 @@ final class DataCommand {
         @Option(names = {"--window_length", "--window-length"}, defaultValue = "1500",
                 description = "Samples per window (default ${DEFAULT-VALUE}).")
         int windowLength;
+        @Option(names = "--physics", defaultValue = "default", description = "default (as eq_data) or harsh: more "
+                + "events, stronger attenuation and reverberation, lower site resonances, twice the noise.")
+        String physics;
         @Option(names = "--overwrite", description = "Replace value_* files that already exist.")
         boolean overwrite;
 
@@ -39,7 +42,7 @@ final class DataCommand {
                 throw new BadInputException(out + ": already holds a data set (value_0 exists); pass --overwrite");
             }
             long t0 = System.nanoTime();
-            generate(layout, seed, out);
+            generate(layout, seed, physics(physics), out);
             System.out.printf("wrote %d files of %d samples to %s (seed %d) in %.1f s%n", 2 * pairs,
                     layout.samplesPerFile(), out, seed, (System.nanoTime() - t0) / 1e9);
             return 0;
@@ -54,9 +57,21 @@ final class DataCommand {
         }
     }
 
+    static SyntheticGenerator.Physics physics(String name) {
+        return switch (name) {
+            case "default" -> SyntheticGenerator.Physics.DEFAULT;
+            case "harsh" -> SyntheticGenerator.Physics.HARSH;
+            default -> throw new BadInputException("--physics: unknown '" + name + "'; valid: default, harsh");
+        };
+    }
+
     static void generate(Layout layout, long seed, Path dir) {
+        generate(layout, seed, SyntheticGenerator.Physics.DEFAULT, dir);
+    }
+
+    static void generate(Layout layout, long seed, SyntheticGenerator.Physics physics, Path dir) {
         try {
-            new SyntheticGenerator(layout, seed).writeTo(dir);
+            new SyntheticGenerator(layout, seed, physics).writeTo(dir);
         } catch (java.io.UncheckedIOException e) {
             throw new BadInputException(dir + ": cannot write data set (" + e.getCause().getMessage() + ")");
         }

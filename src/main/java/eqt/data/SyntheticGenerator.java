@@ -32,12 +32,34 @@ public final class SyntheticGenerator {
     public static final double SAMPLE_RATE = 100.0;
     private static final int RESPONSE_LENGTH = 400;
 
+    /**
+     * The physical knobs. {@link #DEFAULT} made {@code eq_data}; {@link #HARSH} is a second world for testing
+     * that a model was not tuned to one: more events, stronger attenuation and reverberation, softer and lower
+     * site resonances, twice the noise.
+     *
+     * @param eventRate        source events per second
+     * @param attenuation      growth of the arrival broadening with travel time (s per s; t* ∝ t)
+     * @param reflection       lowest layer reflection coefficient (the highest is 0.4 above it)
+     * @param siteLow          lowest site resonance (Hz); the highest is 4.5 Hz above it
+     * @param noise            recording-noise RMS as a share of the record's RMS
+     */
+    public record Physics(double eventRate, double attenuation, double reflection, double siteLow, double noise) {
+        public static final Physics DEFAULT = new Physics(0.25, 0.02, 0.3, 1.5, 0.05);
+        public static final Physics HARSH = new Physics(0.4, 0.035, 0.45, 0.8, 0.10);
+    }
+
     private final Layout layout;
     private final long seed;
+    private final Physics physics;
 
     public SyntheticGenerator(Layout layout, long seed) {
+        this(layout, seed, Physics.DEFAULT);
+    }
+
+    public SyntheticGenerator(Layout layout, long seed, Physics physics) {
         this.layout = layout;
         this.seed = seed;
+        this.physics = physics;
     }
 
     /** Generates every pair in memory. */
@@ -47,10 +69,10 @@ public final class SyntheticGenerator {
         float[][] sta = new float[p][];
         IntStream.range(0, p).parallel().forEach(i -> {
             SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + i);
-            double[] s = sourceRecord(rng, layout.samplesPerFile());
-            double[] h = pathResponse(rng);
+            double[] s = sourceRecord(rng, layout.samplesPerFile(), physics);
+            double[] h = pathResponse(rng, physics);
             double[] y = convolve(s, h);
-            addNoise(rng, y);
+            addNoise(rng, y, physics.noise());
             src[i] = toFloat(s);
             sta[i] = toFloat(y);
         });
@@ -72,7 +94,7 @@ public final class SyntheticGenerator {
         });
     }
 
-    static void writeColumn(Path file, float[] v) {
+    public static void writeColumn(Path file, float[] v) {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.US_ASCII)) {
             for (float x : v) {
@@ -90,9 +112,9 @@ public final class SyntheticGenerator {
         }
     }
 
-    static double[] sourceRecord(SplittableRandom rng, int n) {
+    static double[] sourceRecord(SplittableRandom rng, int n, Physics physics) {
         double[] s = new double[n];
-        double rate = 0.25; // events per second
+        double rate = physics.eventRate();
         double t = -StrictMath.log(1 - rng.nextDouble()) / rate;
         while (t * SAMPLE_RATE < n) {
             // Gutenberg-Richter with b = 1, truncated to [0, 1.6]: P(M > m) ∝ 10^{-m}.
@@ -115,21 +137,22 @@ public final class SyntheticGenerator {
         return s;
     }
 
-    static double[] pathResponse(SplittableRandom rng) {
+    static double[] pathResponse(SplittableRandom rng, Physics physics) {
         double[] h = new double[RESPONSE_LENGTH];
         double t0 = 0.1 + 0.4 * rng.nextDouble();
         double gain = 0.6 + 0.6 * rng.nextDouble();
         double layerDelay = 0.15 + 0.45 * rng.nextDouble();
-        double reflection = 0.3 + 0.4 * rng.nextDouble();
-        addArrival(h, t0, gain);
-        addArrival(h, t0 + 0.3 * layerDelay + 0.05, 0.3 * gain * (rng.nextBoolean() ? 1 : -1)); // converted phase
+        double reflection = physics.reflection() + 0.4 * rng.nextDouble();
+        double q = physics.attenuation();
+        addArrival(h, t0, gain, q);
+        addArrival(h, t0 + 0.3 * layerDelay + 0.05, 0.3 * gain * (rng.nextBoolean() ? 1 : -1), q); // converted phase
         double amp = gain;
         for (int k = 1; k <= 6; k++) {
             amp *= -reflection;
-            addArrival(h, t0 + k * layerDelay, amp);
+            addArrival(h, t0 + k * layerDelay, amp, q);
         }
         // Site resonance: a damped oscillator driven by the incoming wavefield, added to it.
-        double fSite = 1.5 + 4.5 * rng.nextDouble();
+        double fSite = physics.siteLow() + 4.5 * rng.nextDouble();
         double zeta = 0.05 + 0.15 * rng.nextDouble();
         double siteGain = 0.2 + 0.3 * rng.nextDouble();
         double w0 = 2 * StrictMath.PI * fSite;
@@ -145,8 +168,8 @@ public final class SyntheticGenerator {
     }
 
     /** Adds an arrival at {@code time} s broadened by a causal attenuation pulse (width grows with time). */
-    private static void addArrival(double[] h, double time, double amp) {
-        double width = 0.01 + 0.02 * time; // seconds; t* grows with travel time
+    private static void addArrival(double[] h, double time, double amp, double attenuation) {
+        double width = 0.01 + attenuation * time; // seconds; t* grows with travel time
         int start = (int) StrictMath.round(time * SAMPLE_RATE);
         double sum = 0;
         int len = (int) StrictMath.ceil(8 * width * SAMPLE_RATE) + 1;
@@ -170,12 +193,12 @@ public final class SyntheticGenerator {
         return y;
     }
 
-    private static void addNoise(SplittableRandom rng, double[] y) {
+    private static void addNoise(SplittableRandom rng, double[] y, double level) {
         double ss = 0;
         for (double v : y) ss += v * v;
         double rms = StrictMath.sqrt(ss / y.length);
         double rho = 0.9;
-        double sigma = 0.05 * rms * StrictMath.sqrt(1 - rho * rho);
+        double sigma = level * rms * StrictMath.sqrt(1 - rho * rho);
         double e = 0;
         for (int i = 0; i < y.length; i++) {
             e = rho * e + sigma * gaussian(rng);

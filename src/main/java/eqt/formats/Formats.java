@@ -1,0 +1,148 @@
+package eqt.formats;
+
+import eqt.data.SampleFileReader;
+import eqt.io.BadInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reading station records and writing source estimates in SAC, miniSEED, NPY and the reference text layout.
+ * Several inputs are joined into one multichannel record in the order given (10 SAC files, or one miniSEED file
+ * with 10 channels, or a mix); they must agree on sample rate, length and start time.
+ */
+public final class Formats {
+
+    public static final List<String> WRITABLE = List.of("npy", "mseed", "sac", "text");
+
+    private Formats() {
+    }
+
+    /**
+     * Reads {@code inputs}: {@code .sac}, miniSEED ({@code .mseed}, {@code .miniseed}, {@code .msd}, or any file
+     * that starts like a miniSEED record), {@code .npy}, a reference-layout directory (its station files
+     * {@code value_P..value_2P-1} for {@code pairs} pairs), or a text file of one value per line.
+     * {@code defaultRate} applies to formats without a sample rate (NPY, text).
+     */
+    public static Record read(List<Path> inputs, int pairs, double defaultRate) {
+        if (inputs.isEmpty()) throw new BadInputException("--input: no input given");
+        List<Record> parts = new ArrayList<>();
+        for (Path p : inputs) parts.add(readOne(p, pairs, defaultRate));
+        return join(inputs, parts);
+    }
+
+    private static Record readOne(Path p, int pairs, double defaultRate) {
+        if (Files.isDirectory(p)) return referenceLayout(p, pairs, defaultRate);
+        if (!Files.isRegularFile(p)) throw new BadInputException(p + ": input not found");
+        String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".sac")) return Sac.read(p);
+        if (name.endsWith(".npy")) return Npy.read(p, defaultRate);
+        if (name.endsWith(".mseed") || name.endsWith(".miniseed") || name.endsWith(".msd") || looksLikeMiniSeed(p)) {
+            return MiniSeed.read(p);
+        }
+        return new Record(List.of(p.getFileName().toString()), List.of(SampleFileReader.read(p)), defaultRate, null);
+    }
+
+    private static Record referenceLayout(Path dir, int pairs, double rate) {
+        List<String> names = new ArrayList<>();
+        List<float[]> channels = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            Path f = dir.resolve("value_" + (pairs + i));
+            if (!Files.isRegularFile(f)) {
+                throw new BadInputException(dir + ": not a reference-layout directory for " + pairs + " pairs (" + f.getFileName()
+                        + " missing)");
+            }
+            names.add(f.getFileName().toString());
+            channels.add(SampleFileReader.read(f));
+        }
+        return new Record(names, channels, rate, null);
+    }
+
+    private static Record join(List<Path> inputs, List<Record> parts) {
+        Record first = parts.get(0);
+        List<String> names = new ArrayList<>();
+        List<float[]> channels = new ArrayList<>();
+        Instant start = first.start();
+        for (int i = 0; i < parts.size(); i++) {
+            Record r = parts.get(i);
+            if (r.sampleRate() != first.sampleRate()) {
+                throw new BadInputException(inputs.get(i) + ": sample rate " + r.sampleRate() + " Hz differs from "
+                        + inputs.get(0) + "'s " + first.sampleRate() + " Hz");
+            }
+            if (r.samples() != first.samples()) {
+                throw new BadInputException(inputs.get(i) + ": " + r.samples() + " samples, " + inputs.get(0) + " has "
+                        + first.samples() + " (inputs must cover the same time span)");
+            }
+            if (start != null && r.start() != null && !r.start().equals(start)) {
+                throw new BadInputException(inputs.get(i) + ": starts at " + r.start() + ", " + inputs.get(0)
+                        + " at " + start);
+            }
+            if (start == null) start = r.start();
+            names.addAll(r.names());
+            channels.addAll(r.channels());
+        }
+        return new Record(names, channels, first.sampleRate(), start);
+    }
+
+    /** The format {@link #write} uses for {@code output} when none is named: from the extension. */
+    public static String formatOf(Path output) {
+        String n = output.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".npy")) return "npy";
+        if (n.endsWith(".mseed") || n.endsWith(".miniseed") || n.endsWith(".msd")) return "mseed";
+        throw new BadInputException("--output " + output + ": name a .npy or .mseed file, or pass --format sac|text "
+                + "to write one file per channel into a directory");
+    }
+
+    /**
+     * Writes {@code r} as {@code format}: one file for npy and mseed, a directory of {@code <channel>.sac} files
+     * for sac, a directory of {@code value_0..} files (one value per line) for text. Returns what was written.
+     */
+    public static List<Path> write(Record r, Path output, String format) {
+        try {
+            switch (format) {
+                case "npy" -> {
+                    Npy.write(r, output);
+                    return List.of(output);
+                }
+                case "mseed" -> {
+                    MiniSeed.write(r, output);
+                    return List.of(output);
+                }
+                case "sac", "text" -> {
+                    Files.createDirectories(output);
+                    List<Path> out = new ArrayList<>();
+                    for (int c = 0; c < r.channels().size(); c++) {
+                        Path f = output.resolve(format.equals("sac") ? safe(r.names().get(c)) + ".sac" : "value_" + c);
+                        if (format.equals("sac")) Sac.write(r, c, f);
+                        else eqt.data.SyntheticGenerator.writeColumn(f, r.channels().get(c));
+                        out.add(f);
+                    }
+                    return out;
+                }
+                default -> throw new BadInputException("--format: unknown '" + format + "'; valid: " + WRITABLE);
+            }
+        } catch (IOException e) {
+            throw new BadInputException(output + ": cannot write (" + e.getMessage() + ")");
+        }
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** A miniSEED 2 fixed header: six digits or spaces of sequence number, then D, R, Q or M. */
+    static boolean looksLikeMiniSeed(Path p) {
+        byte[] head = new byte[8];
+        try (var in = Files.newInputStream(p)) {
+            if (in.readNBytes(head, 0, 8) < 8) return false;
+        } catch (IOException e) {
+            return false;
+        }
+        for (int i = 0; i < 6; i++) if (!(Character.isDigit(head[i]) || head[i] == ' ')) return false;
+        return "DRQM".indexOf(head[6]) >= 0;
+    }
+}
