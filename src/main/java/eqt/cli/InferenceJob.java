@@ -8,7 +8,7 @@ import eqt.infer.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
 import eqt.model.Checkpoint;
-import eqt.model.EqTransformer;
+import eqt.model.Model;
 import eqt.report.Plots;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ final class InferenceJob {
 
     int run() {
         Path ckpt = opts.checkpoint != null ? opts.checkpoint : newestCheckpoint(Path.of("runs"));
-        EqTransformer model = Checkpoint.load(ckpt, device.torch());
+        Model model = Checkpoint.load(ckpt, device.torch());
         int window = opts.window != null ? opts.window : layout.windows() - 1;
         if (window < 0 || window >= layout.windows()) {
             throw new BadInputException("--window " + window + " outside 0.." + (layout.windows() - 1));

@@ -26,34 +26,54 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or sdaa[:N] (default ${DEFAULT-VALUE}).")
     String device;
-    @Option(names = "--model", defaultValue = "reference", description = "Architecture: reference (default).")
+    @Option(names = "--model", defaultValue = "fir-transformer",
+            description = "fir-transformer (default: linear inverse filter + patch Transformer on its residual) or "
+                    + "reference (the original's architecture and recipe). Flags left out take the model's defaults.")
     String model;
-    @Option(names = {"--d_model", "--d-model"}, defaultValue = "64", description = "Embedding width (default ${DEFAULT-VALUE}).")
-    int dModel;
-    @Option(names = {"--n_head", "--n-head"}, defaultValue = "4", description = "Attention heads (default ${DEFAULT-VALUE}).")
-    int nHead;
-    @Option(names = {"--num_layers", "--num-layers"}, defaultValue = "2", description = "Encoder layers (default ${DEFAULT-VALUE}).")
-    int numLayers;
-    @Option(names = {"--dim_feedforward", "--dim-feedforward"}, defaultValue = "2048",
-            description = "Feed-forward width (default ${DEFAULT-VALUE}, PyTorch's).")
-    int ffDim;
-    @Option(names = "--dropout", defaultValue = "0.1", description = "Dropout (default ${DEFAULT-VALUE}).")
-    double dropout;
+    @Option(names = {"--d_model", "--d-model"}, description = "Embedding width (128; reference 64).")
+    Integer dModel;
+    @Option(names = {"--n_head", "--n-head"}, description = "Attention heads (4).")
+    Integer nHead;
+    @Option(names = {"--num_layers", "--num-layers"}, description = "Encoder layers (4; reference 2).")
+    Integer numLayers;
+    @Option(names = {"--dim_feedforward", "--dim-feedforward"}, description = "Feed-forward width (512; reference 2048, PyTorch's).")
+    Integer ffDim;
+    @Option(names = "--dropout", description = "Dropout (0; reference 0.1).")
+    Double dropout;
     @Option(names = {"--attn_dropout", "--attn-dropout"},
             description = "Dropout on attention weights (default: --dropout, as the reference; 0 keeps CPU attention fused).")
     Double attnDropout;
-    @Option(names = {"--max_length", "--max-length"}, defaultValue = "1500",
-            description = "Positional-encoding length; must be >= the window length (default ${DEFAULT-VALUE}).")
-    int maxLength;
-    @Option(names = "--normalize", description = "Standardise inputs and targets per channel with training statistics "
-            + "(stored in the checkpoint, undone on output). Off by default, as in the reference.")
-    boolean normalize;
-    @Option(names = {"--batch_size", "--batch-size"}, defaultValue = "9", description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batchSize;
-    @Option(names = "--epochs", defaultValue = "100", description = "Training epochs (default ${DEFAULT-VALUE}).")
-    int epochs;
-    @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-    double lr;
+    @Option(names = {"--max_length", "--max-length"}, description = "Longest window the model takes (1500).")
+    Integer maxLength;
+    @Option(names = "--normalize", negatable = true, description = "Standardise inputs and targets per channel with "
+            + "training statistics (stored in the checkpoint, undone on output). Always on for fir-transformer; off "
+            + "for reference, as in the original.")
+    Boolean normalize;
+    @Option(names = "--patch", description = "Samples per token (fir-transformer; 10).")
+    Integer patch;
+    @Option(names = {"--fir_taps", "--fir-taps"}, description = "Taps of the linear inverse filter (fir-transformer; 401).")
+    Integer firTaps;
+    @Option(names = {"--batch_size", "--batch-size"}, description = "Batch size (16; reference 9).")
+    Integer batchSize;
+    @Option(names = "--epochs", description = "Training epochs (fir-transformer 300; reference 100).")
+    Integer epochs;
+    @Option(names = "--lr", description = "Peak learning rate (1e-3; reference 0.01).")
+    Double lr;
+    @Option(names = "--optimizer", description = "adamw (fir-transformer) or adam (reference).")
+    String optimizer;
+    @Option(names = {"--weight_decay", "--weight-decay"}, description = "AdamW weight decay (0.01).")
+    Double weightDecay;
+    @Option(names = "--schedule", description = "onecycle: warm-up then cosine (fir-transformer); step: StepLR(1000, 0.5) per batch (reference).")
+    String schedule;
+    @Option(names = "--warmup", description = "Share of steps warming up with onecycle (0.05).")
+    Double warmup;
+    @Option(names = "--sampling", description = "crops: random-offset crops of the training block (fir-transformer); "
+            + "windows: the fixed windows, shuffled (reference).")
+    String sampling;
+    @Option(names = {"--val_windows", "--val-windows"}, description = "Windows held out for validation, reported every epoch (a tenth: 10 of 100; reference 0).")
+    Integer valWindows;
+    @Option(names = {"--test_windows", "--test-windows"}, description = "Windows held out at the end of each record for test (a tenth: 10 of 100; reference 1, window 99).")
+    Integer testWindows;
     @Option(names = "--seed", defaultValue = "0", description = "Seed for weights, shuffling and dropout (default ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--threads", description = "Intra-op threads (default: all cores).")
@@ -138,11 +158,23 @@ final class TrainCommand implements Callable<Integer> {
             "--local_rank", "--local-rank");
 
     ModelConfig modelConfig(int channels) {
-        return new ModelConfig(model, channels, dModel, nHead, numLayers, ffDim, dropout,
-                attnDropout != null ? attnDropout : dropout, maxLength, normalize);
+        ModelConfig d = ModelConfig.defaults(model, channels);
+        double drop = or(dropout, d.dropout());
+        return new ModelConfig(model, channels, or(dModel, d.dModel()), or(nHead, d.nHead()), or(numLayers, d.numLayers()),
+                or(ffDim, d.ffDim()), drop, attnDropout != null ? attnDropout : dropout != null ? drop : d.attnDropout(),
+                or(maxLength, d.maxLength()), or(normalize, d.normalize()), or(patch, d.patch()), or(firTaps, d.firTaps()));
     }
 
     TrainConfig trainConfig() {
-        return new TrainConfig(epochs, batchSize, lr, 1000, 0.5, seed, 11);
+        boolean ref = ModelConfig.REFERENCE.equals(model);
+        return new TrainConfig(or(epochs, ref ? 100 : 300), or(batchSize, ref ? 9 : 16), or(lr, ref ? 1e-2 : 1e-3),
+                1000, 0.5, seed, 11, or(optimizer, ref ? TrainConfig.ADAM : TrainConfig.ADAMW),
+                or(weightDecay, ref ? 0.0 : 0.01), or(schedule, ref ? TrainConfig.STEP : TrainConfig.ONE_CYCLE),
+                or(warmup, ref ? 0.0 : 0.05), or(sampling, ref ? TrainConfig.WINDOWS : TrainConfig.CROPS),
+                or(valWindows, ref ? 0 : TrainConfig.TENTH), or(testWindows, ref ? 1 : TrainConfig.TENTH));
+    }
+
+    private static <T> T or(T given, T fallback) {
+        return given != null ? given : fallback;
     }
 }

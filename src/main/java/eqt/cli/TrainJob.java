@@ -13,9 +13,9 @@ import eqt.infer.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
 import eqt.model.Checkpoint;
-import eqt.model.EqTransformer;
+import eqt.data.Split;
+import eqt.model.Model;
 import eqt.model.ModelConfig;
-import eqt.model.Normalization;
 import eqt.report.Plots;
 import eqt.train.Progress;
 import eqt.train.TrainConfig;
@@ -28,7 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Training as the reference does it: train on all windows but the last, then checkpoint and loss plot. */
+/** Training: hold out the split's validation and test windows, train, then checkpoint and loss plot. */
 final class TrainJob {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -54,7 +54,8 @@ final class TrainJob {
             throw new BadInputException("--max_length " + mc.maxLength() + " is shorter than the window length "
                     + layout.windowLength());
         }
-        int trainWindows = layout.windows() - 1;
+        Split split = tc.split(layout.windows());
+        int trainWindows = split.trainWindows();
         int world = env.worldSize();
         if (tc.batchSize() * world > trainWindows) {
             throw new BadInputException("--batch_size " + tc.batchSize() + (world > 1 ? " x " + world + " ranks" : "")
@@ -73,25 +74,26 @@ final class TrainJob {
         meta.put("train", tc);
         meta.put("data_dir", opts.dataDir.toAbsolutePath().toString());
         meta.put("layout", layout);
-        meta.put("train_windows", trainWindows);
-        meta.put("test_window", layout.windows() - 1);
+        meta.put("sample_rate", eqt.data.SyntheticGenerator.SAMPLE_RATE); // the reference text layout carries none
+        meta.put("split", split);
         meta.put("device", device.toString());
         meta.put("world_size", world);
         float[] targets = data.sourceWindows(0, trainWindows);
         meta.put("train_mse_predicting_zero", Metrics.mse(targets, new float[targets.length]));
         if (run != null) write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta));
         System.out.printf(Locale.ROOT, "%s %s model (d_model %d, %d heads, %d layers) on %s for %d epochs, "
-                        + "%d windows, batch %d x %d rank(s) -> %s%n", resumeFrom != null
-                        ? "resuming at epoch " + start.epoch() + " batch " + start.batch() + ":" : "training",
-                mc.model(), mc.dModel(), mc.nHead(), mc.numLayers(), device, tc.epochs(), trainWindows, tc.batchSize(),
-                world, run != null ? run : "(rank 0 writes the outputs)");
+                        + "%d training windows (%s), %d validation, %d test, batch %d x %d rank(s) -> %s%n",
+                resumeFrom != null ? "resuming at epoch " + start.epoch() + " batch " + start.batch() + ":" : "training",
+                mc.model(), mc.dModel(), mc.nHead(), mc.numLayers(), device, tc.epochs(), trainWindows, tc.sampling(),
+                split.valWindows(), split.testWindows(), tc.batchSize(), world,
+                run != null ? run : "(rank 0 writes the outputs)");
         System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n",
                 meta.get("train_mse_predicting_zero"));
 
         Devices.seed(tc.seed() + env.rank()); // dropout masks differ across ranks; weights come from rank 0
-        EqTransformer model = new EqTransformer(mc, device.torch(), tc.seed());
+        Model model = Model.create(mc, device.torch(), tc.seed());
         if (resumeFrom != null) Checkpoint.loadInto(model, resumeFrom, opts.resume);
-        else if (mc.normalize()) model.setNormalization(Normalization.fit(data, trainWindows));
+        else model.fitToTrainingData(data, split);
         Path ckpt = run != null ? run.resolve("model_transf").resolve("model.eqt") : null;
         Trainer.Result r;
         try (GradientSync sync = env.distributed() ? connect() : GradientSync.NONE;
@@ -104,7 +106,7 @@ final class TrainJob {
                 System.out.println("received SIG" + sig + ": finishing the current step, then saving a checkpoint");
                 trainer.requestStop();
             })) {
-                r = trainer.fit(data, trainWindows, log, System.out, System.console() != null, opts.saveEvery,
+                r = trainer.fit(data, split, log, System.out, System.console() != null, opts.saveEvery,
                         p -> { if (ckpt != null) save(model, meta, trainer, p, ckpt); });
             }
         }
@@ -131,7 +133,7 @@ final class TrainJob {
     }
 
     /** Writes the resumable checkpoint (weights, configuration, optimiser, generator, progress). */
-    private static void save(EqTransformer model, Map<String, Object> meta, Trainer trainer, Progress p, Path ckpt) {
+    private static void save(Model model, Map<String, Object> meta, Trainer trainer, Progress p, Path ckpt) {
         meta.put("epochs_done", p.epochsDone());
         if (!p.epochLosses().isEmpty()) meta.put("final_avg_loss", p.epochLosses().get(p.epochLosses().size() - 1));
         Checkpoint.save(model, meta, new Checkpoint.Training(JSON.valueToTree(p), trainer.optimizerState(),
@@ -147,8 +149,10 @@ final class TrainJob {
     private TrainConfig resumedConfig(Checkpoint.Contents c) {
         try {
             TrainConfig saved = JSON.treeToValue(c.metadata().get("train"), TrainConfig.class);
-            return new TrainConfig(opts.epochs, saved.batchSize(), saved.lr(), saved.stepSize(), saved.gamma(),
-                    saved.seed(), saved.logEvery());
+            return new TrainConfig(opts.epochs != null ? opts.epochs : saved.epochs(), saved.batchSize(), saved.lr(),
+                    saved.stepSize(), saved.gamma(), saved.seed(), saved.logEvery(), saved.optimizer(),
+                    saved.weightDecay(), saved.schedule(), saved.warmup(), saved.sampling(), saved.valWindows(),
+                    saved.testWindows());
         } catch (IOException | IllegalArgumentException e) {
             throw new BadInputException(opts.resume + ": training configuration unreadable (" + e.getMessage() + ")");
         }

@@ -74,16 +74,35 @@ public final class EqDataset {
         return interleave(sources, from, count);
     }
 
+    /** Station windows starting at the sample {@code offsets}, as {@code [offsets, windowLength, pairs]}. */
+    public float[] stationCrops(int[] offsets) {
+        return crops(stations, offsets);
+    }
+
+    /** Source windows starting at the sample {@code offsets}, as {@code [offsets, windowLength, pairs]}. */
+    public float[] sourceCrops(int[] offsets) {
+        return crops(sources, offsets);
+    }
+
     private float[] interleave(float[][] records, int from, int count) {
         if (from < 0 || count < 0 || from + count > layout.windows()) {
             throw new BadInputException("window range " + from + ".." + (from + count - 1) + " outside 0.."
                     + (layout.windows() - 1));
         }
+        int[] offsets = new int[count];
+        for (int w = 0; w < count; w++) offsets[w] = (from + w) * layout.windowLength();
+        return crops(records, offsets);
+    }
+
+    private float[] crops(float[][] records, int[] offsets) {
         int len = layout.windowLength();
         int c = records.length;
-        float[] out = new float[count * len * c];
-        for (int w = 0; w < count; w++) {
-            int base = (from + w) * len;
+        float[] out = new float[offsets.length * len * c];
+        for (int w = 0; w < offsets.length; w++) {
+            int base = offsets[w];
+            if (base < 0 || base + len > layout.samplesPerFile()) {
+                throw new IllegalArgumentException("crop at " + base + " outside the record");
+            }
             for (int t = 0; t < len; t++) {
                 int o = (w * len + t) * c;
                 for (int ch = 0; ch < c; ch++) out[o + ch] = records[ch][base + t];

@@ -45,11 +45,11 @@ public final class Checkpoint {
     public record Training(JsonNode progress, byte[] optimizer, byte[] rng) {
     }
 
-    public static void save(EqTransformer model, Map<String, Object> metadata, Path file) {
+    public static void save(Model model, Map<String, Object> metadata, Path file) {
         save(model, metadata, null, file);
     }
 
-    public static void save(EqTransformer model, Map<String, Object> metadata, Training training, Path file) {
+    public static void save(Model model, Map<String, Object> metadata, Training training, Path file) {
         ObjectNode cfg = JSON.createObjectNode();
         cfg.put("format", FORMAT);
         cfg.set("model", JSON.valueToTree(model.config()));
@@ -157,15 +157,15 @@ public final class Checkpoint {
     }
 
     /** Builds the model the checkpoint describes on {@code device} and loads its weights. */
-    public static EqTransformer load(Path file, Device device) {
+    public static Model load(Path file, Device device) {
         Contents c = read(file);
-        EqTransformer model = new EqTransformer(c.config(), device, 0);
+        Model model = Model.create(c.config(), device, 0);
         loadInto(model, c, file);
         return model;
     }
 
     /** Copies the checkpoint's tensors into {@code model}; names and shapes must match exactly. */
-    public static void loadInto(EqTransformer model, Contents c, Path file) {
+    public static void loadInto(Model model, Contents c, Path file) {
         Map<String, Tensor> params = model.state();
         if (!params.keySet().equals(c.tensors().keySet())) {
             throw new BadInputException(file + ": parameters do not match the " + model.config().model()

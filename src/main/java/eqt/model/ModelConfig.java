@@ -5,7 +5,7 @@ import eqt.io.BadInputException;
 /**
  * Everything needed to rebuild a model; stored in every checkpoint.
  *
- * @param model       architecture name ({@code reference})
+ * @param model       architecture: {@value #REFERENCE} (the original's) or {@value #FIR_TRANSFORMER}
  * @param channels    input and output features per time step (one per station/source pair)
  * @param dModel      embedding width
  * @param nHead       attention heads; must divide {@code dModel}
@@ -14,21 +14,45 @@ import eqt.io.BadInputException;
  * @param dropout     dropout after attention output, inside and after the feed-forward
  * @param attnDropout dropout on the attention weights (the reference uses {@code dropout}; 0 keeps CPU attention
  *                    on the fused kernel)
- * @param maxLength   length of the positional-encoding table; windows may not be longer
+ * @param maxLength   longest window the model accepts (positional table length)
  * @param normalize   standardise inputs and targets per channel with training statistics (kept in the model,
  *                    undone on output); the reference feeds raw amplitudes
+ * @param patch       samples per token ({@value #FIR_TRANSFORMER}; 0 for the reference, one token per sample)
+ * @param firTaps     length of the per-pair linear inverse filter ({@value #FIR_TRANSFORMER}; 0 otherwise)
  */
 public record ModelConfig(String model, int channels, int dModel, int nHead, int numLayers, int ffDim,
-                          double dropout, double attnDropout, int maxLength, boolean normalize) {
+                          double dropout, double attnDropout, int maxLength, boolean normalize, int patch,
+                          int firTaps) {
 
     public static final String REFERENCE = "reference";
+    public static final String FIR_TRANSFORMER = "fir-transformer";
 
     public static ModelConfig reference(int channels) {
         return new ModelConfig(REFERENCE, channels, 64, 4, 2, 2048, 0.1, 0.1, 1500, false);
     }
 
+    /** The default model: see {@link FirTransformer}. */
+    public static ModelConfig firTransformer(int channels) {
+        return new ModelConfig(FIR_TRANSFORMER, channels, 128, 4, 4, 512, 0.0, 0.0, 1500, true, 10, 401);
+    }
+
+    /** The defaults of {@code model} for {@code channels} pairs. */
+    public static ModelConfig defaults(String model, int channels) {
+        return switch (model) {
+            case REFERENCE -> reference(channels);
+            case FIR_TRANSFORMER -> firTransformer(channels);
+            default -> throw unknown(model);
+        };
+    }
+
+    /** A reference-architecture configuration (no patches, no filter). */
+    public ModelConfig(String model, int channels, int dModel, int nHead, int numLayers, int ffDim, double dropout,
+                       double attnDropout, int maxLength, boolean normalize) {
+        this(model, channels, dModel, nHead, numLayers, ffDim, dropout, attnDropout, maxLength, normalize, 0, 0);
+    }
+
     public ModelConfig {
-        if (!REFERENCE.equals(model)) throw new BadInputException("--model: unknown model '" + model + "'; valid: reference");
+        if (!REFERENCE.equals(model) && !FIR_TRANSFORMER.equals(model)) throw unknown(model);
         positive("channels", channels);
         positive("--d_model", dModel);
         positive("--n_head", nHead);
@@ -43,6 +67,18 @@ public record ModelConfig(String model, int channels, int dModel, int nHead, int
         if (!(attnDropout >= 0 && attnDropout < 1)) {
             throw new BadInputException("--attn_dropout must be in [0, 1), got " + attnDropout);
         }
+        if (REFERENCE.equals(model) && (patch != 0 || firTaps != 0)) {
+            throw new BadInputException("--patch and --fir_taps apply to --model " + FIR_TRANSFORMER + " only");
+        }
+        if (FIR_TRANSFORMER.equals(model)) {
+            positive("--patch", patch);
+            positive("--fir_taps", firTaps);
+            if (!normalize) throw new BadInputException("--model " + FIR_TRANSFORMER + " always standardises; drop --no-normalize");
+        }
+    }
+
+    private static BadInputException unknown(String model) {
+        return new BadInputException("--model: unknown model '" + model + "'; valid: " + FIR_TRANSFORMER + ", " + REFERENCE);
     }
 
     private static void positive(String name, int v) {

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -53,7 +56,32 @@ public final class Plots {
         save(chart, png);
     }
 
-    private static void save(XYChart chart, Path png) {
+    /** Several estimates of one waveform over each other, the first (the truth) in black. */
+    public static void waveforms(Map<String, double[]> series, String title, Path png) {
+        XYChart chart = new XYChartBuilder().width(1100).height(450).title(title).xAxisTitle("sample")
+                .yAxisTitle("amplitude").build();
+        Color[] colours = {Color.BLACK, Color.RED, Color.BLUE, Color.GREEN.darker()};
+        int i = 0;
+        for (Map.Entry<String, double[]> e : series.entrySet()) {
+            double[] t = new double[e.getValue().length];
+            for (int k = 0; k < t.length; k++) t[k] = k;
+            XYSeries s = chart.addSeries(e.getKey(), t, e.getValue());
+            s.setMarker(SeriesMarkers.NONE);
+            s.setLineColor(colours[i++ % colours.length]);
+        }
+        save(chart, png);
+    }
+
+    /** Grouped bars: one group per category (channel), one bar per method. */
+    public static void bars(List<String> categories, Map<String, List<Double>> values, String title, String yAxis,
+                            Path png) {
+        CategoryChart chart = new CategoryChartBuilder().width(1100).height(500).title(title).xAxisTitle("channel")
+                .yAxisTitle(yAxis).build();
+        for (Map.Entry<String, List<Double>> e : values.entrySet()) chart.addSeries(e.getKey(), categories, e.getValue());
+        save(chart, png);
+    }
+
+    private static void save(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, Path png) {
         try {
             String name = png.toString();
             BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,

@@ -4,7 +4,10 @@ import eqt.data.EqDataset;
 import eqt.device.SelectedDevice;
 import eqt.dist.GradientSync;
 import eqt.dist.ShardSampler;
-import eqt.model.EqTransformer;
+import eqt.data.Split;
+import eqt.infer.Inference;
+import eqt.infer.Metrics;
+import eqt.model.Model;
 import eqt.model.Tensors;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -23,16 +27,20 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
+import org.bytedeco.pytorch.AdamW;
+import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.InputArchive;
+import org.bytedeco.pytorch.Optimizer;
 import org.bytedeco.pytorch.OutputArchive;
-import org.bytedeco.pytorch.StepLR;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * Trains a model on the first {@code trainWindows} windows with the reference recipe. Every step runs inside a
- * {@link PointerScope}, so the step's tensors are freed when it ends and native memory stays flat.
+ * Trains a model on the training block of a {@link Split} with a {@link TrainConfig} recipe: the reference's
+ * (fixed windows, Adam, StepLR) or the default model's (random crops, AdamW, one-cycle). Every step runs inside
+ * a {@link PointerScope}, so the step's tensors are freed when it ends and native memory stays flat. With
+ * validation windows, their loss is reported after every epoch.
  *
  * <p>Data-parallel when given a {@link GradientSync} over several ranks: rank 0's weights are broadcast first,
  * each rank trains on its {@link ShardSampler} shard with batches of {@code batchSize}, gradients are averaged
@@ -61,30 +69,35 @@ public final class Trainer {
         void save(Progress progress);
     }
 
-    private final EqTransformer model;
+    private final Model model;
     private final TrainConfig cfg;
     private final SelectedDevice device;
-    private final Adam optimizer;
-    private final StepLR scheduler;
+    private final Optimizer optimizer;
     private final GradientSync sync;
     private final int rank;
     private final List<Tensor> params;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private Progress progress = Progress.start();
 
-    public Trainer(EqTransformer model, TrainConfig cfg, SelectedDevice device) {
+    public Trainer(Model model, TrainConfig cfg, SelectedDevice device) {
         this(model, cfg, device, GradientSync.NONE, 0);
     }
 
-    public Trainer(EqTransformer model, TrainConfig cfg, SelectedDevice device, GradientSync sync, int rank) {
+    public Trainer(Model model, TrainConfig cfg, SelectedDevice device, GradientSync sync, int rank) {
         this.model = model;
         this.cfg = cfg;
         this.device = device;
         this.sync = sync;
         this.rank = rank;
         this.params = List.copyOf(model.parameters().values());
-        this.optimizer = new Adam(new TensorVector(params.toArray(new Tensor[0])), new AdamOptions(cfg.lr()));
-        this.scheduler = new StepLR(optimizer, cfg.stepSize(), cfg.gamma());
+        TensorVector p = new TensorVector(params.toArray(new Tensor[0]));
+        if (TrainConfig.ADAMW.equals(cfg.optimizer())) {
+            AdamWOptions o = new AdamWOptions(cfg.lr());
+            o.weight_decay().put(cfg.weightDecay());
+            this.optimizer = new AdamW(p, o);
+        } else {
+            this.optimizer = new Adam(p, new AdamOptions(cfg.lr()));
+        }
     }
 
     /** Asks training to stop after the step under way (safe to call from any thread). */
@@ -92,20 +105,24 @@ public final class Trainer {
         stopRequested.set(true);
     }
 
+    /** Trains on windows {@code [0, trainWindows)} and holds out nothing for validation. */
     public Result fit(EqDataset data, int trainWindows, TrainLog log, PrintStream out, boolean progressBar) {
-        return fit(data, trainWindows, log, out, progressBar, Integer.MAX_VALUE, p -> { });
+        return fit(data, new Split(trainWindows + 1, 0, 1), log, out, progressBar, Integer.MAX_VALUE, p -> { });
     }
 
-    public Result fit(EqDataset data, int trainWindows, TrainLog log, PrintStream out, boolean progressBar,
+    public Result fit(EqDataset data, Split split, TrainLog log, PrintStream out, boolean progressBar,
                       int saveEvery, Checkpointer checkpointer) {
         int len = data.layout().windowLength();
         int ch = data.channels();
-        Tensor x = Tensors.retain(Tensors.of(data.stationWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
-        Tensor y = Tensors.retain(Tensors.of(data.sourceWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
+        int trainWindows = split.trainWindows();
+        boolean crops = TrainConfig.CROPS.equals(cfg.sampling());
+        Tensor x = crops ? null : Tensors.retain(Tensors.of(data.stationWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
+        Tensor y = crops ? null : Tensors.retain(Tensors.of(data.sourceWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
         if (progress.steps() == 0) sync.broadcast(params); // a resumed run already holds rank 0's weights
         ShardSampler sampler = new ShardSampler(trainWindows, rank, sync.worldSize(), cfg.seed());
         int perRank = sampler.perRank();
         int batches = (perRank + cfg.batchSize() - 1) / cfg.batchSize();
+        long totalSteps = (long) batches * cfg.epochs();
         List<Float> batchLosses = new ArrayList<>(progress.batchLosses());
         List<Double> epochLosses = new ArrayList<>(progress.epochLosses());
         long steps = progress.steps();
@@ -126,7 +143,8 @@ public final class Trainer {
                     long[] idx = new long[to - from];
                     for (int i = from; i < to; i++) idx[i - from] = order[i];
                     long t0 = System.nanoTime();
-                    float loss = step(x, y, idx);
+                    setLr(cfg.lrAt(steps, totalSteps));
+                    float loss = crops ? cropStep(data, trainWindows * len, epoch, b, idx.length) : step(x, y, idx);
                     double dt = (System.nanoTime() - t0) / 1e9;
                     stepSeconds += dt;
                     timed++;
@@ -165,9 +183,14 @@ public final class Trainer {
                 Map<String, Object> e = event("epoch", epoch);
                 e.put("avg_loss", avg);
                 e.put("epoch_s", secs);
-                log.write(e);
                 String line = String.format(Locale.ROOT, "epoch %d/%d average loss %.6f (%.1f s)", epoch,
                         cfg.epochs(), avg, secs);
+                if (split.valWindows() > 0) {
+                    double val = validationLoss(data, split);
+                    e.put("val_loss", val);
+                    line += String.format(Locale.ROOT, ", validation loss %.6f", val);
+                }
+                log.write(e);
                 if (bar != null) bar.setExtraMessage(line);
                 else out.println(line);
                 progress = new Progress(epoch + 1, 0, steps, 0, batchLosses, epochLosses);
@@ -185,14 +208,44 @@ public final class Trainer {
             Tensor index = Tensor.create(idx).to(device.torch(), torch.ScalarType.Long);
             Tensor xb = x.index_select(0, index);
             Tensor yb = y.index_select(0, index);
-            optimizer.zero_grad();
-            Tensor loss = torch.mse_loss(model.forward(xb, true), yb);
-            loss.backward();
-            sync.averageGradients(params);
-            optimizer.step();
-            scheduler.step();
-            return (float) sync.average(loss.item_float());
+            return update(xb, yb);
         }
+    }
+
+    /** One step on random crops from the first {@code trainSamples} samples of every record. */
+    private float cropStep(EqDataset data, int trainSamples, int epoch, int batch, int size) {
+        // Seeded by (seed, rank, epoch, batch), so a resumed run draws the same crops as an uninterrupted one.
+        SplittableRandom rng = new SplittableRandom(cfg.seed() * 1_000_003L + ((long) rank << 40) + ((long) epoch << 20) + batch);
+        int len = data.layout().windowLength();
+        int[] offsets = new int[size];
+        for (int i = 0; i < size; i++) offsets[i] = rng.nextInt(trainSamples - len + 1);
+        try (PointerScope scope = new PointerScope()) {
+            Tensor xb = Tensors.of(data.stationCrops(offsets), device.torch(), size, len, data.channels());
+            Tensor yb = Tensors.of(data.sourceCrops(offsets), device.torch(), size, len, data.channels());
+            return update(xb, yb);
+        }
+    }
+
+    private float update(Tensor xb, Tensor yb) {
+        optimizer.zero_grad();
+        Tensor loss = torch.mse_loss(model.forward(xb, true), yb);
+        loss.backward();
+        sync.averageGradients(params);
+        optimizer.step();
+        return (float) sync.average(loss.item_float());
+    }
+
+    private void setLr(double lr) {
+        optimizer.param_groups().get(0).options().set_lr(lr);
+    }
+
+    /** MSE over the validation windows, with dropout off. */
+    private double validationLoss(EqDataset data, Split split) {
+        int len = data.layout().windowLength();
+        float[] truth = data.sourceWindows(split.valFrom(), split.valWindows());
+        float[] pred = Inference.predict(model, data.stationWindows(split.valFrom(), split.valWindows()),
+                split.valWindows(), len);
+        return Metrics.mse(truth, pred);
     }
 
     /** The optimiser's state (Adam moments and step counts) in libtorch's archive format. */
@@ -237,9 +290,7 @@ public final class Trainer {
         } finally {
             tmp.toFile().delete();
         }
-        // Replay the schedule from the base rate: StepLR keeps its step count to itself.
-        optimizer.param_groups().get(0).options().set_lr(cfg.lr());
-        for (long i = 0; i < at.steps(); i++) scheduler.step();
+        // The learning rate is set from the step count before every step, so there is no schedule to replay.
         try (PointerScope s = new PointerScope()) {
             // Java bytes are signed; the generator wants uint8 (the int8 → uint8 cast keeps every bit pattern).
             torch.getDefaultCPUGenerator().set_state(Tensor.create(rng, rng.length).to(torch.ScalarType.Byte));

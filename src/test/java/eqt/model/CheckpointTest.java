@@ -22,7 +22,7 @@ class CheckpointTest {
         EqTransformer a = new EqTransformer(Tiny.config(0.1), Tiny.CPU, 11);
         Path f = dir.resolve("m.eqt");
         Checkpoint.save(a, Map.of("epochs_done", 3), f);
-        EqTransformer b = Checkpoint.load(f, Tiny.CPU);
+        Model b = Checkpoint.load(f, Tiny.CPU);
         assertEquals(a.config(), b.config());
         assertEquals(3, Checkpoint.read(f).metadata().get("epochs_done").asInt());
         try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {

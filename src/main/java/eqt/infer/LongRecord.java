@@ -1,0 +1,89 @@
+package eqt.infer;
+
+import eqt.model.Model;
+import java.util.function.LongConsumer;
+
+/**
+ * Inverts a station record of any length with a model trained on fixed windows: overlapping windows, each
+ * prediction weighted by a Tukey taper (flat in the middle, cosine ramps over the overlap) and the weighted sum
+ * divided by the summed weights. The ramps never reach zero, so every sample is covered, a sample covered by one
+ * window gets that window's prediction unchanged, and window edges (where the model saw the least context) count
+ * least, which removes the seams that butting windows together would leave. Records shorter than a window are
+ * padded with zeros and the padding removed. Windows are processed in chunks, so memory stays bounded for a day
+ * of data.
+ */
+public final class LongRecord {
+
+    /** Windows predicted together. */
+    static final int CHUNK = 32;
+
+    private LongRecord() {
+    }
+
+    /**
+     * {@code record}: {@code [samples, channels]} row-major → source estimate of the same shape.
+     * {@code overlap}: samples shared by neighbouring windows, in {@code [0, window/2]}.
+     * {@code progress} receives the number of windows done after each chunk.
+     */
+    public static float[] invert(Model model, float[] record, int samples, int window, int overlap,
+                                 LongConsumer progress) {
+        int ch = model.config().channels();
+        if (record.length != (long) samples * ch) throw new IllegalArgumentException("record is not samples x channels");
+        if (overlap < 0 || overlap > window / 2) throw new IllegalArgumentException("overlap must be in [0, window/2]");
+        int[] starts = starts(samples, window, window - overlap);
+        float[] taper = taper(window, overlap);
+        double[] sum = new double[samples * ch];
+        double[] weight = new double[samples];
+        for (int first = 0; first < starts.length; first += CHUNK) {
+            int n = Math.min(CHUNK, starts.length - first);
+            float[] x = new float[n * window * ch];
+            for (int w = 0; w < n; w++) {
+                int s = starts[first + w];
+                int len = Math.min(window, samples - s); // short records: the rest stays zero padding
+                System.arraycopy(record, s * ch, x, w * window * ch, len * ch);
+            }
+            float[] y = Inference.predict(model, x, n, window);
+            for (int w = 0; w < n; w++) {
+                int s = starts[first + w];
+                int len = Math.min(window, samples - s);
+                for (int t = 0; t < len; t++) {
+                    double wt = taper[t];
+                    weight[s + t] += wt;
+                    int o = (s + t) * ch;
+                    int i = (w * window + t) * ch;
+                    for (int c = 0; c < ch; c++) sum[o + c] += wt * y[i + c];
+                }
+            }
+            progress.accept(first + n);
+        }
+        float[] out = new float[samples * ch];
+        for (int t = 0; t < samples; t++) {
+            for (int c = 0; c < ch; c++) out[t * ch + c] = (float) (sum[t * ch + c] / weight[t]);
+        }
+        return out;
+    }
+
+    /** Number of windows {@link #invert} runs for a record of {@code samples}. */
+    public static int windows(int samples, int window, int overlap) {
+        return starts(samples, window, window - overlap).length;
+    }
+
+    /** Window starts every {@code hop} samples, the last moved back so it ends with the record. */
+    static int[] starts(int samples, int window, int hop) {
+        if (samples <= window) return new int[] {0};
+        int n = (samples - window + hop - 1) / hop + 1;
+        int[] s = new int[n];
+        for (int i = 0; i < n; i++) s[i] = Math.min(i * hop, samples - window);
+        return s;
+    }
+
+    /** 1 in the middle, raised-cosine ramps over {@code overlap} samples at each end, never 0. */
+    static float[] taper(int window, int overlap) {
+        float[] w = new float[window];
+        for (int t = 0; t < window; t++) {
+            int edge = Math.min(t, window - 1 - t);
+            w[t] = edge >= overlap ? 1f : (float) (0.5 - 0.5 * Math.cos(Math.PI * (edge + 0.5) / overlap));
+        }
+        return w;
+    }
+}

@@ -1,0 +1,129 @@
+package eqt.model;
+
+import eqt.dsp.FirInverse;
+import eqt.data.EqDataset;
+import eqt.data.Split;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The default model: a linear inverse filter plus a Transformer that learns what the filter cannot.
+ *
+ * <ol>
+ *   <li><b>Linear path</b>: a per-pair FIR filter of {@code firTaps} taps (depthwise, non-causal), initialised to
+ *       the least-squares inverse filter of the training windows ({@link FirInverse}) and kept fixed. On its own
+ *       it is the classical baseline.</li>
+ *   <li><b>Tokens</b>: the standardised station samples and the filter's output, cut into patches of
+ *       {@code patch} samples (1 500 samples → 150 tokens, so attention is 150² rather than 1 500²), linearly
+ *       embedded, plus learned positions.</li>
+ *   <li><b>Encoder</b>: {@code numLayers} pre-norm layers (GELU feed-forward), fused attention.</li>
+ *   <li><b>Head</b>: a final layer norm and a linear map back to {@code patch} samples per token, initialised to
+ *       zero, added to the filter's output: training starts exactly at the baseline and learns the correction
+ *       (sharper pulse onsets, less filtered noise) that a linear filter cannot make.</li>
+ * </ol>
+ * Inputs and targets are standardised per channel (statistics in the checkpoint).
+ */
+public final class FirTransformer extends FunctionalModel {
+
+    private static final String LAYER = "transformer_encoder.layers.";
+
+    private final int past;
+
+    public FirTransformer(ModelConfig config, Device device, long seed) {
+        super(config, device);
+        SplittableRandom rng = new SplittableRandom(seed);
+        int c = config.channels();
+        int d = config.dModel();
+        int p = config.patch();
+        int k = config.firTaps();
+        past = FirInverse.pastTaps(k);
+        float[] delta = new float[c * k]; // until fitted, the filter passes the input through
+        for (int ch = 0; ch < c; ch++) delta[ch * k + past] = 1f;
+        buffer("fir.weight", delta, c, 1, k);
+        buffer("fir.bias", new float[c], c);
+        linear(rng, "embedding", 2 * c * p, d);
+        int tokens = tokens(config.maxLength());
+        add("position", uniform(rng, tokens * d, 0.02 * Math.sqrt(3)), tokens, d);
+        for (int l = 0; l < config.numLayers(); l++) {
+            String n = LAYER + l + ".";
+            layerNorm(n + "norm1", d);
+            attention(rng, n + "self_attn", d);
+            layerNorm(n + "norm2", d);
+            linear(rng, n + "linear1", d, config.ffDim());
+            linear(rng, n + "linear2", config.ffDim(), d);
+        }
+        layerNorm("final_norm", d);
+        add("head.weight", new float[p * c * d], (long) p * c, d);
+        add("head.bias", new float[p * c], (long) p * c);
+        identityNormalization();
+    }
+
+    @Override
+    public void fitToTrainingData(EqDataset data, Split split) {
+        Normalization n = Normalization.fit(data, split.trainWindows());
+        setNormalization(n);
+        setFilter(FirInverse.fit(data, split, config.firTaps()), n);
+    }
+
+    /**
+     * Sets the linear path to {@code fir} (fitted on raw amplitudes), rescaled to the standardised units the
+     * model works in, with {@code n} the statistics the model was given.
+     */
+    public void setFilter(FirInverse fir, Normalization n) {
+        int c = config.channels();
+        int k = config.firTaps();
+        float[] w = new float[c * k];
+        float[] b = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            FirInverse.Filter f = fir.filter(ch);
+            if (f.length() != k || f.past() != past) {
+                throw new IllegalArgumentException("filter of pair " + ch + " has " + f.length() + " taps, model " + k);
+            }
+            double sum = 0;
+            for (int i = 0; i < k; i++) {
+                w[ch * k + i] = (float) (f.taps()[i] * n.inputStd()[ch] / n.targetStd()[ch]);
+                sum += f.taps()[i];
+            }
+            // Zero-padding outside the window makes the mean term exact only in the interior; means are ~0 here.
+            b[ch] = (float) ((sum * n.inputMean()[ch] - n.targetMean()[ch]) / n.targetStd()[ch]);
+        }
+        try (NoGradGuard g = new NoGradGuard()) {
+            buffer("fir.weight").copy_(Tensors.of(w, device, c, 1, k));
+            buffer("fir.bias").copy_(Tensors.of(b, device, c));
+        }
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean train) {
+        long batch = x.size(0);
+        long len = x.size(1);
+        int c = config.channels();
+        int p = config.patch();
+        long tokens = tokens((int) len);
+        Tensor xn = standardise(x);
+        Tensor padded = torch.constant_pad_nd(xn.transpose(1, 2), past, config.firTaps() - 1 - past);
+        Tensor linear = torch.conv1d(padded, buffer("fir.weight"), new TensorOptional(buffer("fir.bias")),
+                new long[] {1}, new long[] {0}, new long[] {1}, c).transpose(1, 2); // [B, L, C]
+        Tensor u = torch.constant_pad_nd(torch.cat(new org.bytedeco.pytorch.TensorVector(xn, linear), 2),
+                0, 0, 0, tokens * p - len);
+        Tensor z = lin(u.reshape(batch, tokens, 2L * c * p), "embedding").add(param("position").narrow(0, 0, tokens));
+        double drop = train ? config.dropout() : 0;
+        double attnDrop = train ? config.attnDropout() : 0;
+        for (int l = 0; l < config.numLayers(); l++) {
+            String n = LAYER + l + ".";
+            z = z.add(torch.dropout(selfAttention(norm(z, n + "norm1"), n + "self_attn", attnDrop), drop, train));
+            Tensor f = lin(torch.dropout(torch.gelu(lin(norm(z, n + "norm2"), n + "linear1")), drop, train), n + "linear2");
+            z = z.add(torch.dropout(f, drop, train));
+        }
+        Tensor correction = lin(norm(z, "final_norm"), "head").reshape(batch, tokens * p, c).narrow(1, 0, len);
+        return restore(linear.add(correction));
+    }
+
+    private int tokens(int len) {
+        return (len + config.patch() - 1) / config.patch();
+    }
+}

@@ -1,0 +1,150 @@
+package eqt.model;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * What the models share: named parameters and buffers (PyTorch state_dict names), PyTorch's default
+ * initialisers drawn from a seeded generator, linear / layer-norm helpers, and per-channel standardisation.
+ */
+public abstract class FunctionalModel implements Model {
+
+    private static final String NORM = "normalization.";
+
+    protected final ModelConfig config;
+    protected final Device device;
+    private final Map<String, Tensor> params = new LinkedHashMap<>();
+    private final Map<String, Tensor> buffers = new LinkedHashMap<>();
+
+    protected FunctionalModel(ModelConfig config, Device device) {
+        this.config = config;
+        this.device = device;
+    }
+
+    @Override
+    public ModelConfig config() {
+        return config;
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public Map<String, Tensor> parameters() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    @Override
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> all = new LinkedHashMap<>(params);
+        all.putAll(buffers);
+        return Collections.unmodifiableMap(all);
+    }
+
+    /** Per-channel statistics the model standardises its input with and restores its output with. */
+    public void setNormalization(Normalization n) {
+        if (!config.normalize()) throw new IllegalStateException("model was built without normalisation");
+        int c = config.channels();
+        buffer(NORM + "input_mean", n.inputMean(), c);
+        buffer(NORM + "input_std", n.inputStd(), c);
+        buffer(NORM + "target_mean", n.targetMean(), c);
+        buffer(NORM + "target_std", n.targetStd(), c);
+    }
+
+    /** Identity statistics, so a model built with normalisation has its buffers before they are fitted. */
+    protected void identityNormalization() {
+        float[] zeros = new float[config.channels()];
+        float[] ones = new float[config.channels()];
+        Arrays.fill(ones, 1f);
+        setNormalization(new Normalization(zeros, ones, zeros, ones));
+    }
+
+    protected Tensor standardise(Tensor x) {
+        return config.normalize() ? x.sub(buffers.get(NORM + "input_mean")).div(buffers.get(NORM + "input_std")) : x;
+    }
+
+    protected Tensor restore(Tensor y) {
+        return config.normalize() ? y.mul(buffers.get(NORM + "target_std")).add(buffers.get(NORM + "target_mean")) : y;
+    }
+
+    protected Tensor param(String name) {
+        return params.get(name);
+    }
+
+    protected Tensor buffer(String name) {
+        return buffers.get(name);
+    }
+
+    protected Tensor lin(Tensor x, String name) {
+        return lin(x, name + ".weight", name + ".bias");
+    }
+
+    protected Tensor lin(Tensor x, String weight, String bias) {
+        return torch.linear(x, params.get(weight), new TensorOptional(params.get(bias)));
+    }
+
+    protected Tensor norm(Tensor x, String name) {
+        return torch.layer_norm(x, new long[] {x.size(x.dim() - 1)}, new TensorOptional(params.get(name + ".weight")),
+                new TensorOptional(params.get(name + ".bias")), 1e-5, false);
+    }
+
+    /** nn.Linear's default: weight and bias uniform in ±1/sqrt(fan_in) (kaiming_uniform with a = sqrt(5)). */
+    protected void linear(SplittableRandom rng, String name, int in, int out) {
+        double bound = 1 / Math.sqrt(in);
+        add(name + ".weight", uniform(rng, out * in, bound), out, in);
+        add(name + ".bias", uniform(rng, out, bound), out);
+    }
+
+    protected void layerNorm(String name, int d) {
+        float[] ones = new float[d];
+        Arrays.fill(ones, 1f);
+        add(name + ".weight", ones, d);
+        add(name + ".bias", new float[d], d);
+    }
+
+    /** nn.MultiheadAttention's parameters: xavier-uniform packed projection, zero biases. */
+    protected void attention(SplittableRandom rng, String name, int d) {
+        add(name + ".in_proj_weight", uniform(rng, 3 * d * d, Math.sqrt(6.0 / (4 * d))), 3 * d, d);
+        add(name + ".in_proj_bias", new float[3 * d], 3 * d);
+        linear(rng, name + ".out_proj", d, d);
+        add(name + ".out_proj.bias", new float[d], d);
+    }
+
+    /** Multi-head self-attention through the fused kernel; {@code z} is {@code [B, T, d]}. */
+    protected Tensor selfAttention(Tensor z, String name, double attnDropout) {
+        long b = z.size(0);
+        long len = z.size(1);
+        int d = config.dModel();
+        int h = config.nHead();
+        Tensor qkv = lin(z, name + ".in_proj_weight", name + ".in_proj_bias").view(b, len, 3, h, d / h)
+                .permute(2, 0, 3, 1, 4);
+        Tensor a = torch.scaled_dot_product_attention(qkv.select(0, 0), qkv.select(0, 1), qkv.select(0, 2),
+                new TensorOptional(), attnDropout, false, new org.bytedeco.pytorch.DoubleOptional(), false);
+        return lin(a.transpose(1, 2).reshape(b, len, d), name + ".out_proj");
+    }
+
+    protected static float[] uniform(SplittableRandom rng, int n, double bound) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+        return v;
+    }
+
+    protected void add(String name, float[] values, long... shape) {
+        Tensor t = Tensors.retain(Tensors.of(values, device, shape));
+        t.requires_grad_(true);
+        params.put(name, t);
+    }
+
+    protected void buffer(String name, float[] values, long... shape) {
+        buffers.put(name, Tensors.retain(Tensors.of(values, device, shape)));
+    }
+}
