@@ -25,7 +25,7 @@ public final class Main {
     /** As {@link #run(String...)}, with error lines going to {@code err}. */
     public static int run(PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new TrainCommand());
-        for (Class<?> sub : new Class<?>[] {DataCommand.class, DevicesCommand.class, LauncherCommand.class, EvaluateCommand.class, InvertCommand.class}) cli.addSubcommand(sub);
+        for (Class<?> sub : new Class<?>[] {DataCommand.class, DevicesCommand.class, LauncherCommand.class, EvaluateCommand.class, InvertCommand.class, TorchCommand.class}) cli.addSubcommand(sub);
         cli.setErr(err); // after the subcommands, so their errors go to the same place
         cli.setOverwrittenOptionsAllowed(true); // the last of a repeated option wins, as in most CLIs
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

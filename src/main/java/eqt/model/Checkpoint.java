@@ -168,8 +168,14 @@ public final class Checkpoint {
     public static void loadInto(Model model, Contents c, Path file) {
         Map<String, Tensor> params = model.state();
         if (!params.keySet().equals(c.tensors().keySet())) {
+            java.util.Set<String> missing = new java.util.TreeSet<>(params.keySet());
+            missing.removeAll(c.tensors().keySet());
+            java.util.Set<String> unexpected = new java.util.TreeSet<>(c.tensors().keySet());
+            unexpected.removeAll(params.keySet());
             throw new BadInputException(file + ": parameters do not match the " + model.config().model()
-                    + " architecture (expected " + params.size() + " tensors, found " + c.tensors().size() + ")");
+                    + " architecture (expected " + params.size() + " tensors, found " + c.tensors().size()
+                    + (missing.isEmpty() ? "" : "; missing " + missing)
+                    + (unexpected.isEmpty() ? "" : "; unexpected " + unexpected) + ")");
         }
         try (NoGradGuard g = new NoGradGuard(); org.bytedeco.javacpp.PointerScope s = new org.bytedeco.javacpp.PointerScope()) {
             for (Map.Entry<String, Tensor> e : params.entrySet()) {
