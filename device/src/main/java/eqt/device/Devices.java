@@ -10,6 +10,7 @@ public final class Devices {
     private static final Map<DeviceKind, Backend> BACKENDS = new EnumMap<>(DeviceKind.class);
 
     static {
+        NativeLibraries.unpack(); // before any backend touches libtorch
         BACKENDS.put(DeviceKind.CPU, new CpuBackend());
         BACKENDS.put(DeviceKind.CUDA, new CudaBackend());
         BACKENDS.put(DeviceKind.SDAA, new SdaaBackend());
