@@ -74,6 +74,9 @@ final class TrainCommand implements Callable<Integer> {
     Integer valWindows;
     @Option(names = {"--test_windows", "--test-windows"}, description = "Windows held out at the end of each record for test (a tenth: 10 of 100; reference 1, window 99).")
     Integer testWindows;
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (default) or bf16: forward passes under "
+            + "bf16 autocast, weights and loss in fp32 (fast on CPUs with AMX/AVX512-BF16 and on cuda).")
+    String precision;
     @Option(names = "--seed", defaultValue = "0", description = "Seed for weights, shuffling and dropout (default ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--threads", description = "Intra-op threads (default: all cores).")
@@ -171,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
                 1000, 0.5, seed, 11, or(optimizer, ref ? TrainConfig.ADAM : TrainConfig.ADAMW),
                 or(weightDecay, ref ? 0.0 : 0.01), or(schedule, ref ? TrainConfig.STEP : TrainConfig.ONE_CYCLE),
                 or(warmup, ref ? 0.0 : 0.05), or(sampling, ref ? TrainConfig.WINDOWS : TrainConfig.CROPS),
-                or(valWindows, ref ? 0 : TrainConfig.TENTH), or(testWindows, ref ? 1 : TrainConfig.TENTH));
+                or(valWindows, ref ? 0 : TrainConfig.TENTH), or(testWindows, ref ? 1 : TrainConfig.TENTH), precision);
     }
 
     private static <T> T or(T given, T fallback) {

@@ -152,7 +152,7 @@ final class TrainJob {
             return new TrainConfig(opts.epochs != null ? opts.epochs : saved.epochs(), saved.batchSize(), saved.lr(),
                     saved.stepSize(), saved.gamma(), saved.seed(), saved.logEvery(), saved.optimizer(),
                     saved.weightDecay(), saved.schedule(), saved.warmup(), saved.sampling(), saved.valWindows(),
-                    saved.testWindows());
+                    saved.testWindows(), saved.precision());
         } catch (IOException | IllegalArgumentException e) {
             throw new BadInputException(opts.resume + ": training configuration unreadable (" + e.getMessage() + ")");
         }

@@ -2,6 +2,7 @@ package eqt.train;
 
 import eqt.data.Split;
 import eqt.io.BadInputException;
+import eqt.model.Autocast;
 
 /**
  * The training recipe and the data split it holds out.
@@ -24,10 +25,11 @@ import eqt.io.BadInputException;
  *                    {@value #TENTH}: a tenth of the windows
  * @param testWindows windows at the end of each record held out for test (the reference: 1, window 99);
  *                    {@value #TENTH}: a tenth of the windows
+ * @param precision   {@code fp32}, or {@code bf16}: forward passes under bf16 autocast (fp32 weights and loss)
  */
 public record TrainConfig(int epochs, int batchSize, double lr, int stepSize, double gamma, long seed, int logEvery,
                           String optimizer, double weightDecay, String schedule, double warmup, String sampling,
-                          int valWindows, int testWindows) {
+                          int valWindows, int testWindows, String precision) {
 
     public static final String ADAM = "adam";
     public static final String ADAMW = "adamw";
@@ -45,10 +47,12 @@ public record TrainConfig(int epochs, int batchSize, double lr, int stepSize, do
 
     /** The reference recipe with another batch size, learning rate and StepLR. */
     public TrainConfig(int epochs, int batchSize, double lr, int stepSize, double gamma, long seed, int logEvery) {
-        this(epochs, batchSize, lr, stepSize, gamma, seed, logEvery, ADAM, 0, STEP, 0, WINDOWS, 0, 1);
+        this(epochs, batchSize, lr, stepSize, gamma, seed, logEvery, ADAM, 0, STEP, 0, WINDOWS, 0, 1, Autocast.FP32);
     }
 
     public TrainConfig {
+        if (precision == null) precision = Autocast.FP32; // checkpoints from before --precision
+        Autocast.check(precision);
         if (epochs < 1) throw new BadInputException("--epochs must be >= 1, got " + epochs);
         if (batchSize < 1) throw new BadInputException("--batch_size must be >= 1, got " + batchSize);
         if (!(lr > 0 && Double.isFinite(lr))) throw new BadInputException("--lr must be a positive number, got " + lr);

@@ -7,6 +7,7 @@ import eqt.dist.ShardSampler;
 import eqt.data.Split;
 import eqt.infer.Inference;
 import eqt.infer.Metrics;
+import eqt.model.Autocast;
 import eqt.model.Model;
 import eqt.model.Tensors;
 import java.io.IOException;
@@ -137,6 +138,7 @@ public final class Trainer {
                 int first = epoch == progress.epoch() ? progress.batch() : 0;
                 double sum = epoch == progress.epoch() ? progress.epochLossSum() : 0;
                 long epochStart = System.nanoTime();
+                List<Double> epochSteps = new ArrayList<>();
                 for (int b = first; b < batches; b++) {
                     int from = b * cfg.batchSize();
                     int to = Math.min(perRank, from + cfg.batchSize());
@@ -147,7 +149,7 @@ public final class Trainer {
                     float loss = crops ? cropStep(data, trainWindows * len, epoch, b, idx.length) : step(x, y, idx);
                     double dt = (System.nanoTime() - t0) / 1e9;
                     stepSeconds += dt;
-                    timed++;
+                    if (timed++ > 0) epochSteps.add(dt); // the run's first step warms up allocators and JIT
                     steps++;
                     sum += loss;
                     batchLosses.add(loss);
@@ -183,6 +185,7 @@ public final class Trainer {
                 Map<String, Object> e = event("epoch", epoch);
                 e.put("avg_loss", avg);
                 e.put("epoch_s", secs);
+                if (!epochSteps.isEmpty()) e.put("median_step_s", median(epochSteps));
                 String line = String.format(Locale.ROOT, "epoch %d/%d average loss %.6f (%.1f s)", epoch,
                         cfg.epochs(), avg, secs);
                 if (split.valWindows() > 0) {
@@ -228,11 +231,22 @@ public final class Trainer {
 
     private float update(Tensor xb, Tensor yb) {
         optimizer.zero_grad();
-        Tensor loss = torch.mse_loss(model.forward(xb, true), yb);
+        Tensor out;
+        try (Autocast a = Autocast.open(cfg.precision(), device.torch())) {
+            out = model.forward(xb, true);
+        }
+        Tensor loss = torch.mse_loss(out.to(torch.ScalarType.Float), yb);
         loss.backward();
         sync.averageGradients(params);
         optimizer.step();
         return (float) sync.average(loss.item_float());
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        java.util.Collections.sort(s);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     private void setLr(double lr) {

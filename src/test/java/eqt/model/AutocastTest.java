@@ -1,0 +1,87 @@
+package eqt.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eqt.TestData;
+import eqt.data.EqDataset;
+import eqt.data.SyntheticGenerator;
+import eqt.device.Devices;
+import eqt.io.BadInputException;
+import eqt.train.TrainConfig;
+import eqt.train.Trainer;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+/** --precision bf16: autocast really engages, stays close to fp32, is undone on close, and training still learns. */
+class AutocastTest {
+
+    static float[] input(int n) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+        return x;
+    }
+
+    @Test
+    void bf16ForwardIsCloseToFp32ButNotIdenticalAndTheGuardRestoresState() {
+        Model m = new EqTransformer(Tiny.config(0), Tiny.CPU, 3);
+        float[] x = input(2 * 256 * 10);
+        float[] fp32;
+        float[] bf16;
+        assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU));
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            Tensor t = Tensors.of(x, Tiny.CPU, 2, 256, 10);
+            fp32 = Tensors.toArray(m.forward(t, false));
+            try (Autocast a = Autocast.open(Autocast.BF16, Tiny.CPU)) {
+                assertTrue(torch.is_autocast_enabled(torch.DeviceType.CPU));
+                Tensor y = m.forward(t, false);
+                assertEquals("BFloat16", y.scalar_type().toString(), "the output layer ran in bf16");
+                bf16 = Tensors.toArray(y);
+            }
+        }
+        assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU), "closing the guard restores the state");
+        double err = 0;
+        double norm = 0;
+        for (int i = 0; i < x.length; i++) {
+            err += (bf16[i] - fp32[i]) * (double) (bf16[i] - fp32[i]);
+            norm += fp32[i] * (double) fp32[i];
+        }
+        double rel = Math.sqrt(err / norm);
+        assertTrue(rel > 0, "bf16 must actually change the arithmetic");
+        assertTrue(rel < 0.05, "bf16 relative error " + rel);
+    }
+
+    @Test
+    void bf16TrainingStepsLowerTheLoss() {
+        EqDataset d = new SyntheticGenerator(TestData.TINY, 2).generate();
+        EqTransformer m = new EqTransformer(Tiny.config(0.0), Tiny.CPU, 1);
+        TrainConfig tc = new TrainConfig(1, 4, 3e-3, 1000, 0.5, 1, 11, TrainConfig.ADAM, 0, TrainConfig.STEP, 0,
+                TrainConfig.WINDOWS, 0, 1, Autocast.BF16);
+        Trainer t = new Trainer(m, tc, Devices.select("cpu"));
+        try (PointerScope s = new PointerScope()) {
+            int len = TestData.TINY.windowLength();
+            Tensor x = Tensors.of(d.stationWindows(0, 4), Tiny.CPU, 4, len, 10);
+            Tensor y = Tensors.of(d.sourceWindows(0, 4), Tiny.CPU, 4, len, 10);
+            long[] idx = {0, 1, 2, 3};
+            float first = t.step(x, y, idx);
+            float second = t.step(x, y, idx);
+            float third = t.step(x, y, idx);
+            assertTrue(third < first, "loss must fall on a fixed batch: " + first + " -> " + second + " -> " + third);
+        }
+        assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU));
+    }
+
+    @Test
+    void fp32NeedsNoGuardAndUnknownPrecisionsAreRefused() {
+        assertNull(Autocast.open(Autocast.FP32, Tiny.CPU));
+        assertTrue(assertThrows(BadInputException.class, () -> Autocast.open("fp8", Tiny.CPU)).getMessage()
+                .contains("--precision: unknown 'fp8'; valid: fp32, bf16"));
+    }
+}
