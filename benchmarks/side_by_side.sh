@@ -5,9 +5,7 @@
 #
 #   benchmarks/side_by_side.sh [RUNS] [-- extra Java training flags]     (default 5 runs; ~12 min on 2 cores)
 #
-# Needs Debian's python3-torch (apt-get install python3-torch) and a built eq.jar. Run eq.jar once before
-# installing python3-torch, or at least once before this script: Debian's libtorch in the system library path
-# can be picked up while JavaCPP unpacks its own libtorch for the first time (README, Known problems).
+# Needs Debian's python3-torch (apt-get install python3-torch) and a built eq.jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
