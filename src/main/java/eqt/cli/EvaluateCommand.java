@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import eqt.data.EqDataset;
 import eqt.data.Layout;
 import eqt.data.Split;
-import eqt.device.Devices;
 import eqt.device.SelectedDevice;
 import eqt.eval.Evaluation;
 import eqt.eval.Scores;
@@ -21,8 +20,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eq evaluate}: the model vs the least-squares FIR baseline vs zero on the checkpoint's test windows. */
@@ -41,16 +40,13 @@ final class EvaluateCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--overwrite", description = "Allow --out to be a directory that already holds files.")
     boolean overwrite;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or sdaa[:N] (default ${DEFAULT-VALUE}).")
-    String device;
-    @Option(names = "--threads", description = "Intra-op threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    DeviceOptions run = new DeviceOptions();
 
     @Override
     public Integer call() {
         Path ckpt = checkpoint != null ? checkpoint : InferenceJob.newestCheckpoint(Path.of("runs"));
-        SelectedDevice dev = Devices.select(device);
-        torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        SelectedDevice dev = run.select();
         Checkpoint.Contents contents = Checkpoint.read(ckpt);
         Layout layout = layoutOf(contents.metadata(), contents.config().channels());
         Split split = splitOf(contents.metadata(), layout);
@@ -92,9 +88,14 @@ final class EvaluateCommand implements Callable<Integer> {
         Map<String, List<Double>> snr = new LinkedHashMap<>();
         for (Evaluation.Method m : r.methods()) {
             // Predicting zero scores 0 dB by definition, so it is the axis itself rather than a bar.
-            if (!m.name().equals(Evaluation.ZERO)) snr.put(m.name(), m.channels().stream().map(Scores::snrDb).toList());
+            // Undefined (no source energy) or infinite values cannot be drawn: they show as 0 and the title says so.
+            if (!m.name().equals(Evaluation.ZERO)) {
+                snr.put(m.name(), m.channels().stream().map(s -> Double.isFinite(s.snrDb()) ? s.snrDb() : 0.0).toList());
+            }
         }
-        Plots.bars(channels, snr, "test SNR per channel (dB over predicting zero)", "SNR (dB)", dir.resolve("snr_per_channel.png"));
+        boolean undefined = r.methods().get(0).channels().stream().anyMatch(s -> !Double.isFinite(s.snrDb()));
+        Plots.bars(channels, snr, "test SNR per channel (dB over predicting zero)"
+                + (undefined ? "; channels with a silent source shown as 0" : ""), "SNR (dB)", dir.resolve("snr_per_channel.png"));
         int len = layout.windowLength();
         int first = r.split().testFrom();
         for (int c = 0; c < Math.min(ch, 3); c++) {

@@ -1,7 +1,6 @@
 package eqt.cli;
 
 import eqt.data.Layout;
-import eqt.device.Devices;
 import eqt.device.SelectedDevice;
 import eqt.formats.Formats;
 import eqt.formats.Record;
@@ -17,8 +16,8 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eq invert}: station records of any length → source estimate, through overlapping tapered windows. */
@@ -44,18 +43,15 @@ final class InvertCommand implements Callable<Integer> {
     Integer overlap;
     @Option(names = "--overwrite", description = "Replace --output if it exists.")
     boolean overwrite;
-    @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or sdaa[:N] (default ${DEFAULT-VALUE}).")
-    String device;
-    @Option(names = "--threads", description = "Intra-op threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    DeviceOptions run = new DeviceOptions();
 
     @Override
     public Integer call() {
         String fmt = format != null ? format : Formats.formatOf(output);
         if (!Formats.WRITABLE.contains(fmt)) throw new BadInputException("--format: unknown '" + fmt + "'; valid: " + Formats.WRITABLE);
         if (Files.exists(output) && !overwrite) throw new BadInputException("--output " + output + " exists; pass --overwrite");
-        SelectedDevice dev = Devices.select(device);
-        torch.set_num_threads(threads != null ? threads : Runtime.getRuntime().availableProcessors());
+        SelectedDevice dev = run.select();
         Checkpoint.Contents contents = Checkpoint.read(checkpoint);
         Layout layout = EvaluateCommand.layoutOf(contents.metadata(), contents.config().channels());
         double modelRate = contents.metadata().path("sample_rate").asDouble(100.0);

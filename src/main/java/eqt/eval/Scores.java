@@ -4,7 +4,8 @@ import eqt.infer.Metrics;
 
 /**
  * How well one estimate matches the true source: MSE, Pearson correlation and SNR in dB,
- * {@code 10·log10(Σ s² / Σ (s − ŝ)²)}, which is the gain over predicting zero (whose SNR is 0 dB by definition).
+ * {@code 10·log10(Σ s² / Σ (s − ŝ)²)}, which is the gain over predicting zero (whose SNR is 0 dB by definition);
+ * undefined (NaN) for a channel whose true source is zero throughout.
  */
 public record Scores(double mse, double pearson, double snrDb) {
 
@@ -42,7 +43,9 @@ public record Scores(double mse, double pearson, double snrDb) {
         return new Scores(Metrics.mse(truth, pred), n == 0 ? Double.NaN : r / n, snr(signal, error));
     }
 
+    /** Undefined (NaN) where the true source has no energy: a quiet channel has no signal to recover. */
     private static double snr(double signal, double error) {
+        if (signal == 0) return Double.NaN;
         return error == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(signal / error);
     }
 }
