@@ -5,7 +5,10 @@
 #
 #   benchmarks/side_by_side.sh [RUNS] [-- extra Java training flags]     (default 5 runs; ~12 min on 2 cores)
 #
-# Needs Debian's python3-torch (apt-get install python3-torch) and a built eq.jar.
+# Needs Debian's python3-torch and a built eq.jar. Debian's torch does its matrix products through
+# libblas.so.3; with the reference BLAS behind it (the default) it runs single-threaded and ~5x slower, which
+# would flatter Java. Install OpenBLAS so the alternatives system points libblas.so.3 at it:
+#   apt-get install python3-torch libopenblas0-pthread
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -13,6 +16,10 @@ shift || true
 [ "${1:-}" = "--" ] && shift
 py=/usr/bin/python3
 $py -c 'import torch' 2>/dev/null || { echo "side_by_side: $py has no torch; apt-get install python3-torch" >&2; exit 2; }
+if update-alternatives --query libblas.so.3-x86_64-linux-gnu 2>/dev/null | grep -q '^Value: .*/blas/libblas.so.3$'; then
+  echo "side_by_side: libblas.so.3 is the reference BLAS; apt-get install libopenblas0-pthread for a fair comparison" >&2
+  exit 2
+fi
 [ -f eq.jar ] || { echo "side_by_side: build eq.jar first (mvn -B -q -DskipTests package)" >&2; exit 2; }
 [ -f eq_data/value_0 ] || java -jar eq.jar data generate --out eq_data --seed 1
 out=$(mktemp -d)
@@ -30,5 +37,5 @@ done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 pm=$(median "${py_steps[@]}"); jm=$(median "${java_steps[@]}")
 echo "median over $runs runs: python $pm s/step, peak $(median "${py_rss[@]}") MB; java $jm s/step, peak $(median "${java_rss[@]}") MB"
-awk -v p="$pm" -v j="$jm" 'BEGIN { printf "java / python step time: %.3f (java %.2fx faster)\n", j / p, p / j }'
+awk -v p="$pm" -v j="$jm" 'BEGIN { r = j / p; printf "java / python step time: %.3f (java %.2fx %s)\n", r, r < 1 ? 1 / r : r, r < 1 ? "faster" : "slower" }'
 rm -rf "$out"
