@@ -50,7 +50,7 @@ final class EvaluateCommand implements Callable<Integer> {
         Checkpoint.Contents contents = Checkpoint.read(ckpt);
         Layout layout = layoutOf(contents.metadata(), contents.config().channels());
         Split split = splitOf(contents.metadata(), layout);
-        Model model = Checkpoint.load(ckpt, dev.torch());
+        Model model = Checkpoint.load(contents, ckpt, dev.torch());
         EqDataset data = DataSource.load(dataDir, layout);
         Path dir = RunDirectory.create(out, ckpt.toAbsolutePath().getParent().getParent(), "evaluate", overwrite);
         Evaluation.Report r = Evaluation.run(model, data, split);

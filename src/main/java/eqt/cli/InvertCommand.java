@@ -6,9 +6,9 @@ import eqt.formats.Formats;
 import eqt.formats.Record;
 import eqt.infer.LongRecord;
 import eqt.io.BadInputException;
+import eqt.io.RunDirectory;
 import eqt.model.Checkpoint;
 import eqt.model.Model;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +50,7 @@ final class InvertCommand implements Callable<Integer> {
     public Integer call() {
         String fmt = format != null ? format : Formats.formatOf(output);
         if (!Formats.WRITABLE.contains(fmt)) throw new BadInputException("--format: unknown '" + fmt + "'; valid: " + Formats.WRITABLE);
-        if (Files.exists(output) && !overwrite) throw new BadInputException("--output " + output + " exists; pass --overwrite");
+        RunDirectory.refuseExisting(output, overwrite);
         SelectedDevice dev = run.select();
         Checkpoint.Contents contents = Checkpoint.read(checkpoint);
         Layout layout = EvaluateCommand.layoutOf(contents.metadata(), contents.config().channels());
@@ -68,7 +68,7 @@ final class InvertCommand implements Callable<Integer> {
         int window = layout.windowLength();
         int ov = overlap != null ? overlap : window / 4;
         if (ov < 0 || ov > window / 2) throw new BadInputException("--overlap must be in [0, " + window / 2 + "], got " + ov);
-        Model model = Checkpoint.load(checkpoint, dev.torch());
+        Model model = Checkpoint.load(contents, checkpoint, dev.torch());
         int windows = LongRecord.windows(in.samples(), window, ov);
         System.out.printf(Locale.ROOT, "inverting %d samples x %d channels (%.1f h at %.0f Hz) in %d windows of %d%n",
                 in.samples(), ch, in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows, window);

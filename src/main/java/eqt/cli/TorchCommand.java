@@ -1,11 +1,10 @@
 package eqt.cli;
 
-import eqt.io.BadInputException;
+import eqt.io.RunDirectory;
 import eqt.model.Checkpoint;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
 import eqt.model.TorchStateDict;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +34,7 @@ final class TorchCommand {
 
         @Override
         public Integer call() {
-            refuseOverwrite(output, overwrite);
+            RunDirectory.refuseExisting(output, overwrite);
             Checkpoint.Contents c = Checkpoint.read(checkpoint);
             Map<String, TorchStateDict.Array> out = new LinkedHashMap<>();
             for (Map.Entry<String, float[]> e : c.tensors().entrySet()) {
@@ -68,7 +67,7 @@ final class TorchCommand {
 
         @Override
         public Integer call() {
-            refuseOverwrite(output, overwrite);
+            RunDirectory.refuseExisting(output, overwrite);
             Map<String, TorchStateDict.Array> sd = TorchStateDict.read(stateDict);
             ModelConfig mc = TorchStateDict.referenceConfig(sd, nHead, maxLength, dropout, stateDict);
             Map<String, float[]> tensors = new LinkedHashMap<>();
@@ -77,8 +76,8 @@ final class TorchCommand {
                 tensors.put(k, v.values());
                 shapes.put(k, v.shape());
             });
-            Model model = Model.create(mc, new Device(torch.DeviceType.CPU), 0);
-            Checkpoint.loadInto(model, new Checkpoint.Contents(mc, null, tensors, shapes, null), stateDict);
+            Model model = Checkpoint.load(new Checkpoint.Contents(mc, null, tensors, shapes, null), stateDict,
+                    new Device(torch.DeviceType.CPU));
             Checkpoint.save(model, Map.of("imported_from", stateDict.toAbsolutePath().toString()), output);
             System.out.printf("imported reference model (d_model %d, %d heads, %d layers, feed-forward %d, %d channels) "
                     + "into %s%n", mc.dModel(), mc.nHead(), mc.numLayers(), mc.ffDim(), mc.channels(), output);
@@ -86,7 +85,4 @@ final class TorchCommand {
         }
     }
 
-    private static void refuseOverwrite(Path output, boolean overwrite) {
-        if (Files.exists(output) && !overwrite) throw new BadInputException("--output " + output + " exists; pass --overwrite");
-    }
 }

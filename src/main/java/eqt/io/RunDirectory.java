@@ -20,6 +20,11 @@ public final class RunDirectory {
     private RunDirectory() {
     }
 
+    /** Refuses to replace an existing output file unless the user said {@code --overwrite}. */
+    public static void refuseExisting(Path output, boolean overwrite) {
+        if (Files.exists(output) && !overwrite) throw new BadInputException("--output " + output + " exists; pass --overwrite");
+    }
+
     /** {@code explicit} if given (must be absent or empty, unless {@code overwrite}), else a new dir under {@code root}. */
     public static Path create(Path explicit, Path root, String prefix, boolean overwrite) {
         try {

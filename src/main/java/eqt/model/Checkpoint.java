@@ -4,18 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import eqt.io.AtomicFile;
 import eqt.io.BadInputException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -55,12 +53,10 @@ public final class Checkpoint {
         cfg.set("model", JSON.valueToTree(model.config()));
         cfg.set("metadata", JSON.valueToTree(metadata));
         ArrayNode index = JSON.createArrayNode();
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-                 ZipOutputStream zip = new ZipOutputStream(java.nio.channels.Channels.newOutputStream(ch))) {
+            AtomicFile.write(file, out -> {
+                ZipOutputStream zip = new ZipOutputStream(out);
                 for (Map.Entry<String, Tensor> e : model.state().entrySet()) {
                     float[] v = Tensors.toArray(e.getValue());
                     ObjectNode entry = index.addObject();
@@ -85,9 +81,7 @@ public final class Checkpoint {
                     zip.closeEntry();
                 }
                 zip.finish();
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            });
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot write checkpoint (" + e.getMessage() + ")", e);
         }
@@ -158,7 +152,11 @@ public final class Checkpoint {
 
     /** Builds the model the checkpoint describes on {@code device} and loads its weights. */
     public static Model load(Path file, Device device) {
-        Contents c = read(file);
+        return load(read(file), file, device);
+    }
+
+    /** As {@link #load(Path, Device)} for contents already read ({@code file} names them in messages). */
+    public static Model load(Contents c, Path file, Device device) {
         Model model = Model.create(c.config(), device, 0);
         loadInto(model, c, file);
         return model;

@@ -18,8 +18,6 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class EqTransformer extends FunctionalModel {
 
-    private static final String LAYER = "transformer_encoder.layers.";
-
     private final Tensor positions;
 
     /** A freshly initialised model (PyTorch's default initialisers), deterministic in {@code seed}. */
@@ -29,7 +27,7 @@ public final class EqTransformer extends FunctionalModel {
         int d = config.dModel();
         linear(rng, "embedding.0", config.channels(), d);
         for (int l = 0; l < config.numLayers(); l++) {
-            String p = LAYER + l + ".";
+            String p = LAYERS + l + ".";
             attention(rng, p + "self_attn", d);
             linear(rng, p + "linear1", d, config.ffDim());
             linear(rng, p + "linear2", config.ffDim(), d);
@@ -54,7 +52,7 @@ public final class EqTransformer extends FunctionalModel {
         double p = train ? config.dropout() : 0;
         double pa = train ? config.attnDropout() : 0;
         for (int l = 0; l < config.numLayers(); l++) {
-            String n = LAYER + l + ".";
+            String n = LAYERS + l + ".";
             Tensor a = selfAttention(z, n + "self_attn", pa);
             z = norm(z.add(torch.dropout(a, p, train)), n + "norm1");
             Tensor f = lin(torch.dropout(torch.relu(lin(z, n + "linear1")), p, train), n + "linear2");

@@ -29,8 +29,6 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class FirTransformer extends FunctionalModel {
 
-    private static final String LAYER = "transformer_encoder.layers.";
-
     private final int past;
 
     public FirTransformer(ModelConfig config, Device device, long seed) {
@@ -49,7 +47,7 @@ public final class FirTransformer extends FunctionalModel {
         int tokens = tokens(config.maxLength());
         add("position", uniform(rng, tokens * d, 0.02 * Math.sqrt(3)), tokens, d);
         for (int l = 0; l < config.numLayers(); l++) {
-            String n = LAYER + l + ".";
+            String n = LAYERS + l + ".";
             layerNorm(n + "norm1", d);
             attention(rng, n + "self_attn", d);
             layerNorm(n + "norm2", d);
@@ -114,7 +112,7 @@ public final class FirTransformer extends FunctionalModel {
         double drop = train ? config.dropout() : 0;
         double attnDrop = train ? config.attnDropout() : 0;
         for (int l = 0; l < config.numLayers(); l++) {
-            String n = LAYER + l + ".";
+            String n = LAYERS + l + ".";
             z = z.add(torch.dropout(selfAttention(norm(z, n + "norm1"), n + "self_attn", attnDrop), drop, train));
             Tensor f = lin(torch.dropout(torch.gelu(lin(norm(z, n + "norm2"), n + "linear1")), drop, train), n + "linear2");
             z = z.add(torch.dropout(f, drop, train));

@@ -16,6 +16,8 @@ import org.bytedeco.pytorch.global.torch;
  */
 public abstract class FunctionalModel implements Model {
 
+    /** Prefix of the encoder layers' state_dict names, as nn.TransformerEncoder names them. */
+    static final String LAYERS = "transformer_encoder.layers.";
     private static final String NORM = "normalization.";
 
     protected final ModelConfig config;

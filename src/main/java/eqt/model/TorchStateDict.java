@@ -1,5 +1,6 @@
 package eqt.model;
 
+import eqt.io.AtomicFile;
 import eqt.io.BadInputException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +46,6 @@ public final class TorchStateDict {
     }
 
     private static final String DDP_PREFIX = "module.";
-    private static final String LAYER = "transformer_encoder.layers.";
 
     static {
         Unpickler.registerConstructor("torch._utils", "_rebuild_tensor_v2", TorchStateDict::rebuildTensor);
@@ -100,38 +100,38 @@ public final class TorchStateDict {
             outs.add(o);
             dict.put(e.getKey(), o);
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
-            ByteArrayOutputStream pkl = new ByteArrayOutputStream();
-            new StoragePickler().dump(dict, pkl);
-            stored(zip, root + "/data.pkl", pkl.toByteArray());
-            for (Out o : outs) {
-                ByteBuffer b = ByteBuffer.allocate(o.values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-                b.asFloatBuffer().put(o.values);
-                stored(zip, root + "/data/" + o.key, b.array());
-            }
-            stored(zip, root + "/version", "3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        try {
+            AtomicFile.write(file, os -> writeZip(os, root, dict, outs));
         } catch (IOException | PickleException e) {
             throw new BadInputException(file + ": cannot write (" + e.getMessage() + ")");
         }
-        try {
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot write (" + e.getMessage() + ")");
+    }
+
+    private static void writeZip(OutputStream os, String root, OrderedDict dict, List<Out> outs) throws IOException {
+        ZipOutputStream zip = new ZipOutputStream(os);
+        ByteArrayOutputStream pkl = new ByteArrayOutputStream();
+        new StoragePickler().dump(dict, pkl);
+        stored(zip, root + "/data.pkl", pkl.toByteArray());
+        for (Out o : outs) {
+            ByteBuffer b = ByteBuffer.allocate(o.values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(o.values);
+            stored(zip, root + "/data/" + o.key, b.array());
         }
+        stored(zip, root + "/version", "3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        zip.finish();
     }
 
     /** The reference configuration a state_dict's shapes describe. */
     public static ModelConfig referenceConfig(Map<String, TorchStateDict.Array> sd, int nHead, int maxLength, double dropout,
                                        Path file) {
         TorchStateDict.Array emb = sd.get("embedding.0.weight");
-        TorchStateDict.Array ff = sd.get(LAYER + "0.linear1.weight");
+        TorchStateDict.Array ff = sd.get(FunctionalModel.LAYERS + "0.linear1.weight");
         if (emb == null || ff == null || emb.shape().length != 2) {
             throw new BadInputException(file + ": not a state_dict of the reference architecture (no embedding.0.weight "
-                    + "or " + LAYER + "0.linear1.weight; keys: " + sd.keySet().stream().limit(6).toList() + "…)");
+                    + "or " + FunctionalModel.LAYERS + "0.linear1.weight; keys: " + sd.keySet().stream().limit(6).toList() + "…)");
         }
-        int layers = (int) sd.keySet().stream().filter(k -> k.startsWith(LAYER))
-                .map(k -> k.substring(LAYER.length(), k.indexOf('.', LAYER.length()))).distinct().count();
+        int layers = (int) sd.keySet().stream().filter(k -> k.startsWith(FunctionalModel.LAYERS))
+                .map(k -> k.substring(FunctionalModel.LAYERS.length(), k.indexOf('.', FunctionalModel.LAYERS.length()))).distinct().count();
         boolean normalize = sd.containsKey("normalization.input_mean");
         return new ModelConfig(ModelConfig.REFERENCE, (int) emb.shape()[1], (int) emb.shape()[0], nHead, layers,
                 (int) ff.shape()[0], dropout, dropout, maxLength, normalize);

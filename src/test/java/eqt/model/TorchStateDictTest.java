@@ -44,9 +44,7 @@ class TorchStateDictTest {
             values.put(k, v.values());
             shapes.put(k, v.shape());
         });
-        Model m = Model.create(mc, Tiny.CPU, 0);
-        Checkpoint.loadInto(m, new Checkpoint.Contents(mc, null, values, shapes, null), file);
-        return m;
+        return Checkpoint.load(new Checkpoint.Contents(mc, null, values, shapes, null), file, Tiny.CPU);
     }
 
     static float[] run(Model m, TorchStateDict.Array x) {
