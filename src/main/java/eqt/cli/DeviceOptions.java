@@ -1,9 +1,9 @@
 package eqt.cli;
 
 import eqt.device.Devices;
+import eqt.device.HostTuning;
 import eqt.device.SelectedDevice;
 import eqt.io.BadInputException;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,7 +22,7 @@ final class DeviceOptions {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
         SelectedDevice dev = Devices.select(device);
-        torch.set_num_threads(n);
+        HostTuning.threads(n);
         return dev;
     }
 }

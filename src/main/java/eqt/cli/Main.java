@@ -1,6 +1,7 @@
 package eqt.cli;
 
 import eqt.device.DeviceError;
+import eqt.device.HostTuning;
 import eqt.dist.CollectiveException;
 import eqt.io.BadInputException;
 import java.io.PrintWriter;
@@ -14,6 +15,8 @@ import picocli.CommandLine;
 public final class Main {
 
     public static void main(String[] args) {
+        HostTuning.reexecWithAllocatorSettings(why -> System.err.println("eq: warning: could not restart with the "
+                + "malloc settings (" + why + "); continuing with glibc's defaults, which are slower"));
         System.exit(run(args));
     }
 

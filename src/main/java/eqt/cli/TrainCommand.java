@@ -3,6 +3,7 @@ package eqt.cli;
 import eqt.data.Layout;
 import eqt.dist.DistEnv;
 import eqt.device.Devices;
+import eqt.device.HostTuning;
 import eqt.device.SelectedDevice;
 import eqt.io.BadInputException;
 import eqt.model.ModelConfig;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -135,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
         // Workers of one node share its cores: N workers with all cores each would oversubscribe them N-fold.
         int n = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / env.localWorldSize());
         if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
-        torch.set_num_threads(n);
+        HostTuning.threads(n);
         Layout layout = DataCommand.layout(10, windows, windowLength);
         if (inference) return new InferenceJob(this, dev, layout).run();
         return new TrainJob(this, dev, layout, env).run();

@@ -1,5 +1,6 @@
 package eqt.dist;
 
+import eqt.device.HostTuning;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -62,6 +63,7 @@ public final class Launcher {
                 env.put("LOCAL_WORLD_SIZE", String.valueOf(plan.nproc()));
                 env.put("MASTER_ADDR", plan.masterAddr());
                 env.put("MASTER_PORT", String.valueOf(plan.masterPort()));
+                HostTuning.putAllocatorSettings(env);
                 Process p = pb.start();
                 synchronized (workers) {
                     workers.add(p);

@@ -3,6 +3,7 @@ package eqt.bench;
 import eqt.device.Availability;
 import eqt.device.DeviceKind;
 import eqt.device.Devices;
+import eqt.device.HostTuning;
 import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jmh.Main;
@@ -17,6 +18,8 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        // JMH's forked JVMs inherit the environment, so they measure what `java -jar eq.jar` runs with.
+        HostTuning.reexecWithAllocatorSettings(why -> System.err.println("warning: no malloc settings: " + why));
         List<String> usable = new ArrayList<>();
         for (DeviceKind k : DeviceKind.values()) {
             Availability a = Devices.backend(k).probe();

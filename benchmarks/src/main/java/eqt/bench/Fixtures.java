@@ -4,9 +4,9 @@ import eqt.data.EqDataset;
 import eqt.data.Layout;
 import eqt.data.SyntheticGenerator;
 import eqt.device.Devices;
+import eqt.device.HostTuning;
 import eqt.device.SelectedDevice;
 import eqt.model.ModelConfig;
-import org.bytedeco.pytorch.global.torch;
 
 /** What every benchmark sets up the same way: the device, threads, data and the reference configuration. */
 final class Fixtures {
@@ -16,7 +16,7 @@ final class Fixtures {
 
     static SelectedDevice device(String name) {
         SelectedDevice d = Devices.select(name);
-        torch.set_num_threads(Runtime.getRuntime().availableProcessors());
+        HostTuning.threads(Runtime.getRuntime().availableProcessors());
         Devices.seed(0);
         return d;
     }

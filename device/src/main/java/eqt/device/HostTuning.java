@@ -1,0 +1,98 @@
+package eqt.device;
+
+import eqt.host.global.host;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Process-wide settings that decide how fast libtorch runs on the host CPU, measured on the reference training
+ * step (benchmarks/NOTES.md §14):
+ * <ul>
+ * <li><b>Threads.</b> libtorch's intra-op pool gets the cores; OpenBLAS gets one thread. libtorch calls BLAS from
+ * inside its own parallel regions (flash attention's blocks), where OpenBLAS's own thread pool puts a second set of
+ * spinning threads on the same cores: a third of the step went to spin-waiting.
+ * <li><b>glibc malloc.</b> The step allocates and frees tensors of 100 MB and more. glibc serves those from
+ * fresh {@code mmap}s and unmaps them on free, so every step page-faults and zeroes gigabytes. With one arena, no
+ * mmap and no trimming, freed blocks are reused (at the price of a higher peak RSS: the heap fragments). glibc
+ * reads these settings only from the environment at process start, so {@link #reexecWithAllocatorSettings} runs the JVM again with them (the launcher sets them for its
+ * workers directly).
+ * </ul>
+ */
+public final class HostTuning {
+
+    /** Set to 1 to keep glibc's default malloc behaviour (no re-exec). */
+    public static final String NO_REEXEC = "EQT_NO_REEXEC";
+
+    /** The OpenBLAS that libtorch's CPU kernels call (bytedeco's build without LAPACK). */
+    private static final String OPENBLAS = "libopenblas_nolapack.so.0";
+
+    private static final Map<String, String> ALLOCATOR = new LinkedHashMap<>();
+
+    static {
+        ALLOCATOR.put("MALLOC_ARENA_MAX", "1"); // one heap: a block freed by one thread serves the next anywhere
+        ALLOCATOR.put("MALLOC_MMAP_MAX_", "0"); // no block of its own mapping, however large: all are reused
+        ALLOCATOR.put("MALLOC_TRIM_THRESHOLD_", "68719476736"); // 64 GiB: never give freed heap back mid-run
+    }
+
+    private HostTuning() {
+    }
+
+    /** libtorch intra-op threads = {@code n}; OpenBLAS single-threaded (see the class comment). */
+    public static void threads(int n) {
+        NativeLibraries.unpack();
+        torch.set_num_threads(n); // loads libtorch, and with it libtorch's OpenBLAS
+        if (host.eqt_host_blas_threads(OPENBLAS, 1) != 0) {
+            System.err.println("warning: OpenBLAS keeps its own threads (" + host.eqt_host_last_error().getString()
+                    + "); CPU training will be slower");
+        }
+    }
+
+    /** Whether this process started with the allocator settings (each variable present, whatever its value). */
+    public static boolean allocatorTuned(Map<String, String> env) {
+        return env.keySet().containsAll(ALLOCATOR.keySet());
+    }
+
+    /** Adds the allocator settings to a child's environment, keeping any the user set. */
+    public static void putAllocatorSettings(Map<String, String> env) {
+        ALLOCATOR.forEach(env::putIfAbsent);
+    }
+
+    /**
+     * Replaces this JVM with the same command line under the allocator settings, unless they are already in
+     * effect, {@value #NO_REEXEC} is set, or this is not Linux. Returns only when it did not re-execute; then
+     * {@code why} has been told why, if something failed (the run goes on with glibc's defaults).
+     */
+    public static void reexecWithAllocatorSettings(java.util.function.Consumer<String> why) {
+        Map<String, String> env = System.getenv();
+        if (allocatorTuned(env) || env.containsKey(NO_REEXEC) || !Files.isReadable(Path.of("/proc/self/cmdline"))) {
+            return;
+        }
+        try {
+            byte[] argv = Files.readAllBytes(Path.of("/proc/self/cmdline")); // NUL-separated, as execve wants
+            int argc = 0;
+            for (byte b : argv) if (b == 0) argc++;
+            String exe = Path.of("/proc/self/exe").toRealPath().toString();
+            Map<String, String> child = new LinkedHashMap<>(env);
+            putAllocatorSettings(child);
+            ByteArrayOutputStream block = new ByteArrayOutputStream();
+            for (Map.Entry<String, String> e : child.entrySet()) {
+                block.writeBytes((e.getKey() + "=" + e.getValue()).getBytes(StandardCharsets.UTF_8));
+                block.write(0);
+            }
+            System.out.flush();
+            System.err.flush();
+            host.eqt_host_exec(new BytePointer(exe), new BytePointer(argv), argc, new BytePointer(block.toByteArray()),
+                    child.size());
+            why.accept(host.eqt_host_last_error().getString());
+        } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
+            why.accept(e.toString());
+        }
+    }
+}
