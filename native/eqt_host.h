@@ -25,6 +25,14 @@ int eqt_host_exec(const char* path, const char* argv_block, int argc, const char
  */
 int eqt_host_blas_threads(const char* soname, int threads);
 
+/*
+ * A dropout keep-mask for elements [from, to) of a tensor: out[i] = 1 with probability 1 - p, else 0, drawn from
+ * SplitMix64 of (key, i / 2) so that any split of the range into calls gives the same mask (from must be even).
+ * With `values`, elements whose value is not positive are also 0 (ReLU and dropout in one mask).
+ */
+void eqt_host_keep_mask(unsigned char* out, const float* values, long long from, long long to, double p,
+                        unsigned long long key);
+
 const char* eqt_host_last_error(void);
 
 #ifdef __cplusplus
@@ -34,6 +42,7 @@ const char* eqt_host_last_error(void);
 #ifdef EQT_HOST_IMPLEMENTATION
 #include <dlfcn.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +86,32 @@ int eqt_host_blas_threads(const char* soname, int threads) {
     else snprintf(eqt_host_error, sizeof eqt_host_error, "%s has no openblas_set_num_threads", soname);
     dlclose(lib); /* drops the reference NOLOAD took; the library stays loaded */
     return set != NULL ? 0 : -1;
+}
+
+static inline unsigned long long eqt_host_mix(unsigned long long z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+void eqt_host_keep_mask(unsigned char* out, const float* values, long long from, long long to, double p,
+                        unsigned long long key) {
+    unsigned long long threshold = (unsigned long long) ceil(p * 4294967296.0); /* keep when u32 >= p 2^32 */
+    long long pairs_end = from + ((to - from) & ~1LL);
+    for (long long i = from; i < pairs_end; i += 2) { /* one 64-bit draw gives two 32-bit uniforms */
+        unsigned long long r = eqt_host_mix(key + (unsigned long long) (i >> 1) * 0x9E3779B97F4A7C15ULL);
+        unsigned char k0 = (r & 0xFFFFFFFFULL) >= threshold, k1 = (r >> 32) >= threshold;
+        if (values != NULL) {
+            k0 &= values[i] > 0;
+            k1 &= values[i + 1] > 0;
+        }
+        out[i] = k0;
+        out[i + 1] = k1;
+    }
+    if (pairs_end < to) { /* an odd last element */
+        unsigned long long r = eqt_host_mix(key + (unsigned long long) (pairs_end >> 1) * 0x9E3779B97F4A7C15ULL);
+        out[pairs_end] = (r & 0xFFFFFFFFULL) >= threshold && (values == NULL || values[pairs_end] > 0);
+    }
 }
 
 const char* eqt_host_last_error(void) {

@@ -4,7 +4,9 @@ import eqt.data.EqDataset;
 import eqt.data.Split;
 import java.util.SplittableRandom;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -54,9 +56,12 @@ public final class EqTransformer extends FunctionalModel {
         for (int l = 0; l < config.numLayers(); l++) {
             String n = LAYERS + l + ".";
             Tensor a = selfAttention(z, n + "self_attn", pa);
-            z = norm(z.add(torch.dropout(a, p, train)), n + "norm1");
-            Tensor f = lin(torch.dropout(torch.relu(lin(z, n + "linear1")), p, train), n + "linear2");
-            z = norm(z.add(torch.dropout(f, p, train)), n + "norm2");
+            z = norm(z.add(Dropout.apply(a, p, train)), n + "norm1");
+            // dropout(relu(.)) as one mask, its 1 / (1 - p) folded into linear2's weight (see Dropout)
+            Tensor h = Dropout.reluUnscaled(lin(z, n + "linear1"), p, train);
+            Tensor w2 = param(n + "linear2.weight");
+            Tensor f = torch.linear(h, p > 0 ? w2.mul(new Scalar(1 / (1 - p))) : w2, new TensorOptional(param(n + "linear2.bias")));
+            z = norm(z.add(Dropout.apply(f, p, train)), n + "norm2");
         }
         return restore(lin(z, "output_layer"));
     }

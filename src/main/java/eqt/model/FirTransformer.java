@@ -113,9 +113,9 @@ public final class FirTransformer extends FunctionalModel {
         double attnDrop = train ? config.attnDropout() : 0;
         for (int l = 0; l < config.numLayers(); l++) {
             String n = LAYERS + l + ".";
-            z = z.add(torch.dropout(selfAttention(norm(z, n + "norm1"), n + "self_attn", attnDrop), drop, train));
-            Tensor f = lin(torch.dropout(torch.gelu(lin(norm(z, n + "norm2"), n + "linear1")), drop, train), n + "linear2");
-            z = z.add(torch.dropout(f, drop, train));
+            z = z.add(Dropout.apply(selfAttention(norm(z, n + "norm1"), n + "self_attn", attnDrop), drop, train));
+            Tensor f = lin(Dropout.apply(torch.gelu(lin(norm(z, n + "norm2"), n + "linear1")), drop, train), n + "linear2");
+            z = z.add(Dropout.apply(f, drop, train));
         }
         Tensor correction = lin(norm(z, "final_norm"), "head").reshape(batch, tokens * p, c).narrow(1, 0, len);
         return restore(linear.add(correction));

@@ -164,6 +164,8 @@ public final class Trainer {
                         e.put("loss", loss);
                         e.put("lr", optimizer.param_groups().get(0).options().get_lr());
                         e.put("step_s", dt);
+                        e.put("step", steps);
+                        e.put("process_memory_mb", device.memory().processBytes() >> 20); // RSS on cpu
                         log.write(e);
                         if (bar == null) {
                             out.printf(Locale.ROOT, "epoch %d batch %d/%d loss %.6f (%.2f s/step)%n",

@@ -1,0 +1,108 @@
+package eqt.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+class DropoutTest {
+
+    private static final double P = 0.1;
+
+    /** 1 000 001 values in [-1, 1) (odd length: the generator's last, unpaired element is covered too). */
+    private static float[] values() {
+        float[] v = new float[1_000_001];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        for (int i = 0; i < v.length; i++) v[i] = (float) (r.nextDouble() * 2 - 1);
+        return v;
+    }
+
+    @Test
+    void keepsOneMinusPAndScalesTheKeptOnes() {
+        try (PointerScope s = new PointerScope()) {
+            float[] x = values();
+            torch.manual_seed(1);
+            float[] y = Tensors.toArray(Dropout.apply(Tensors.of(x, Tiny.CPU, x.length), P, true));
+            int kept = 0;
+            for (int i = 0; i < x.length; i++) {
+                if (y[i] != 0) {
+                    kept++;
+                    assertEquals(x[i] / (1 - P), y[i], 1e-6, "element " + i);
+                }
+            }
+            // Binomial(1e6, 0.9): standard deviation 300, so 0.9 ± 0.0015 is five of them.
+            assertEquals(0.9, kept / (double) x.length, 0.0015);
+        }
+    }
+
+    @Test
+    void masksFollowTheSeedAndDifferBetweenCalls() {
+        try (PointerScope s = new PointerScope()) {
+            Tensor x = Tensors.of(values(), Tiny.CPU, 1_000_001);
+            torch.manual_seed(7);
+            float[] a = Tensors.toArray(Dropout.apply(x, P, true));
+            float[] b = Tensors.toArray(Dropout.apply(x, P, true));
+            torch.manual_seed(7);
+            float[] again = Tensors.toArray(Dropout.apply(x, P, true));
+            assertArrayEquals(a, again);
+            assertFalse(Arrays.equals(a, b), "two calls drew the same mask");
+        }
+    }
+
+    @Test
+    void reluUnscaledIsReluTimesTheMaskWithoutTheScale() {
+        try (PointerScope s = new PointerScope()) {
+            float[] x = values();
+            Tensor t = Tensors.of(x, Tiny.CPU, x.length);
+            torch.manual_seed(2);
+            float[] y = Tensors.toArray(Dropout.reluUnscaled(t, P, true));
+            int positive = 0;
+            int kept = 0;
+            for (int i = 0; i < x.length; i++) {
+                if (x[i] <= 0) assertEquals(0f, y[i], 0f, "non-positive element " + i); // -0.0 counts as 0
+                else {
+                    positive++;
+                    if (y[i] != 0) {
+                        kept++;
+                        assertEquals(x[i], y[i], "kept element " + i);
+                    }
+                }
+            }
+            assertEquals(0.9, kept / (double) positive, 0.002);
+            assertArrayEquals(Tensors.toArray(torch.relu(t)), Tensors.toArray(Dropout.reluUnscaled(t, P, false)));
+        }
+    }
+
+    @Test
+    void gradientIsTheMaskTimesTheScale() {
+        try (PointerScope s = new PointerScope()) {
+            float[] x = values();
+            Tensor t = Tensors.of(x, Tiny.CPU, x.length);
+            t.requires_grad_(true);
+            Tensor y = Dropout.apply(t, P, true);
+            y.sum().backward();
+            float[] out = Tensors.toArray(y);
+            float[] grad = Tensors.toArray(t.grad());
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(out[i] == 0 ? 0 : 1 / (1 - P), grad[i], 1e-6, "element " + i);
+            }
+        }
+    }
+
+    @Test
+    void evaluationAndZeroPLeaveTheInputAlone() {
+        try (PointerScope s = new PointerScope()) {
+            Tensor x = Tensors.of(values(), Tiny.CPU, 1_000_001);
+            assertSame(x, Dropout.apply(x, P, false));
+            assertSame(x, Dropout.apply(x, 0, true));
+            assertTrue(Tensors.toArray(Dropout.apply(x, 1, true))[0] == 0f);
+        }
+    }
+}
