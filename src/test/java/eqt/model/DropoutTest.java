@@ -29,7 +29,7 @@ class DropoutTest {
         try (PointerScope s = new PointerScope()) {
             float[] x = values();
             torch.manual_seed(1);
-            float[] y = Tensors.toArray(Dropout.apply(Tensors.of(x, Tiny.CPU, x.length), P, true));
+            float[] y = Tensors.toArray(Dropout.apply(Tensors.of(x, null, x.length), P, true));
             int kept = 0;
             for (int i = 0; i < x.length; i++) {
                 if (y[i] != 0) {
@@ -45,7 +45,7 @@ class DropoutTest {
     @Test
     void masksFollowTheSeedAndDifferBetweenCalls() {
         try (PointerScope s = new PointerScope()) {
-            Tensor x = Tensors.of(values(), Tiny.CPU, 1_000_001);
+            Tensor x = Tensors.of(values(), null, 1_000_001);
             torch.manual_seed(7);
             float[] a = Tensors.toArray(Dropout.apply(x, P, true));
             float[] b = Tensors.toArray(Dropout.apply(x, P, true));
@@ -60,7 +60,7 @@ class DropoutTest {
     void reluUnscaledIsReluTimesTheMaskWithoutTheScale() {
         try (PointerScope s = new PointerScope()) {
             float[] x = values();
-            Tensor t = Tensors.of(x, Tiny.CPU, x.length);
+            Tensor t = Tensors.of(x, null, x.length);
             torch.manual_seed(2);
             float[] y = Tensors.toArray(Dropout.reluUnscaled(t, P, true));
             int positive = 0;
@@ -84,7 +84,7 @@ class DropoutTest {
     void gradientIsTheMaskTimesTheScale() {
         try (PointerScope s = new PointerScope()) {
             float[] x = values();
-            Tensor t = Tensors.of(x, Tiny.CPU, x.length);
+            Tensor t = Tensors.of(x, null, x.length);
             t.requires_grad_(true);
             Tensor y = Dropout.apply(t, P, true);
             y.sum().backward();
@@ -99,7 +99,7 @@ class DropoutTest {
     @Test
     void evaluationAndZeroPLeaveTheInputAlone() {
         try (PointerScope s = new PointerScope()) {
-            Tensor x = Tensors.of(values(), Tiny.CPU, 1_000_001);
+            Tensor x = Tensors.of(values(), null, 1_000_001);
             assertSame(x, Dropout.apply(x, P, false));
             assertSame(x, Dropout.apply(x, 0, true));
             assertTrue(Tensors.toArray(Dropout.apply(x, 1, true))[0] == 0f);
