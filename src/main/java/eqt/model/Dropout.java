@@ -31,7 +31,12 @@ public final class Dropout {
     public static Tensor apply(Tensor x, double p, boolean train) {
         if (!train || p <= 0) return x;
         if (p >= 1) return x.mul(new Scalar(0.0));
-        return x.mul(keepMask(x, p, false)).mul(new Scalar(1 / (1 - p)));
+        return unscaled(x, p).mul(new Scalar(1 / (1 - p)));
+    }
+
+    /** {@code x} times the keep mask, without the 1 / (1 - p) that the caller applies more cheaply elsewhere. */
+    public static Tensor unscaled(Tensor x, double p) {
+        return x.mul(keepMask(x, p, false));
     }
 
     /**

@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -121,7 +123,13 @@ public abstract class FunctionalModel implements Model {
         add(name + ".out_proj.bias", new float[d], d);
     }
 
-    /** Multi-head self-attention through the fused kernel; {@code z} is {@code [B, T, d]}. */
+    /**
+     * Multi-head self-attention; {@code z} is {@code [B, T, d]}. Without dropout on the attention weights it is
+     * the fused kernel. With it, libtorch's CPU attention can only take its unfused path, so the same arithmetic
+     * is written out here (as PyTorch's math path and torch 1.13's {@code _scaled_dot_product_attention} do it),
+     * with the mask drawn by {@link Dropout} as one boolean tensor and its 1 / (1 - p) applied to {@code v}
+     * instead of the {@code [B, h, T, T]} weights.
+     */
     protected Tensor selfAttention(Tensor z, String name, double attnDropout) {
         long b = z.size(0);
         long len = z.size(1);
@@ -129,8 +137,25 @@ public abstract class FunctionalModel implements Model {
         int h = config.nHead();
         Tensor qkv = lin(z, name + ".in_proj_weight", name + ".in_proj_bias").view(b, len, 3, h, d / h)
                 .permute(2, 0, 3, 1, 4);
-        Tensor a = torch.scaled_dot_product_attention(qkv.select(0, 0), qkv.select(0, 1), qkv.select(0, 2),
-                new TensorOptional(), attnDropout, false, new org.bytedeco.pytorch.DoubleOptional(), false);
+        Tensor q = qkv.select(0, 0);
+        Tensor k = qkv.select(0, 1);
+        Tensor v = qkv.select(0, 2);
+        Tensor a;
+        if (attnDropout > 0 && device.is_cpu()) {
+            // One window at a time: the [h, T, T] temporaries of forward and backward stay small and warm in
+            // cache, where [B, h, T, T] ones are hundreds of MB each.
+            Tensor qs = q.mul(new Scalar(1 / Math.sqrt(d / h)));
+            Tensor vs = v.mul(new Scalar(1 / (1 - attnDropout)));
+            TensorVector parts = new TensorVector();
+            for (long i = 0; i < b; i++) {
+                Tensor weights = torch.softmax(torch.matmul(qs.select(0, i), k.select(0, i).transpose(-2, -1)), -1);
+                parts.push_back(torch.matmul(Dropout.unscaled(weights, attnDropout), vs.select(0, i)));
+            }
+            a = torch.stack(parts);
+        } else {
+            a = torch.scaled_dot_product_attention(q, k, v, new TensorOptional(), attnDropout, false,
+                    new org.bytedeco.pytorch.DoubleOptional(), false);
+        }
         return lin(a.transpose(1, 2).reshape(b, len, d), name + ".out_proj");
     }
 

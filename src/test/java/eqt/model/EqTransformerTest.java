@@ -8,6 +8,7 @@ import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 class EqTransformerTest {
@@ -49,6 +50,34 @@ class EqTransformerTest {
             assertArrayEquals(new long[] {2, 50, 10}, out.shape());
             assertArrayEquals(Tensors.toArray(out), Tensors.toArray(b.forward(in, false)));
             assertFalse(java.util.Arrays.equals(Tensors.toArray(out), Tensors.toArray(c.forward(in, false))));
+        }
+    }
+
+    /** The written-out attention with weight dropout computes what the fused kernel does, plus the dropout. */
+    @Test
+    void attentionWithWeightDropoutMatchesTheFusedKernelAndDropsWeights() {
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            float[] x = new float[3 * 40 * 10];
+            for (int i = 0; i < x.length; i++) x[i] = (float) Math.cos(i * 0.37);
+            Tensor in = Tensors.of(x, null, 3, 40, 10);
+            ModelConfig base = Tiny.config(0);
+            float[] fused = Tensors.toArray(new EqTransformer(base, Tiny.CPU, 5).forward(in, false));
+            // p = 1e-9: the mask keeps every weight (drop chance 1e-9 per weight) and the scale is 1, so only the
+            // arithmetic of the written-out path is compared.
+            ModelConfig tiny = new ModelConfig(base.model(), 10, 8, 2, 2, 32, 0, 1e-9, 256, false);
+            float[] explicit = Tensors.toArray(new EqTransformer(tiny, Tiny.CPU, 5).forward(in, true));
+            for (int i = 0; i < fused.length; i++) assertEquals(fused[i], explicit[i], 1e-5, "element " + i);
+            ModelConfig drop = new ModelConfig(base.model(), 10, 8, 2, 2, 32, 0, 0.5, 256, false);
+            EqTransformer m = new EqTransformer(drop, Tiny.CPU, 5);
+            torch.manual_seed(1);
+            float[] a = Tensors.toArray(m.forward(in, true));
+            torch.manual_seed(1);
+            float[] again = Tensors.toArray(m.forward(in, true));
+            torch.manual_seed(2);
+            float[] other = Tensors.toArray(m.forward(in, true));
+            assertArrayEquals(a, again);
+            assertFalse(java.util.Arrays.equals(a, other), "attention-weight dropout did not depend on the seed");
+            assertFalse(java.util.Arrays.equals(a, fused), "attention-weight dropout changed nothing");
         }
     }
 

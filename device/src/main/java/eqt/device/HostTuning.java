@@ -41,6 +41,9 @@ public final class HostTuning {
         ALLOCATOR.put("MALLOC_TRIM_THRESHOLD_", "68719476736"); // 64 GiB: never give freed heap back mid-run
     }
 
+    /** The variables {@link #putAllocatorSettings} sets (tests clear them to see a re-exec happen). */
+    static final java.util.Set<String> ALLOCATOR_KEYS = java.util.Collections.unmodifiableSet(ALLOCATOR.keySet());
+
     private HostTuning() {
     }
 

@@ -1,0 +1,57 @@
+package eqt.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class HostTuningTest {
+
+    /** Run in a child JVM: re-executes itself, then prints its pid, its arguments and the allocator setting. */
+    public static void main(String[] args) {
+        HostTuning.reexecWithAllocatorSettings(why -> System.out.println("not re-executed: " + why));
+        System.out.println(ProcessHandle.current().pid() + " " + String.join(",", args) + " "
+                + System.getenv("MALLOC_ARENA_MAX") + " " + System.getenv("MALLOC_MMAP_MAX_"));
+    }
+
+    private static String child(boolean optOut) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java", "-cp",
+                System.getProperty("java.class.path"), HostTuningTest.class.getName(), "a b", "c"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        HostTuning.ALLOCATOR_KEYS.forEach(pb.environment()::remove);
+        if (optOut) pb.environment().put(HostTuning.NO_REEXEC, "1");
+        Process p = pb.start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, p.exitValue(), out);
+        return p.pid() + "|" + out;
+    }
+
+    @Test
+    void restartsInTheSameProcessWithTheSameArgumentsAndTheAllocatorSettings() throws Exception {
+        String[] r = child(false).split("\\|");
+        // exec keeps the process id: the JVM that prints is the one that was started, now with the settings.
+        assertEquals(r[0] + " a b,c 1 0", r[1]);
+    }
+
+    @Test
+    void optOutKeepsGlibcDefaults() throws Exception {
+        String[] r = child(true).split("\\|");
+        assertEquals(r[0] + " a b,c null null", r[1]);
+    }
+
+    @Test
+    void workersGetTheSettingsButKeepTheUsersOwn() {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("MALLOC_ARENA_MAX", "4");
+        HostTuning.putAllocatorSettings(env);
+        assertEquals("4", env.get("MALLOC_ARENA_MAX"));
+        assertEquals("0", env.get("MALLOC_MMAP_MAX_"));
+        assertTrue(HostTuning.allocatorTuned(env));
+    }
+}
