@@ -58,7 +58,9 @@ public final class EqTransformer extends FunctionalModel {
             Tensor a = selfAttention(z, n + "self_attn", pa);
             z = norm(z.add(Dropout.apply(a, p, train)), n + "norm1");
             // dropout(relu(.)) as one mask, its 1 / (1 - p) folded into linear2's weight (see Dropout)
-            Tensor h = Dropout.reluUnscaled(lin(z, n + "linear1"), p, train);
+            Tensor pre = lin(z, n + "linear1");
+            Tensor h = Dropout.reluUnscaled(pre, p, train);
+            pre.deallocate(); // backward needs only h and the mask: free these 110 MB now, not at the step's end
             Tensor w2 = param(n + "linear2.weight");
             Tensor f = torch.linear(h, p > 0 ? w2.mul(new Scalar(1 / (1 - p))) : w2, new TensorOptional(param(n + "linear2.bias")));
             z = norm(z.add(Dropout.apply(f, p, train)), n + "norm2");
