@@ -21,8 +21,8 @@ import org.bytedeco.pytorch.global.torch;
  * <li><b>glibc malloc.</b> The step allocates and frees tensors of 100 MB and more. glibc serves those from
  * fresh {@code mmap}s and unmaps them on free, so every step page-faults and zeroes gigabytes. With one arena, no
  * mmap and no trimming, freed blocks are reused (at the price of a higher peak RSS: the heap fragments). glibc
- * reads these settings only from the environment at process start, so {@link #reexecWithAllocatorSettings} runs the JVM again with them (the launcher sets them for its
- * workers directly).
+ * reads these settings only from the environment at process start, so {@link #reexecWithAllocatorSettings}
+ * runs the JVM again with them (the launcher sets them for its workers directly).
  * </ul>
  */
 public final class HostTuning {
@@ -51,10 +51,13 @@ public final class HostTuning {
     public static void threads(int n) {
         NativeLibraries.unpack();
         torch.set_num_threads(n); // loads libtorch, and with it libtorch's OpenBLAS
-        if (host.eqt_host_blas_threads(OPENBLAS, 1) != 0) {
-            System.err.println("warning: OpenBLAS keeps its own threads (" + host.eqt_host_last_error().getString()
-                    + "); CPU training will be slower");
+        String why;
+        try {
+            why = host.eqt_host_blas_threads(OPENBLAS, 1) == 0 ? null : host.eqt_host_last_error().getString();
+        } catch (UnsatisfiedLinkError e) { // the host shim is built for linux-x86_64 only
+            why = e.getMessage();
         }
+        if (why != null) System.err.println("warning: OpenBLAS keeps its own threads (" + why + "); CPU work will be slower");
     }
 
     /** Whether this process started with the allocator settings (each variable present, whatever its value). */
