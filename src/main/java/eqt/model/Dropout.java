@@ -13,8 +13,8 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * Dropout with masks drawn in parallel from a counter-based generator (SplitMix64 of a per-call key and the
  * element's index), instead of libtorch's CPU {@code bernoulli_}, which draws one element at a time from a single
- * Mersenne Twister: on the reference's {@code [9, 1500, 2048]} feed-forward activations that serial loop took a
- * fifth of the training step. Each call's key is one draw from libtorch's CPU generator, so masks follow the seed,
+ * Mersenne Twister: on the reference's {@code [9, 1500, 2048]} feed-forward activations that serial loop was a
+ * tenth of the training step's CPU samples, on one core while the other waited (benchmarks/NOTES.md §14c). Each call's key is one draw from libtorch's CPU generator, so masks follow the seed,
  * and a resumed run (which restores that generator) draws the same masks as an uninterrupted one.
  *
  * <p>Same distribution as {@code torch.dropout}: each element is kept with probability 1 - p (to 2^-32) and
@@ -42,7 +42,7 @@ public final class Dropout {
     /**
      * {@code relu(h)} with dropout's zeros but <em>without</em> its 1 / (1 - p) scale, which the caller folds into
      * the next layer's weight. Autograd then keeps one boolean mask for both ReLU and dropout, where
-     * {@code dropout(relu(h))} keeps ReLU's output and a float mask: three activation-sized tensors become one
+     * {@code dropout(relu(h))} keeps ReLU's output and a float mask: two activation-sized tensors become one
      * quarter-sized one, and two passes over the activations disappear.
      */
     public static Tensor reluUnscaled(Tensor h, double p, boolean train) {
@@ -71,5 +71,4 @@ public final class Dropout {
         LongStream.range(0, chunks).parallel().forEach(c -> host.eqt_host_keep_mask(out, v, c * CHUNK,
                 Math.min(n, (c + 1) * CHUNK), p, key));
     }
-
 }
