@@ -14,8 +14,9 @@ import org.bytedeco.pytorch.global.torch;
  * Dropout with masks drawn in parallel from a counter-based generator (SplitMix64 of a per-call key and the
  * element's index), instead of libtorch's CPU {@code bernoulli_}, which draws one element at a time from a single
  * Mersenne Twister: on the reference's {@code [9, 1500, 2048]} feed-forward activations that serial loop was a
- * tenth of the training step's CPU samples, on one core while the other waited (benchmarks/NOTES.md §14c). Each call's key is one draw from libtorch's CPU generator, so masks follow the seed,
- * and a resumed run (which restores that generator) draws the same masks as an uninterrupted one.
+ * tenth of the training step's CPU samples, on one core while the other waited (benchmarks/NOTES.md §14c). Each
+ * call's key is one draw from libtorch's CPU generator, so masks follow the seed, and a resumed run (which restores
+ * that generator) draws the same masks as an uninterrupted one.
  *
  * <p>Same distribution as {@code torch.dropout}: each element is kept with probability 1 - p (to 2^-32) and
  * scaled by 1 / (1 - p). Off the CPU, or for tensors that are not float32, it falls back to libtorch's masks.
@@ -27,9 +28,14 @@ public final class Dropout {
     private Dropout() {
     }
 
+    /** Whether dropout {@code p} draws masks at all; a caller that folds 1 / (1 - p) elsewhere asks the same. */
+    public static boolean active(double p, boolean train) {
+        return train && p > 0;
+    }
+
     /** {@code x} with dropout {@code p} when {@code train}; {@code x} itself otherwise. */
     public static Tensor apply(Tensor x, double p, boolean train) {
-        if (!train || p <= 0) return x;
+        if (!active(p, train)) return x;
         if (p >= 1) return x.mul(new Scalar(0.0));
         return unscaled(x, p).mul(new Scalar(1 / (1 - p)));
     }
@@ -46,7 +52,7 @@ public final class Dropout {
      * quarter-sized one, and two passes over the activations disappear.
      */
     public static Tensor reluUnscaled(Tensor h, double p, boolean train) {
-        if (!train || p <= 0) return torch.relu(h);
+        if (!active(p, train)) return torch.relu(h);
         return h.mul(keepMask(h, p, true));
     }
 

@@ -62,7 +62,8 @@ public final class EqTransformer extends FunctionalModel {
             Tensor h = Dropout.reluUnscaled(pre, p, train);
             pre.deallocate(); // backward needs only h and the mask: free these 110 MB now, not at the step's end
             Tensor w2 = param(n + "linear2.weight");
-            Tensor f = torch.linear(h, p > 0 ? w2.mul(new Scalar(1 / (1 - p))) : w2, new TensorOptional(param(n + "linear2.bias")));
+            if (Dropout.active(p, train)) w2 = w2.mul(new Scalar(1 / (1 - p)));
+            Tensor f = torch.linear(h, w2, new TensorOptional(param(n + "linear2.bias")));
             z = norm(z.add(Dropout.apply(f, p, train)), n + "norm2");
         }
         return restore(lin(z, "output_layer"));

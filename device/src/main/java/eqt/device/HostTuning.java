@@ -57,7 +57,9 @@ public final class HostTuning {
         } catch (UnsatisfiedLinkError e) { // the host shim is built for linux-x86_64 only
             why = e.getMessage();
         }
-        if (why != null) System.err.println("warning: OpenBLAS keeps its own threads (" + why + "); CPU work will be slower");
+        if (why != null) {
+            System.err.println("warning: OpenBLAS keeps its own threads (" + why + "); CPU work will be slower");
+        }
     }
 
     /** Whether this process started with the allocator settings (each variable present, whatever its value). */
