@@ -33,6 +33,13 @@ int eqt_host_blas_threads(const char* soname, int threads);
 void eqt_host_keep_mask(unsigned char* out, const float* values, long long from, long long to, double p,
                         unsigned long long key);
 
+/*
+ * Dropout's zeros written into x itself, elements [from, to) (from even): x[i] becomes 0 exactly where
+ * eqt_host_keep_mask with the same key and p (and no values) gives 0, and is left as it is elsewhere. The
+ * 1 / (1 - p) scale is the caller's.
+ */
+void eqt_host_drop_inplace(float* x, long long from, long long to, double p, unsigned long long key);
+
 const char* eqt_host_last_error(void);
 
 #ifdef __cplusplus
@@ -94,23 +101,31 @@ static inline unsigned long long eqt_host_mix(unsigned long long z) {
     return z ^ (z >> 31);
 }
 
+/* keep decisions of elements 2j and 2j + 1: one 64-bit draw gives two 32-bit uniforms, kept when u32 >= p 2^32 */
+static inline unsigned long long eqt_host_draw(unsigned long long key, long long i) {
+    return eqt_host_mix(key + (unsigned long long) (i >> 1) * 0x9E3779B97F4A7C15ULL);
+}
+
+static inline unsigned long long eqt_host_threshold(double p) {
+    return (unsigned long long) ceil(p * 4294967296.0);
+}
+
 void eqt_host_keep_mask(unsigned char* out, const float* values, long long from, long long to, double p,
                         unsigned long long key) {
-    unsigned long long threshold = (unsigned long long) ceil(p * 4294967296.0); /* keep when u32 >= p 2^32 */
-    long long pairs_end = from + ((to - from) & ~1LL);
-    for (long long i = from; i < pairs_end; i += 2) { /* one 64-bit draw gives two 32-bit uniforms */
-        unsigned long long r = eqt_host_mix(key + (unsigned long long) (i >> 1) * 0x9E3779B97F4A7C15ULL);
-        unsigned char k0 = (r & 0xFFFFFFFFULL) >= threshold, k1 = (r >> 32) >= threshold;
-        if (values != NULL) {
-            k0 &= values[i] > 0;
-            k1 &= values[i + 1] > 0;
-        }
-        out[i] = k0;
-        out[i + 1] = k1;
+    unsigned long long threshold = eqt_host_threshold(p);
+    for (long long i = from; i < to; i += 2) {
+        unsigned long long r = eqt_host_draw(key, i);
+        out[i] = (r & 0xFFFFFFFFULL) >= threshold && (values == NULL || values[i] > 0);
+        if (i + 1 < to) out[i + 1] = (r >> 32) >= threshold && (values == NULL || values[i + 1] > 0);
     }
-    if (pairs_end < to) { /* an odd last element */
-        unsigned long long r = eqt_host_mix(key + (unsigned long long) (pairs_end >> 1) * 0x9E3779B97F4A7C15ULL);
-        out[pairs_end] = (r & 0xFFFFFFFFULL) >= threshold && (values == NULL || values[pairs_end] > 0);
+}
+
+void eqt_host_drop_inplace(float* x, long long from, long long to, double p, unsigned long long key) {
+    unsigned long long threshold = eqt_host_threshold(p);
+    for (long long i = from; i < to; i += 2) {
+        unsigned long long r = eqt_host_draw(key, i);
+        if ((r & 0xFFFFFFFFULL) < threshold) x[i] = 0.0f;
+        if (i + 1 < to && (r >> 32) < threshold) x[i + 1] = 0.0f;
     }
 }
 

@@ -5,6 +5,7 @@ import java.util.stream.LongStream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -46,35 +47,63 @@ public final class Dropout {
     }
 
     /**
-     * {@code relu(h)} with dropout's zeros but <em>without</em> its 1 / (1 - p) scale, which the caller folds into
-     * the next layer's weight. Autograd then keeps one boolean mask for both ReLU and dropout, where
-     * {@code dropout(relu(h))} keeps ReLU's output and a float mask: two activation-sized tensors become one
-     * quarter-sized one, and two passes over the activations disappear.
+     * {@code relu(x)} with dropout's zeros but <em>without</em> its 1 / (1 - p) scale, which the caller folds into
+     * the next layer's weight, computed in {@code x}'s own memory. {@code x} must be a fresh tensor that is not a
+     * view and that no autograd node has saved: a linear layer's 2-D output (addmm keeps its inputs, not its
+     * output). The dropped elements are zeroed outside autograd, then {@code relu_} is recorded; it saves its
+     * output, which is {@code x}, and the next linear layer saves that anyway. Its gradient, grad · (x > 0), is
+     * zero exactly where an element was dropped or not positive, as dropout's and ReLU's together would be. So
+     * no mask and no second activation-sized tensor are kept (benchmarks/NOTES.md §16b).
      */
-    public static Tensor reluUnscaled(Tensor h, double p, boolean train) {
-        if (!active(p, train)) return torch.relu(h);
-        return h.mul(keepMask(h, p, true));
+    public static Tensor reluInPlace(Tensor x, double p, boolean train) {
+        if (active(p, train)) {
+            try (NoGradGuard g = new NoGradGuard()) {
+                if (drawsNatively(x) && x.is_contiguous()) {
+                    long key = drawKey();
+                    FloatPointer v = new FloatPointer(x.data_ptr());
+                    inChunks(x.numel(), (from, to) -> host.eqt_host_drop_inplace(v, from, to, p, key));
+                } else {
+                    x.mul_(keepMask(x, p, false));
+                }
+            }
+        }
+        return torch.relu_(x);
     }
 
     /** Boolean mask shaped like {@code x}: kept with probability 1 - p, and only where x > 0 if {@code positive}. */
     static Tensor keepMask(Tensor x, double p, boolean positive) {
-        if (!x.device().is_cpu() || x.scalar_type() != torch.ScalarType.Float) {
+        if (!drawsNatively(x)) {
             Tensor keep = torch.rand_like(x).ge(new Scalar(p));
             return positive ? keep.logical_and(x.detach().gt(new Scalar(0.0))) : keep;
         }
-        long key = Tensor.create(new long[] {0}).random_().item_long(); // one draw from libtorch's CPU generator
+        long key = drawKey();
         Tensor mask = torch.empty(x.sizes().vec().get(), new TensorOptions(torch.ScalarType.Bool),
                 new MemoryFormatOptional());
-        fill(mask, positive ? x.detach().contiguous() : null, x.numel(), p, key);
+        BytePointer out = new BytePointer(mask.data_ptr());
+        Tensor values = positive ? x.detach().contiguous() : null;
+        FloatPointer v = values == null ? null : new FloatPointer(values.data_ptr());
+        inChunks(x.numel(), (from, to) -> host.eqt_host_keep_mask(out, v, from, to, p, key));
+        if (values != null) values.deallocate(); // a second handle to x's storage would keep it to the step's end
         return mask;
     }
 
-    /** Writes the mask of {@code n} elements in chunks on all cores; {@code values} also zeroes non-positive ones. */
-    private static void fill(Tensor mask, Tensor values, long n, double p, long key) {
-        BytePointer out = new BytePointer(mask.data_ptr());
-        FloatPointer v = values == null ? null : new FloatPointer(values.data_ptr());
+    /** Whether masks for {@code x} come from the native generator (float32 on the CPU), not libtorch's. */
+    private static boolean drawsNatively(Tensor x) {
+        return x.device().is_cpu() && x.scalar_type() == torch.ScalarType.Float;
+    }
+
+    /** One draw from libtorch's CPU generator: the key of one call's mask, so masks follow the seed. */
+    private static long drawKey() {
+        return Tensor.create(new long[] {0}).random_().item_long();
+    }
+
+    private interface Range {
+        void run(long from, long to);
+    }
+
+    /** Runs {@code body} over [0, n) in even-sized chunks on all cores (the generator draws pairs). */
+    private static void inChunks(long n, Range body) {
         long chunks = (n + CHUNK - 1) / CHUNK;
-        LongStream.range(0, chunks).parallel().forEach(c -> host.eqt_host_keep_mask(out, v, c * CHUNK,
-                Math.min(n, (c + 1) * CHUNK), p, key));
+        LongStream.range(0, chunks).parallel().forEach(c -> body.run(c * CHUNK, Math.min(n, (c + 1) * CHUNK)));
     }
 }

@@ -51,22 +51,26 @@ public final class EqTransformer extends FunctionalModel {
         long len = x.size(1);
         Tensor z = torch.relu(lin(standardise(x), "embedding.0"));
         z = z.add(positions.narrow(0, 0, len));
-        double p = train ? config.dropout() : 0;
-        double pa = train ? config.attnDropout() : 0;
         for (int l = 0; l < config.numLayers(); l++) {
+            Tensor in = z;
             String n = LAYERS + l + ".";
-            Tensor a = selfAttention(z, n + "self_attn", pa);
-            z = norm(z.add(Dropout.apply(a, p, train)), n + "norm1");
-            // dropout(relu(.)) as one mask, its 1 / (1 - p) folded into linear2's weight (see Dropout)
-            Tensor pre = lin(z, n + "linear1");
-            Tensor h = Dropout.reluUnscaled(pre, p, train);
-            pre.deallocate(); // backward needs only h and the mask: free these 110 MB now, not at the step's end
-            Tensor w2 = param(n + "linear2.weight");
-            if (Dropout.active(p, train)) w2 = w2.mul(new Scalar(1 / (1 - p)));
-            Tensor f = torch.linear(h, w2, new TensorOptional(param(n + "linear2.bias")));
-            z = norm(z.add(Dropout.apply(f, p, train)), n + "norm2");
+            z = Tensors.scoped(() -> encoderLayer(in, n, train)); // frees what the layer made and autograd won't keep
         }
         return restore(lin(z, "output_layer"));
+    }
+
+    /** One post-norm encoder layer, {@code [B, T, d]} → {@code [B, T, d]}. */
+    private Tensor encoderLayer(Tensor z, String n, boolean train) {
+        double p = train ? config.dropout() : 0;
+        Tensor a = selfAttention(z, n + "self_attn", train ? config.attnDropout() : 0);
+        z = norm(z.add(Dropout.apply(a, p, train)), n + "norm1");
+        // dropout(relu(.)) in linear1's own 2-D output (a 3-D linear returns a view, which in-place ops would
+        // make autograd copy), its 1 / (1 - p) folded into linear2's weight (see Dropout.reluInPlace)
+        Tensor h = Dropout.reluInPlace(lin(z.reshape(-1, z.size(2)), n + "linear1"), p, train);
+        Tensor w2 = param(n + "linear2.weight");
+        if (Dropout.active(p, train)) w2 = w2.mul(new Scalar(1 / (1 - p)));
+        Tensor f = torch.linear(h, w2, new TensorOptional(param(n + "linear2.bias"))).view(z.size(0), z.size(1), z.size(2));
+        return norm(z.add(Dropout.apply(f, p, train)), n + "norm2");
     }
 
     /** sin on even features, cos on odd ones, frequencies 10000^(-2i/d). */

@@ -113,9 +113,12 @@ public final class FirTransformer extends FunctionalModel {
         double attnDrop = train ? config.attnDropout() : 0;
         for (int l = 0; l < config.numLayers(); l++) {
             String n = LAYERS + l + ".";
-            z = z.add(Dropout.apply(selfAttention(norm(z, n + "norm1"), n + "self_attn", attnDrop), drop, train));
-            Tensor f = lin(Dropout.apply(torch.gelu(lin(norm(z, n + "norm2"), n + "linear1")), drop, train), n + "linear2");
-            z = z.add(Dropout.apply(f, drop, train));
+            Tensor in = z;
+            z = Tensors.scoped(() -> { // frees what the layer made and autograd won't keep
+                Tensor r = in.add(Dropout.apply(selfAttention(norm(in, n + "norm1"), n + "self_attn", attnDrop), drop, train));
+                Tensor f = lin(Dropout.apply(torch.gelu(lin(norm(r, n + "norm2"), n + "linear1")), drop, train), n + "linear2");
+                return r.add(Dropout.apply(f, drop, train));
+            });
         }
         Tensor correction = lin(norm(z, "final_norm"), "head").reshape(batch, tokens * p, c).narrow(1, 0, len);
         return restore(linear.add(correction));

@@ -148,10 +148,11 @@ public abstract class FunctionalModel implements Model {
             Tensor vs = v.mul(new Scalar(1 / (1 - attnDropout)));
             TensorVector parts = new TensorVector();
             for (long i = 0; i < b; i++) {
-                Tensor scores = torch.matmul(qs.select(0, i), k.select(0, i).transpose(-2, -1));
-                Tensor weights = torch.softmax(scores, -1);
-                scores.deallocate(); // softmax's backward needs its output only; the step's scope would hold these
-                parts.push_back(torch.matmul(Dropout.unscaled(weights, attnDropout), vs.select(0, i)));
+                long w = i;
+                parts.push_back(Tensors.scoped(() -> { // frees each window's scores at once (Tensors.scoped)
+                    Tensor weights = torch.softmax(torch.matmul(qs.select(0, w), k.select(0, w).transpose(-2, -1)), -1);
+                    return torch.matmul(Dropout.unscaled(weights, attnDropout), vs.select(0, w));
+                }));
             }
             a = torch.stack(parts);
         } else {

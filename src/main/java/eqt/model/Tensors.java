@@ -1,6 +1,7 @@
 package eqt.model;
 
 import java.nio.FloatBuffer;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -37,5 +38,29 @@ public final class Tensors {
     public static Tensor retain(Tensor t) {
         t.retainReference();
         return t;
+    }
+
+    /**
+     * Runs {@code body} in a scope of its own and frees every handle it made except the one it returns, which
+     * passes to the enclosing scope (if there is none, the garbage collector frees it).
+     *
+     * <p>Why: a Java handle holds its tensor's storage, and a step's handles would otherwise all live until the
+     * step's scope closes. Autograd frees a saved activation as soon as backward has used it, but only when no
+     * handle still holds it; and without autograd (inference) an intermediate is garbage as soon as the next one
+     * is computed. A model wraps each layer in this, so its intermediates live exactly as long as libtorch needs
+     * them (benchmarks/NOTES.md §16a).
+     */
+    public static Tensor scoped(Supplier<Tensor> body) {
+        Tensor result;
+        try (PointerScope inner = new PointerScope()) {
+            result = body.get();
+            result.retainReference(); // outlives the inner scope's release
+        }
+        PointerScope outer = PointerScope.getInnerScope();
+        if (outer != null) {
+            outer.attach(result);
+            result.releaseReference(); // now held by the enclosing scope alone
+        }
+        return result;
     }
 }

@@ -57,16 +57,19 @@ class DropoutTest {
     }
 
     @Test
-    void reluUnscaledIsReluTimesTheMaskWithoutTheScale() {
+    void reluInPlaceIsReluTimesTheMaskWithoutTheScale() {
         try (PointerScope s = new PointerScope()) {
             float[] x = values();
             Tensor t = Tensors.of(x, null, x.length);
             torch.manual_seed(2);
-            float[] y = Tensors.toArray(Dropout.reluUnscaled(t, P, true));
+            Tensor target = t.clone();
+            Tensor h = Dropout.reluInPlace(target, P, true);
+            assertEquals(target.data_ptr().address(), h.data_ptr().address(), "not computed in place");
+            float[] y = Tensors.toArray(h);
             int positive = 0;
             int kept = 0;
             for (int i = 0; i < x.length; i++) {
-                if (x[i] <= 0) assertEquals(0f, y[i], 0f, "non-positive element " + i); // -0.0 counts as 0
+                if (x[i] <= 0) assertEquals(0f, y[i], 0f, "non-positive element " + i);
                 else {
                     positive++;
                     if (y[i] != 0) {
@@ -76,7 +79,47 @@ class DropoutTest {
                 }
             }
             assertEquals(0.9, kept / (double) positive, 0.002);
-            assertArrayEquals(Tensors.toArray(torch.relu(t)), Tensors.toArray(Dropout.reluUnscaled(t, P, false)));
+            // the same elements as the boolean mask of the same draw
+            torch.manual_seed(2);
+            assertArrayEquals(Tensors.toArray(torch.relu(Dropout.unscaled(t, P))), y, 0f);
+            assertArrayEquals(Tensors.toArray(torch.relu(t)), Tensors.toArray(Dropout.reluInPlace(t.clone(), P, false)));
+        }
+    }
+
+    @Test
+    void reluInPlaceGradientIsZeroWhereDroppedOrNotPositive() {
+        try (PointerScope s = new PointerScope()) {
+            Tensor t = Tensors.of(values(), null, 1_000_001);
+            t.requires_grad_(true);
+            Tensor h = Dropout.reluInPlace(t.mul(new org.bytedeco.pytorch.Scalar(2.0)), P, true);
+            h.sum().backward();
+            float[] out = Tensors.toArray(h);
+            float[] grad = Tensors.toArray(t.grad());
+            int kept = 0;
+            for (int i = 0; i < out.length; i++) {
+                assertEquals(out[i] > 0 ? 2f : 0f, grad[i], 0f, "element " + i);
+                if (out[i] > 0) kept++;
+            }
+            assertEquals(0.45, kept / (double) out.length, 0.003); // half positive, 0.9 of those kept
+        }
+    }
+
+    @Test
+    void reluInPlaceFallsBackToLibtorchMasksForOtherTypes() {
+        try (PointerScope s = new PointerScope()) {
+            float[] x = values();
+            Tensor d = Tensors.of(x, null, x.length).to(torch.ScalarType.Double);
+            float[] y = Tensors.toArray(Dropout.reluInPlace(d, P, true));
+            int positive = 0;
+            int kept = 0;
+            for (int i = 0; i < x.length; i++) {
+                if (x[i] > 0) {
+                    positive++;
+                    if (y[i] != 0) kept++;
+                }
+                assertTrue(y[i] == 0 || y[i] == x[i], "element " + i);
+            }
+            assertEquals(0.9, kept / (double) positive, 0.002);
         }
     }
 
