@@ -28,14 +28,12 @@ int eqt_host_blas_threads(const char* soname, int threads);
 /*
  * A dropout keep-mask for elements [from, to) of a tensor: out[i] = 1 with probability 1 - p, else 0, drawn from
  * SplitMix64 of (key, i / 2) so that any split of the range into calls gives the same mask (from must be even).
- * With `values`, elements whose value is not positive are also 0 (ReLU and dropout in one mask).
  */
-void eqt_host_keep_mask(unsigned char* out, const float* values, long long from, long long to, double p,
-                        unsigned long long key);
+void eqt_host_keep_mask(unsigned char* out, long long from, long long to, double p, unsigned long long key);
 
 /*
  * Dropout's zeros written into x itself, elements [from, to) (from even): x[i] becomes 0 exactly where
- * eqt_host_keep_mask with the same key and p (and no values) gives 0, and is left as it is elsewhere. The
+ * eqt_host_keep_mask with the same key and p gives 0, and is left as it is elsewhere. The
  * 1 / (1 - p) scale is the caller's.
  */
 void eqt_host_drop_inplace(float* x, long long from, long long to, double p, unsigned long long key);
@@ -110,13 +108,12 @@ static inline unsigned long long eqt_host_threshold(double p) {
     return (unsigned long long) ceil(p * 4294967296.0);
 }
 
-void eqt_host_keep_mask(unsigned char* out, const float* values, long long from, long long to, double p,
-                        unsigned long long key) {
+void eqt_host_keep_mask(unsigned char* out, long long from, long long to, double p, unsigned long long key) {
     unsigned long long threshold = eqt_host_threshold(p);
     for (long long i = from; i < to; i += 2) {
         unsigned long long r = eqt_host_draw(key, i);
-        out[i] = (r & 0xFFFFFFFFULL) >= threshold && (values == NULL || values[i] > 0);
-        if (i + 1 < to) out[i + 1] = (r >> 32) >= threshold && (values == NULL || values[i + 1] > 0);
+        out[i] = (r & 0xFFFFFFFFULL) >= threshold;
+        if (i + 1 < to) out[i + 1] = (r >> 32) >= threshold;
     }
 }
 

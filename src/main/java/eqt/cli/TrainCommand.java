@@ -79,8 +79,16 @@ final class TrainCommand implements Callable<Integer> {
     String precision;
     @Option(names = "--seed", defaultValue = "0", description = "Seed for weights, shuffling and dropout (default ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--threads", description = "Intra-op threads (default: all cores).")
+    @Option(names = "--threads", description = "Threads for training (default: all cores; with --launcher workers, "
+            + "the node's cores shared out).")
     Integer threads;
+    @Option(names = "--shards", description = "Split each batch into N shards trained at once, one thread each, "
+            + "libtorch's threads shared out among them: on a CPU this keeps every core busy in the large GEMMs "
+            + "(default on cpu: one per thread, at most the batch size; elsewhere 1).")
+    Integer shards;
+
+    /** The shards each batch is split into, resolved from --shards, the device and the threads (see call()). */
+    int batchShards = 1;
 
     @Option(names = {"--data-dir", "--data_dir"}, defaultValue = "eq_data",
             description = "Data in the reference layout (default ${DEFAULT-VALUE}; generated on first use when empty).")
@@ -135,7 +143,9 @@ final class TrainCommand implements Callable<Integer> {
         // Workers of one node share its cores: N workers with all cores each would oversubscribe them N-fold.
         int n = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / env.localWorldSize());
         if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
-        HostTuning.threads(n);
+        batchShards = shards != null ? shards : dev.torch().is_cpu() ? Math.min(n, trainConfig().batchSize()) : 1;
+        if (batchShards < 1) throw new BadInputException("--shards must be >= 1, got " + batchShards);
+        HostTuning.threads(inference ? n : Math.max(1, n / batchShards));
         Layout layout = DataCommand.layout(10, windows, windowLength);
         if (inference) return new InferenceJob(this, dev, layout).run();
         return new TrainJob(this, dev, layout, env).run();

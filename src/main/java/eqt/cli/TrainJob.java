@@ -78,14 +78,15 @@ final class TrainJob {
         meta.put("split", split);
         meta.put("device", device.toString());
         meta.put("world_size", world);
+        meta.put("batch_shards", opts.batchShards);
         float[] targets = data.sourceWindows(0, trainWindows);
         meta.put("train_mse_predicting_zero", Metrics.mse(targets, new float[targets.length]));
         if (run != null) write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta));
         System.out.printf(Locale.ROOT, "%s %s model (d_model %d, %d heads, %d layers) on %s for %d epochs, "
-                        + "%d training windows (%s), %d validation, %d test, batch %d x %d rank(s) -> %s%n",
+                        + "%d training windows (%s), %d validation, %d test, batch %d x %d rank(s) in %d shard(s) -> %s%n",
                 resumeFrom != null ? "resuming at epoch " + start.epoch() + " batch " + start.batch() + ":" : "training",
                 mc.model(), mc.dModel(), mc.nHead(), mc.numLayers(), device, tc.epochs(), trainWindows, tc.sampling(),
-                split.valWindows(), split.testWindows(), tc.batchSize(), world,
+                split.valWindows(), split.testWindows(), tc.batchSize(), world, opts.batchShards,
                 run != null ? run : "(rank 0 writes the outputs)");
         System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n",
                 meta.get("train_mse_predicting_zero"));
@@ -98,7 +99,7 @@ final class TrainJob {
         Trainer.Result r;
         try (GradientSync sync = env.distributed() ? connect() : GradientSync.NONE;
              TrainLog log = new TrainLog(run != null ? run.resolve("train_log.jsonl") : null, resumeFrom != null)) {
-            Trainer trainer = new Trainer(model, tc, device, sync, env.rank());
+            Trainer trainer = new Trainer(model, tc, device, sync, env.rank()).shards(opts.batchShards);
             if (resumeFrom != null) {
                 trainer.resume(start, resumeFrom.training().optimizer(), resumeFrom.training().rng());
             }

@@ -1,6 +1,8 @@
 package eqt.model;
 
 import eqt.host.global.host;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -15,16 +17,19 @@ import org.bytedeco.pytorch.global.torch;
  * Dropout with masks drawn in parallel from a counter-based generator (SplitMix64 of a per-call key and the
  * element's index), instead of libtorch's CPU {@code bernoulli_}, which draws one element at a time from a single
  * Mersenne Twister: on the reference's {@code [9, 1500, 2048]} feed-forward activations that serial loop was a
- * tenth of the training step's CPU samples, on one core while the other waited (benchmarks/NOTES.md §14c). Each
- * call's key is one draw from libtorch's CPU generator, so masks follow the seed, and a resumed run (which restores
- * that generator) draws the same masks as an uninterrupted one.
+ * tenth of the training step's CPU samples, on one core while the other waited (benchmarks/NOTES.md §14c).
+ *
+ * <p>Each call's key is one draw from libtorch's CPU generator, so masks follow the seed, and a resumed run (which
+ * restores that generator) draws the same masks as an uninterrupted one. Threads that run at once take their keys
+ * from streams of their own ({@link #withKeys}), as that generator's draws would come in a racy order.
  *
  * <p>Same distribution as {@code torch.dropout}: each element is kept with probability 1 - p (to 2^-32) and
- * scaled by 1 / (1 - p). Off the CPU, or for tensors that are not float32, it falls back to libtorch's masks.
+ * scaled by 1 / (1 - p). Off the CPU it falls back to libtorch's masks.
  */
 public final class Dropout {
 
     private static final long CHUNK = 1 << 20; // even, as the generator's pairs require
+    private static final ThreadLocal<SplittableRandom> KEYS = new ThreadLocal<>();
 
     private Dropout() {
     }
@@ -43,7 +48,7 @@ public final class Dropout {
 
     /** {@code x} times the keep mask, without the 1 / (1 - p) that the caller applies more cheaply elsewhere. */
     public static Tensor unscaled(Tensor x, double p) {
-        return x.mul(keepMask(x, p, false));
+        return x.mul(keepMask(x, p));
     }
 
     /**
@@ -58,43 +63,49 @@ public final class Dropout {
     public static Tensor reluInPlace(Tensor x, double p, boolean train) {
         if (active(p, train)) {
             try (NoGradGuard g = new NoGradGuard()) {
-                if (drawsNatively(x) && x.is_contiguous()) {
+                // .value: JavaCPP returns a fresh enum instance from native code, so == on the enum never holds
+                if (x.device().is_cpu() && x.scalar_type().value == torch.ScalarType.Float.value && x.is_contiguous()) {
                     long key = drawKey();
                     FloatPointer v = new FloatPointer(x.data_ptr());
                     inChunks(x.numel(), (from, to) -> host.eqt_host_drop_inplace(v, from, to, p, key));
                 } else {
-                    x.mul_(keepMask(x, p, false));
+                    x.mul_(keepMask(x, p));
                 }
             }
         }
         return torch.relu_(x);
     }
 
-    /** Boolean mask shaped like {@code x}: kept with probability 1 - p, and only where x > 0 if {@code positive}. */
-    static Tensor keepMask(Tensor x, double p, boolean positive) {
-        if (!drawsNatively(x)) {
-            Tensor keep = torch.rand_like(x).ge(new Scalar(p));
-            return positive ? keep.logical_and(x.detach().gt(new Scalar(0.0))) : keep;
+    /**
+     * Runs {@code body} with this thread's mask keys drawn from a stream seeded by {@code seed} instead of
+     * libtorch's generator. For threads that train at once: their draws from that one generator would come in a
+     * racy order, and the run would not repeat.
+     */
+    public static <T> T withKeys(long seed, Supplier<T> body) {
+        SplittableRandom before = KEYS.get();
+        KEYS.set(new SplittableRandom(seed));
+        try {
+            return body.get();
+        } finally {
+            KEYS.set(before);
         }
+    }
+
+    /** The key of one mask: from this thread's stream inside {@link #withKeys}, else from libtorch's generator. */
+    public static long drawKey() {
+        SplittableRandom own = KEYS.get();
+        return own != null ? own.nextLong() : Tensor.create(new long[] {0}).random_().item_long();
+    }
+
+    /** Boolean mask shaped like {@code x}, each element kept with probability 1 - p. */
+    static Tensor keepMask(Tensor x, double p) {
+        if (!x.device().is_cpu()) return torch.rand_like(x).ge(new Scalar(p));
         long key = drawKey();
         Tensor mask = torch.empty(x.sizes().vec().get(), new TensorOptions(torch.ScalarType.Bool),
                 new MemoryFormatOptional());
         BytePointer out = new BytePointer(mask.data_ptr());
-        Tensor values = positive ? x.detach().contiguous() : null;
-        FloatPointer v = values == null ? null : new FloatPointer(values.data_ptr());
-        inChunks(x.numel(), (from, to) -> host.eqt_host_keep_mask(out, v, from, to, p, key));
-        if (values != null) values.deallocate(); // a second handle to x's storage would keep it to the step's end
+        inChunks(x.numel(), (from, to) -> host.eqt_host_keep_mask(out, from, to, p, key));
         return mask;
-    }
-
-    /** Whether masks for {@code x} come from the native generator (float32 on the CPU), not libtorch's. */
-    private static boolean drawsNatively(Tensor x) {
-        return x.device().is_cpu() && x.scalar_type() == torch.ScalarType.Float;
-    }
-
-    /** One draw from libtorch's CPU generator: the key of one call's mask, so masks follow the seed. */
-    private static long drawKey() {
-        return Tensor.create(new long[] {0}).random_().item_long();
     }
 
     private interface Range {

@@ -16,7 +16,7 @@ public final class Tensors {
     /** A float32 tensor of {@code shape} on {@code device} holding a copy of {@code data}. */
     public static Tensor of(float[] data, Device device, long... shape) {
         Tensor cpu = Tensor.create(data, shape);
-        return device == null || device.type() == torch.DeviceType.CPU ? cpu : cpu.to(device, torch.ScalarType.Float);
+        return device == null || device.is_cpu() ? cpu : cpu.to(device, torch.ScalarType.Float);
     }
 
     /** A copy of {@code t}'s values, in row-major order, as a Java array. */

@@ -78,6 +78,7 @@ public final class Trainer {
     private final int rank;
     private final List<Tensor> params;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    private BatchShards shards = new BatchShards(1);
     private Progress progress = Progress.start();
 
     public Trainer(Model model, TrainConfig cfg, SelectedDevice device) {
@@ -99,6 +100,15 @@ public final class Trainer {
         } else {
             this.optimizer = new Adam(p, new AdamOptions(cfg.lr()));
         }
+    }
+
+    /**
+     * Splits every batch into {@code k} shards trained at once on {@code k} threads (see {@link BatchShards});
+     * libtorch's intra-op threads should then be set to the cores per shard. 1 (the default) does not split.
+     */
+    public Trainer shards(int k) {
+        shards = new BatchShards(k);
+        return this;
     }
 
     /** Asks training to stop after the step under way (safe to call from any thread). */
@@ -233,15 +243,19 @@ public final class Trainer {
 
     private float update(Tensor xb, Tensor yb) {
         optimizer.zero_grad();
+        double loss = shards.run(xb, yb, params, this::loss);
+        sync.averageGradients(params);
+        optimizer.step();
+        return (float) sync.average(loss);
+    }
+
+    /** The MSE of the model on {@code xb} (a batch, or a shard of one) against {@code yb}. */
+    private Tensor loss(Tensor xb, Tensor yb) {
         Tensor out;
         try (Autocast a = Autocast.open(cfg.precision(), device.torch())) {
             out = model.forward(xb, true);
         }
-        Tensor loss = torch.mse_loss(out.to(torch.ScalarType.Float), yb);
-        loss.backward();
-        sync.averageGradients(params);
-        optimizer.step();
-        return (float) sync.average(loss.item_float());
+        return torch.mse_loss(out.to(torch.ScalarType.Float), yb);
     }
 
     private static double median(List<Double> v) {

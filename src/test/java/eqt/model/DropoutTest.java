@@ -42,6 +42,35 @@ class DropoutTest {
         }
     }
 
+    /** The documented generator, written out: SplitMix64 of key + (i / 2) · golden gamma, low half for even i. */
+    private static boolean kept(long key, int i, double p) {
+        long z = key + (long) (i >> 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = z ^ (z >>> 31);
+        long u = i % 2 == 0 ? z & 0xFFFFFFFFL : z >>> 32;
+        return u >= (long) Math.ceil(p * 4294967296.0);
+    }
+
+    @Test
+    void masksAreTheCounterBasedGeneratorKeyedByOneDrawFromTheSeed() {
+        try (PointerScope s = new PointerScope()) {
+            float[] ones = new float[1001];
+            Arrays.fill(ones, 1f);
+            torch.manual_seed(7);
+            long key = Dropout.drawKey();
+            torch.manual_seed(7);
+            float[] dropped = Tensors.toArray(Dropout.unscaled(Tensors.of(ones, null, ones.length), 0.5));
+            torch.manual_seed(7);
+            float[] inPlace = Tensors.toArray(Dropout.reluInPlace(Tensors.of(ones, null, ones.length), 0.5, true));
+            for (int i = 0; i < ones.length; i++) {
+                float expected = kept(key, i, 0.5) ? 1f : 0f;
+                assertEquals(expected, dropped[i], 0f, "mask element " + i);
+                assertEquals(expected, inPlace[i], 0f, "in-place element " + i);
+            }
+        }
+    }
+
     @Test
     void masksFollowTheSeedAndDifferBetweenCalls() {
         try (PointerScope s = new PointerScope()) {

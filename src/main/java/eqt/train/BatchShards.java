@@ -1,0 +1,141 @@
+package eqt.train;
+
+import eqt.model.Dropout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * One training step's forward and backward passes as {@code k} shards of the batch on {@code k} threads at once.
+ *
+ * <p>Why: on a CPU, libtorch's intra-op threads share out element-wise work and attention, but the large GEMMs
+ * run on one core (OpenBLAS must stay single-threaded under libtorch's OpenMP pool, benchmarks/NOTES.md §14a).
+ * {@code k} shards with libtorch single-threaded keep {@code k} cores busy all step (NOTES §16c).
+ *
+ * <p>The same step as the whole batch: a shard's loss is weighted by its share of the batch, so the gradients add
+ * up to those of the batch mean. The first shard (on the calling thread) accumulates into the parameters' gradients
+ * as a plain backward pass does; the others return theirs, which are added afterwards in shard order, so the sum
+ * does not depend on which thread finished first. Each shard's dropout masks are keyed by a draw from libtorch's
+ * generator made on the calling thread, in shard order. So a run repeats and resumes exactly. One shard is the
+ * plain, unsplit step.
+ */
+final class BatchShards {
+
+    /** The loss of a batch or shard (its forward pass), not yet weighted. */
+    interface Loss {
+        Tensor of(Tensor x, Tensor y);
+    }
+
+    private final int k;
+    private final ExecutorService pool; // k - 1 helpers: the calling thread runs the first shard
+
+    BatchShards(int k) {
+        if (k < 1) throw new IllegalArgumentException("shards must be >= 1, got " + k);
+        this.k = k;
+        this.pool = k == 1 ? null : Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "eqt-shard");
+            t.setDaemon(true); // idle helpers end after a minute and never hold the JVM open
+            return t;
+        });
+    }
+
+    /**
+     * Forward and backward of {@code loss} over shards of the batch {@code x, y} (split along dimension 0), the
+     * gradients of {@code params} accumulated; returns the batch's loss.
+     */
+    double run(Tensor x, Tensor y, List<Tensor> params, Loss loss) {
+        long n = x.size(0);
+        int shards = (int) Math.min(k, n);
+        if (shards == 1) {
+            Tensor l = loss.of(x, y);
+            l.backward();
+            return l.item_float();
+        }
+        long[] keys = new long[shards];
+        for (int i = 0; i < shards; i++) keys[i] = Dropout.drawKey();
+        TensorVector inputs = new TensorVector(params.toArray(new Tensor[0]));
+        List<Future<Shard>> helpers = new ArrayList<>();
+        for (int i = 1; i < shards; i++) {
+            int shard = i;
+            helpers.add(pool.submit(() -> shard(x, y, shard, shards, keys[shard], loss, inputs)));
+        }
+        List<Shard> done = new ArrayList<>();
+        RuntimeException failure = null;
+        try {
+            done.add(shard(x, y, 0, shards, keys[0], loss, null));
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        for (Future<Shard> f : helpers) { // wait for every helper: they read x and y
+            try {
+                done.add(f.get());
+            } catch (ExecutionException e) {
+                if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (failure == null) failure = new IllegalStateException("interrupted while training a batch shard", e);
+            }
+        }
+        if (failure != null) throw failure;
+        double total = 0;
+        try (NoGradGuard g = new NoGradGuard()) {
+            for (Shard s : done) {
+                total += s.loss;
+                if (s.grads != null) {
+                    accumulate(params, s.grads);
+                    s.grads.releaseReference();
+                }
+            }
+        }
+        return total;
+    }
+
+    /** A shard's weighted loss, and its gradients when they were returned rather than accumulated. */
+    private record Shard(double loss, TensorVector grads) {
+    }
+
+    /**
+     * Shard {@code i} of {@code shards}: rows [n·i/shards, n·(i+1)/shards), its loss weighted by its share. With
+     * {@code inputs} its gradients with respect to them are returned; without, accumulated as backward does.
+     */
+    private static Shard shard(Tensor x, Tensor y, int i, int shards, long key, Loss loss, TensorVector inputs) {
+        long n = x.size(0);
+        long from = n * i / shards;
+        long to = n * (i + 1) / shards;
+        return Dropout.withKeys(key, () -> {
+            try (PointerScope scope = new PointerScope()) {
+                double weight = (to - from) / (double) n;
+                Tensor l = loss.of(x.narrow(0, from, to - from), y.narrow(0, from, to - from)).mul(new Scalar(weight));
+                TensorVector grads = null;
+                if (inputs == null) l.backward();
+                else {
+                    grads = torch.grad(new TensorVector(l), inputs, new TensorVector(), new BoolOptional(false), false,
+                            true); // allow_unused: a parameter a shard never reaches
+                    grads.retainReference(); // outlives this scope; released once added up
+                }
+                return new Shard(l.item_float(), grads);
+            }
+        });
+    }
+
+    /** Adds {@code grads} into the parameters' gradients (creating those that a previous shard did not reach). */
+    private static void accumulate(List<Tensor> params, TensorVector grads) {
+        for (int j = 0; j < params.size(); j++) {
+            Tensor g = grads.get(j);
+            if (!g.defined()) continue;
+            Tensor p = params.get(j);
+            if (p.grad().defined()) p.grad().add_(g);
+            else p.mutable_grad().put(g);
+        }
+    }
+}

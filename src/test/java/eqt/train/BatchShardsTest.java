@@ -1,0 +1,92 @@
+package eqt.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import eqt.model.EqTransformer;
+import eqt.model.ModelConfig;
+import eqt.model.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+import org.junit.jupiter.api.Test;
+
+class BatchShardsTest {
+
+    private static final Device CPU = new Device(torch.DeviceType.CPU);
+
+    private static EqTransformer model(double dropout) {
+        return new EqTransformer(new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 2, 32, dropout, dropout, 256, false),
+                CPU, 1);
+    }
+
+    private static Tensor random(long seed, long... shape) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[(int) (shape[0] * shape[1] * shape[2])];
+        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+        return Tensors.of(v, CPU, shape);
+    }
+
+    /** The loss sum and every parameter's gradient after one sharded forward and backward of {@code m}. */
+    private static List<float[]> gradients(EqTransformer m, int shards, Tensor x, Tensor y) {
+        for (Tensor p : m.parameters().values()) if (p.grad().defined()) p.grad().zero_();
+        List<Tensor> params = List.copyOf(m.parameters().values());
+        double loss = new BatchShards(shards).run(x, y, params, (xs, ys) -> torch.mse_loss(m.forward(xs, true), ys));
+        List<float[]> out = new ArrayList<>();
+        out.add(new float[] {(float) loss});
+        for (Tensor p : m.parameters().values()) out.add(Tensors.toArray(p.grad()));
+        return out;
+    }
+
+    @Test
+    void twoShardsGiveTheWholeBatchsLossAndGradients() {
+        try (PointerScope s = new PointerScope()) {
+            EqTransformer m = model(0);
+            Tensor x = random(1, 5, 64, 10);
+            Tensor y = random(2, 5, 64, 10);
+            List<float[]> whole = gradients(m, 1, x, y);
+            List<float[]> split = gradients(m, 2, x, y);
+            assertEquals(whole.get(0)[0], split.get(0)[0], 1e-6 * whole.get(0)[0], "loss");
+            for (int i = 1; i < whole.size(); i++) {
+                float[] a = whole.get(i);
+                float max = 0;
+                for (float v : a) max = Math.max(max, Math.abs(v));
+                assertArrayEquals(a, split.get(i), 1e-5f * max + 1e-9f, "gradient " + i);
+            }
+        }
+    }
+
+    @Test
+    void shardedDropoutRepeatsForTheSameSeed() {
+        try (PointerScope s = new PointerScope()) {
+            EqTransformer m = model(0.1);
+            Tensor x = random(3, 6, 64, 10);
+            Tensor y = random(4, 6, 64, 10);
+            torch.manual_seed(5);
+            List<float[]> a = gradients(m, 3, x, y);
+            torch.manual_seed(5);
+            List<float[]> b = gradients(m, 3, x, y);
+            for (int i = 0; i < a.size(); i++) assertArrayEquals(a.get(i), b.get(i), "entry " + i);
+        }
+    }
+
+    @Test
+    void aFailingShardFailsTheStepAfterTheOthersFinish() {
+        try (PointerScope s = new PointerScope()) {
+            Tensor x = random(5, 5, 8, 10);
+            x.requires_grad_(true); // the first shard's backward succeeds
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> new BatchShards(2).run(x, x,
+                    List.of(), (xs, ys) -> {
+                        if (xs.size(0) == 3) throw new IllegalStateException("shard of 3 failed");
+                        return xs.sum();
+                    }));
+            assertEquals("shard of 3 failed", e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> new BatchShards(0));
+        }
+    }
+}
