@@ -15,8 +15,14 @@ class HostTuningTest {
     /** Run in a child JVM: re-executes itself, then prints its pid, its arguments and the allocator setting. */
     public static void main(String[] args) {
         HostTuning.reexecWithAllocatorSettings(why -> System.out.println("not re-executed: " + why));
+        boolean jemalloc;
+        try {
+            jemalloc = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/maps")).contains("libjemalloc");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         System.out.println(ProcessHandle.current().pid() + " " + String.join(",", args) + " "
-                + System.getenv("MALLOC_ARENA_MAX") + " " + System.getenv("MALLOC_MMAP_MAX_"));
+                + System.getenv("MALLOC_ARENA_MAX") + " " + System.getenv("MALLOC_MMAP_MAX_") + " " + jemalloc);
     }
 
     private static String child(boolean optOut) throws IOException, InterruptedException {
@@ -24,6 +30,8 @@ class HostTuningTest {
                 System.getProperty("java.class.path"), HostTuningTest.class.getName(), "a b", "c"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         HostTuning.ALLOCATOR_KEYS.forEach(pb.environment()::remove);
+        pb.environment().remove("LD_PRELOAD");
+        pb.environment().remove(HostTuning.MALLOC);
         if (optOut) pb.environment().put(HostTuning.NO_REEXEC, "1");
         Process p = pb.start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
@@ -35,14 +43,38 @@ class HostTuningTest {
     @Test
     void restartsInTheSameProcessWithTheSameArgumentsAndTheAllocatorSettings() throws Exception {
         String[] r = child(false).split("\\|");
-        // exec keeps the process id: the JVM that prints is the one that was started, now with the settings.
-        assertEquals(r[0] + " a b,c 1 0", r[1]);
+        // exec keeps the process id: the JVM that prints is the one that was started, now with the settings,
+        // and with jemalloc loaded exactly where it is installed.
+        assertEquals(r[0] + " a b,c 1 0 " + HostTuning.installedJemalloc().isPresent(), r[1]);
     }
 
     @Test
     void optOutKeepsGlibcDefaults() throws Exception {
         String[] r = child(true).split("\\|");
-        assertEquals(r[0] + " a b,c null null", r[1]);
+        assertEquals(r[0] + " a b,c null null false", r[1]);
+    }
+
+    @Test
+    void jemallocIsPreloadedAheadOfTheUsersPreloadAndKeepsTheUsersConfiguration() {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("LD_PRELOAD", "/opt/other.so");
+        env.put("MALLOC_CONF", "narenas:2");
+        HostTuning.putAllocatorSettings(env, java.util.Optional.of("/lib/libjemalloc.so.2"));
+        assertEquals("/lib/libjemalloc.so.2:/opt/other.so", env.get("LD_PRELOAD"));
+        assertEquals("narenas:2", env.get("MALLOC_CONF"));
+        assertTrue(HostTuning.allocatorTuned(env));
+        HostTuning.putAllocatorSettings(env, java.util.Optional.of("/lib/libjemalloc.so.2")); // a worker's worker
+        assertEquals("/lib/libjemalloc.so.2:/opt/other.so", env.get("LD_PRELOAD"));
+
+        java.util.Map<String, String> none = new java.util.HashMap<>();
+        HostTuning.putAllocatorSettings(none, java.util.Optional.empty()); // not installed: glibc's settings only
+        assertEquals(null, none.get("LD_PRELOAD"));
+        assertEquals("1", none.get("MALLOC_ARENA_MAX"));
+
+        java.util.Map<String, String> glibc = new java.util.HashMap<>();
+        glibc.put(HostTuning.MALLOC, "glibc");
+        HostTuning.putAllocatorSettings(glibc);
+        assertEquals(null, glibc.get("LD_PRELOAD"));
     }
 
     @Test
