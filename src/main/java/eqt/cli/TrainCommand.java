@@ -7,6 +7,7 @@ import eqt.device.HostTuning;
 import eqt.device.SelectedDevice;
 import eqt.io.BadInputException;
 import eqt.model.ModelConfig;
+import eqt.train.BatchShards;
 import eqt.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer threads;
     @Option(names = "--shards", description = "Split each batch into N shards trained at once, one thread each, "
             + "libtorch's threads shared out among them: on a CPU this keeps every core busy in the large GEMMs "
-            + "(default on cpu: one per thread, at most the batch size; elsewhere 1).")
+            + "(default on cpu: the fewest shards, at least one per thread, that split the batch evenly; elsewhere 1).")
     Integer shards;
 
     /** The shards each batch is split into, resolved from --shards, the device and the threads (see call()). */
@@ -143,7 +144,7 @@ final class TrainCommand implements Callable<Integer> {
         // Workers of one node share its cores: N workers with all cores each would oversubscribe them N-fold.
         int n = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / env.localWorldSize());
         if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
-        batchShards = shards != null ? shards : dev.torch().is_cpu() ? Math.min(n, trainConfig().batchSize()) : 1;
+        batchShards = shards != null ? shards : dev.torch().is_cpu() ? BatchShards.even(trainConfig().batchSize(), n) : 1;
         if (batchShards < 1) throw new BadInputException("--shards must be >= 1, got " + batchShards);
         HostTuning.threads(inference ? n : Math.max(1, n / batchShards));
         Layout layout = DataCommand.layout(10, windows, windowLength);

@@ -29,7 +29,19 @@ import org.bytedeco.pytorch.global.torch;
  * generator made on the calling thread, in shard order. So a run repeats and resumes exactly. One shard is the
  * plain, unsplit step.
  */
-final class BatchShards {
+public final class BatchShards {
+
+    /**
+     * The default shard count on a CPU: the fewest shards, at least one per thread, that split the batch evenly
+     * (9 windows on 2 threads: 3 shards of 3). Equal shards finish together; with more shards than cores the
+     * kernel time-slices them, where 2 shards of 5 and 4 windows would leave a core idle for one window's work
+     * (NOTES §16c).
+     */
+    public static int even(int batch, int threads) {
+        int k = Math.max(1, Math.min(threads, batch));
+        while (batch % k != 0) k++;
+        return k;
+    }
 
     /** The loss of a batch or shard (its forward pass), not yet weighted. */
     interface Loss {

@@ -53,6 +53,7 @@ class BadInputTest {
                 Arguments.of(List.of("--epochs", "0"), "--epochs must be >= 1"),
                 Arguments.of(List.of("--epochs", "many"), "'many' is not an int"),
                 Arguments.of(List.of("--batch_size", "0"), "--batch_size must be >= 1"),
+                Arguments.of(List.of("--shards", "0"), "--shards must be >= 1"),
                 Arguments.of(List.of("--batch_size", "12"), "larger than the 10 training windows"),
                 Arguments.of(List.of("--model", "reference", "--batch_size", "12"), "larger than the 11 training windows"),
                 Arguments.of(List.of("--val_windows", "-2"), "--val_windows must be >= 0"),

@@ -89,4 +89,13 @@ class BatchShardsTest {
             assertThrows(IllegalArgumentException.class, () -> new BatchShards(0));
         }
     }
+
+    @Test
+    void defaultShardsSplitTheBatchEvenlyWithAtLeastOnePerThread() {
+        assertEquals(3, BatchShards.even(9, 2)); // the reference on 2 cores: 3 + 3 + 3, not 5 + 4
+        assertEquals(2, BatchShards.even(16, 2));
+        assertEquals(9, BatchShards.even(9, 16)); // more threads than windows: one window each
+        assertEquals(7, BatchShards.even(7, 2));
+        assertEquals(1, BatchShards.even(4, 1)); // a launcher worker with one thread does not split
+    }
 }

@@ -1,9 +1,11 @@
 package eqt.bench;
 
 import eqt.data.EqDataset;
+import eqt.device.HostTuning;
 import eqt.device.SelectedDevice;
 import eqt.model.EqTransformer;
 import eqt.model.Tensors;
+import eqt.train.BatchShards;
 import eqt.train.TrainConfig;
 import eqt.train.Trainer;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +36,9 @@ public class TrainStepBenchmark {
     /** 0.1 is the reference (unfused CPU attention); 0 lets CPU attention take the fused kernel. */
     @Param({"0.1", "0"})
     double attnDropout;
+    /** Batch shards: 1 (the whole batch, libtorch's threads) or "even" (the CLI's default, BatchShards.even). */
+    @Param({"1", "even"})
+    String shards;
 
     private Trainer trainer;
     private Tensor x;
@@ -44,8 +49,11 @@ public class TrainStepBenchmark {
     public void setUp() {
         SelectedDevice d = Fixtures.device(device);
         EqDataset data = Fixtures.data(9);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int k = "even".equals(shards) ? BatchShards.even(batch.length, cores) : Integer.parseInt(shards);
+        HostTuning.threads(Math.max(1, cores / k)); // as `eq` shares the threads out among the shards
         trainer = new Trainer(new EqTransformer(Fixtures.reference(attnDropout), d.torch(), 0),
-                TrainConfig.reference(1, 0), d);
+                TrainConfig.reference(1, 0), d).shards(k);
         x = Tensors.retain(Tensors.of(data.stationWindows(0, 9), d.torch(), 9, 1500, 10));
         y = Tensors.retain(Tensors.of(data.sourceWindows(0, 9), d.torch(), 9, 1500, 10));
     }
