@@ -5,8 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.BoolOptional;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -54,11 +57,21 @@ public final class BatchShards {
     BatchShards(int k) {
         if (k < 1) throw new IllegalArgumentException("shards must be >= 1, got " + k);
         this.k = k;
-        this.pool = k == 1 ? null : Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "eqt-shard");
-            t.setDaemon(true); // idle helpers end after a minute and never hold the JVM open
-            return t;
-        });
+        if (k == 1) {
+            this.pool = null;
+        } else {
+            // The same k - 1 helpers for the whole run: a fresh thread may get a fresh malloc arena, and an
+            // allocator that keeps freed pages would keep that arena's too (NOTES §16f). Idle for ten minutes
+            // (a run that has ended), they exit; daemons never hold the JVM open.
+            ThreadPoolExecutor helpers = new ThreadPoolExecutor(k - 1, k - 1, 10, TimeUnit.MINUTES,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "eqt-shard");
+                        t.setDaemon(true);
+                        return t;
+                    });
+            helpers.allowCoreThreadTimeOut(true);
+            this.pool = helpers;
+        }
     }
 
     /**
@@ -76,15 +89,16 @@ public final class BatchShards {
         long[] keys = new long[shards];
         for (int i = 0; i < shards; i++) keys[i] = Dropout.drawKey();
         TensorVector inputs = new TensorVector(params.toArray(new Tensor[0]));
+        Phaser forwardDone = new Phaser(shards);
         List<Future<Shard>> helpers = new ArrayList<>();
         for (int i = 1; i < shards; i++) {
             int shard = i;
-            helpers.add(pool.submit(() -> shard(x, y, shard, shards, keys[shard], loss, inputs)));
+            helpers.add(pool.submit(() -> shard(x, y, shard, shards, keys[shard], loss, inputs, forwardDone)));
         }
         List<Shard> done = new ArrayList<>();
         RuntimeException failure = null;
         try {
-            done.add(shard(x, y, 0, shards, keys[0], loss, null));
+            done.add(shard(x, y, 0, shards, keys[0], loss, null, forwardDone));
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -119,15 +133,28 @@ public final class BatchShards {
     /**
      * Shard {@code i} of {@code shards}: rows [n·i/shards, n·(i+1)/shards), its loss weighted by its share. With
      * {@code inputs} its gradients with respect to them are returned; without, accumulated as backward does.
+     *
+     * <p>No shard starts backward before all have finished forward ({@code forwardDone}): the backward passes'
+     * temporaries then overlap as much as they ever will in the first step, and the allocator, which keeps what it
+     * once needed, reaches its high-water mark at once instead of creeping up to it over a hundred steps as the
+     * shards drift in phase (NOTES §16f).
      */
-    private static Shard shard(Tensor x, Tensor y, int i, int shards, long key, Loss loss, TensorVector inputs) {
+    private static Shard shard(Tensor x, Tensor y, int i, int shards, long key, Loss loss, TensorVector inputs,
+                               Phaser forwardDone) {
         long n = x.size(0);
         long from = n * i / shards;
         long to = n * (i + 1) / shards;
         return Dropout.withKeys(key, () -> {
             try (PointerScope scope = new PointerScope()) {
                 double weight = (to - from) / (double) n;
-                Tensor l = loss.of(x.narrow(0, from, to - from), y.narrow(0, from, to - from)).mul(new Scalar(weight));
+                Tensor l;
+                try {
+                    l = loss.of(x.narrow(0, from, to - from), y.narrow(0, from, to - from)).mul(new Scalar(weight));
+                } catch (RuntimeException e) {
+                    forwardDone.arriveAndDeregister(); // the others must not wait for a shard that failed
+                    throw e;
+                }
+                forwardDone.arriveAndAwaitAdvance();
                 TensorVector grads = null;
                 if (inputs == null) l.backward();
                 else {
