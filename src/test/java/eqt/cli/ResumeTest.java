@@ -15,7 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Killed and interrupted runs lose nothing: they resume to the parameters of an uninterrupted run. */
@@ -51,15 +55,26 @@ class ResumeTest {
         }
     }
 
-    @Test
-    void killedWithSigkillThenResumedEndsWhereAnUninterruptedRunEnds() throws Exception {
+    /** Plain; and split into two batch shards with dropout, whose masks and gradient sums must also repeat. */
+    static Stream<Arguments> runs() {
+        return Stream.of(Arguments.of(List.of()), Arguments.of(List.of("--shards", "2", "--dropout", "0.1")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("runs")
+    void killedWithSigkillThenResumedEndsWhereAnUninterruptedRunEnds(List<String> flags) throws Exception {
         Path data = TestData.write(dir.resolve("data"), TestData.TINY, 8);
         int epochs = 200;
-        assertEquals(0, run(tiny(data, epochs, "--out", dir.resolve("whole").toString())));
+        String[] more = flags.toArray(new String[0]);
+        List<String> whole = tiny(data, epochs, more);
+        whole.addAll(List.of("--out", dir.resolve("whole").toString()));
+        assertEquals(0, run(whole));
 
         Path killedRun = dir.resolve("killed");
         Path ckpt = killedRun.resolve("model_transf/model.eqt");
-        Process p = child(tiny(data, epochs, "--out", killedRun.toString()), dir.resolve("child.log"));
+        List<String> killed = tiny(data, epochs, more);
+        killed.addAll(List.of("--out", killedRun.toString()));
+        Process p = child(killed, dir.resolve("child.log"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (epochsDone(ckpt) < 5 && p.isAlive() && System.nanoTime() < deadline) Thread.sleep(10);
         p.destroyForcibly(); // SIGKILL: no handler runs, only what was already on disk survives
@@ -68,16 +83,23 @@ class ResumeTest {
         assertTrue(done >= 5 && done < epochs, "killed mid-run, checkpoint at epoch " + done + ": "
                 + Files.readString(dir.resolve("child.log")));
 
-        assertEquals(0, run(tiny(data, epochs, "--resume", ckpt.toString())));
-        Map<String, float[]> a = Checkpoint.read(dir.resolve("whole/model_transf/model.eqt")).tensors();
-        Map<String, float[]> b = Checkpoint.read(ckpt).tensors();
+        List<String> resume = tiny(data, epochs, more);
+        resume.addAll(List.of("--resume", ckpt.toString()));
+        assertEquals(0, run(resume));
+        double max = maxDifference(dir.resolve("whole/model_transf/model.eqt"), ckpt);
+        System.out.printf("kill at epoch %d and resume %s: max |param diff| vs uninterrupted = %.3g%n", done, flags, max);
+        assertTrue(max <= 1e-6, "max abs diff " + max);
+        assertEquals(epochs, epochsDone(ckpt));
+    }
+
+    private static double maxDifference(Path checkpointA, Path checkpointB) {
+        Map<String, float[]> a = Checkpoint.read(checkpointA).tensors();
+        Map<String, float[]> b = Checkpoint.read(checkpointB).tensors();
         double max = 0;
         for (String k : a.keySet()) {
             for (int i = 0; i < a.get(k).length; i++) max = Math.max(max, Math.abs(a.get(k)[i] - b.get(k)[i]));
         }
-        System.out.printf("kill at epoch %d and resume: max |param diff| vs uninterrupted = %.3g%n", done, max);
-        assertTrue(max <= 1e-6, "max abs diff " + max);
-        assertEquals(epochs, epochsDone(ckpt));
+        return max;
     }
 
     @Test
