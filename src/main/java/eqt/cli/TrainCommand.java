@@ -144,11 +144,14 @@ final class TrainCommand implements Callable<Integer> {
         // Workers of one node share its cores: N workers with all cores each would oversubscribe them N-fold.
         int n = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / env.localWorldSize());
         if (n < 1) throw new BadInputException("--threads must be >= 1, got " + n);
+        Layout layout = DataCommand.layout(10, windows, windowLength);
+        if (inference) {
+            HostTuning.threads(n);
+            return new InferenceJob(this, dev, layout).run();
+        }
         batchShards = shards != null ? shards : dev.torch().is_cpu() ? BatchShards.even(trainConfig().batchSize(), n) : 1;
         if (batchShards < 1) throw new BadInputException("--shards must be >= 1, got " + batchShards);
-        HostTuning.threads(inference ? n : Math.max(1, n / batchShards));
-        Layout layout = DataCommand.layout(10, windows, windowLength);
-        if (inference) return new InferenceJob(this, dev, layout).run();
+        HostTuning.threads(BatchShards.threadsEach(n, batchShards));
         return new TrainJob(this, dev, layout, env).run();
     }
 

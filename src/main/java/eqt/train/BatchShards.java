@@ -46,6 +46,11 @@ public final class BatchShards {
         return k;
     }
 
+    /** libtorch's intra-op threads for each of {@code shards} shards when a run has {@code threads} in all. */
+    public static int threadsEach(int threads, int shards) {
+        return Math.max(1, threads / shards);
+    }
+
     /** The loss of a batch or shard (its forward pass), not yet weighted. */
     interface Loss {
         Tensor of(Tensor x, Tensor y);
@@ -102,15 +107,23 @@ public final class BatchShards {
         } catch (RuntimeException e) {
             failure = e;
         }
-        for (Future<Shard> f : helpers) { // wait for every helper: they read x and y
-            try {
-                done.add(f.get());
-            } catch (ExecutionException e) {
-                if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                if (failure == null) failure = new IllegalStateException("interrupted while training a batch shard", e);
+        boolean interrupted = false;
+        for (Future<Shard> f : helpers) { // wait for every helper, even when interrupted: they read x and y
+            while (true) {
+                try {
+                    done.add(f.get());
+                    break;
+                } catch (ExecutionException e) {
+                    if (failure == null) failure = e.getCause() instanceof RuntimeException re ? re : new RuntimeException(e.getCause());
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            if (failure == null) failure = new IllegalStateException("interrupted while training a batch shard");
         }
         if (failure != null) throw failure;
         double total = 0;

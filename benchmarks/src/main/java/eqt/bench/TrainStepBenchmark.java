@@ -51,7 +51,7 @@ public class TrainStepBenchmark {
         EqDataset data = Fixtures.data(9);
         int cores = Runtime.getRuntime().availableProcessors();
         int k = "even".equals(shards) ? BatchShards.even(batch.length, cores) : Integer.parseInt(shards);
-        HostTuning.threads(Math.max(1, cores / k)); // as `eq` shares the threads out among the shards
+        HostTuning.threads(BatchShards.threadsEach(cores, k)); // as `eq` shares the threads out among the shards
         trainer = new Trainer(new EqTransformer(Fixtures.reference(attnDropout), d.torch(), 0),
                 TrainConfig.reference(1, 0), d).shards(k);
         x = Tensors.retain(Tensors.of(data.stationWindows(0, 9), d.torch(), 9, 1500, 10));
