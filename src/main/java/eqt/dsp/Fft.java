@@ -1,0 +1,68 @@
+package eqt.dsp;
+
+import org.jtransforms.fft.DoubleFFT_1D;
+
+/**
+ * The FFT work of the classical inverses, over JTransforms' real transforms (packed layout: {@code a[0]} the DC
+ * term, {@code a[1]} the Nyquist term, then {@code re, im} pairs): correlations over a span of two records, and
+ * complex products of packed spectra.
+ */
+final class Fft {
+
+    private Fft() {
+    }
+
+    static int nextPow2(long n) {
+        int m = 1;
+        while (m < n) m <<= 1;
+        return m;
+    }
+
+    /**
+     * {@code c[k + maxLag] = Σ_t a[t]·b[t+k]} for {@code k ∈ [−maxLag, maxLag]}, over the {@code t} with both
+     * {@code t} and {@code t+k} in {@code [from, to)}; {@code a} and {@code b} with their means {@code ma},
+     * {@code mb} removed.
+     */
+    static double[] correlate(float[] a, double ma, float[] b, double mb, int from, int to, int maxLag) {
+        int n = to - from;
+        int size = nextPow2((long) n + maxLag + 1);
+        double[] fa = new double[size];
+        double[] fb = new double[size];
+        for (int t = 0; t < n; t++) {
+            fa[t] = a[from + t] - ma;
+            fb[t] = b[from + t] - mb;
+        }
+        DoubleFFT_1D fft = new DoubleFFT_1D(size);
+        fft.realForward(fa);
+        fft.realForward(fb);
+        conjTimes(fa, fb); // conj(A)·B → Σ_t a[t] b[t+k] at index k (mod size)
+        fft.realInverse(fa, true);
+        double[] c = new double[2 * maxLag + 1];
+        for (int k = -maxLag; k <= maxLag; k++) c[k + maxLag] = fa[Math.floorMod(k, size)];
+        return c;
+    }
+
+    /** {@code a ← conj(a)·b}, both packed real spectra of one size. */
+    static void conjTimes(double[] a, double[] b) {
+        a[0] *= b[0];
+        a[1] *= b[1];
+        for (int i = 2; i < a.length; i += 2) {
+            double re = a[i] * b[i] + a[i + 1] * b[i + 1];
+            double im = a[i] * b[i + 1] - a[i + 1] * b[i];
+            a[i] = re;
+            a[i + 1] = im;
+        }
+    }
+
+    /** {@code a ← a·b}, both packed real spectra of one size. */
+    static void times(double[] a, double[] b) {
+        a[0] *= b[0];
+        a[1] *= b[1];
+        for (int i = 2; i < a.length; i += 2) {
+            double re = a[i] * b[i] - a[i + 1] * b[i + 1];
+            double im = a[i] * b[i + 1] + a[i + 1] * b[i];
+            a[i] = re;
+            a[i + 1] = im;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package eqt.dsp;
+
+import java.util.Locale;
+import org.jtransforms.fft.DoubleFFT_1D;
+
+/**
+ * Frequency-domain Wiener deconvolution with a water level: the transfer from station to source estimated from
+ * the training pairs by Welch's method (Hann segments of {@code n} samples, half overlapping),
+ * {@code G(f) = S_sy(f) / (S_yy(f) + λ·mean S_yy)}, then applied to the continuous record as the FIR filter
+ * {@code irfft(G)} of {@code n} taps, half on past and half on future samples. The segment length (frequency
+ * resolution, and so the longest echo it can undo) and the water level {@code λ} are chosen per pair on held-out
+ * samples. Where the least-squares FIR fits every tap at once, this smooths the spectra first: it is the
+ * deconvolution a seismologist applies to receiver functions.
+ */
+public final class SpectralWiener {
+
+    public static final String NAME = "spectral-wiener";
+    static final int[] SEGMENTS = {64, 128, 256, 512, 1024, 2048, 4096, 8192};
+    static final double[] WATER_LEVELS = {1e-4, 1e-3, 1e-2, 1e-1};
+
+    private SpectralWiener() {
+    }
+
+    /** The best filter within {@code maxLags} taps (segments of at most that many samples). */
+    static Fitted fit(float[] y, float[] s, Blocks b, int maxLags) {
+        if (Blocks.silent(y, 0, b.fitEnd())) return Fitted.silent(NAME, s, b);
+        Fitted best = null;
+        int bestN = 0;
+        double bestLevel = 0;
+        for (int n : SEGMENTS) {
+            if (n > b.fitEnd() / 4 || n > maxLags) continue; // too few segments to average, or too long
+            Welch w = Welch.of(y, s, 0, b.fitEnd(), n);
+            for (double level : WATER_LEVELS) {
+                double err = b.error(w.filter(level), y, s);
+                if (best == null || err < best.error()) {
+                    best = new Fitted(w.filter(level), err);
+                    bestN = n;
+                    bestLevel = level;
+                }
+            }
+        }
+        if (best == null) throw new ArithmeticException("training block too short for a spectral estimate");
+        if (!b.refit()) return best;
+        return new Fitted(Welch.of(y, s, 0, b.trainEnd(), bestN).filter(bestLevel), best.error());
+    }
+
+    /** Averaged auto-spectrum of the station and cross-spectrum with the source, packed as JTransforms packs. */
+    private record Welch(int n, double[] syy, double[] sys, double inputMean, double targetMean) {
+
+        static Welch of(float[] y, float[] s, int from, int to, int n) {
+            double my = Blocks.mean(y, from, to);
+            double ms = Blocks.mean(s, from, to);
+            double[] hann = new double[n];
+            for (int i = 0; i < n; i++) hann[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
+            DoubleFFT_1D fft = new DoubleFFT_1D(n);
+            double[] syy = new double[n];
+            double[] sys = new double[n];
+            double[] fy = new double[n];
+            double[] fs = new double[n];
+            for (int t0 = from; t0 + n <= to; t0 += n / 2) {
+                for (int i = 0; i < n; i++) {
+                    fy[i] = (y[t0 + i] - my) * hann[i];
+                    fs[i] = (s[t0 + i] - ms) * hann[i];
+                }
+                fft.realForward(fy);
+                fft.realForward(fs);
+                syy[0] += fy[0] * fy[0];
+                syy[1] += fy[1] * fy[1];
+                sys[0] += fs[0] * fy[0];
+                sys[1] += fs[1] * fy[1];
+                for (int i = 2; i < n; i += 2) {
+                    syy[i] += fy[i] * fy[i] + fy[i + 1] * fy[i + 1];
+                    sys[i] += fs[i] * fy[i] + fs[i + 1] * fy[i + 1];     // S·conj(Y), real part
+                    sys[i + 1] += fs[i + 1] * fy[i] - fs[i] * fy[i + 1]; // imaginary part
+                }
+            }
+            return new Welch(n, syy, sys, my, ms);
+        }
+
+        LinearInverse filter(double level) {
+            double mean = 0;
+            mean += syy[0] + syy[1];
+            for (int i = 2; i < n; i += 2) mean += 2 * syy[i];
+            double floor = level * mean / n;
+            double[] g = new double[n];
+            g[0] = sys[0] / (syy[0] + floor);
+            g[1] = sys[1] / (syy[1] + floor);
+            for (int i = 2; i < n; i += 2) {
+                double d = syy[i] + floor;
+                g[i] = sys[i] / d;
+                g[i + 1] = sys[i + 1] / d;
+            }
+            new DoubleFFT_1D(n).realInverse(g, true);
+            // ŝ[t] = Σ_m g[m]·y[t − m] (circular m): the tap on y[t + k] is g[−k mod n], for k in [−n/2, n/2).
+            int past = n / 2;
+            double[] taps = new double[n];
+            for (int i = 0; i < n; i++) taps[i] = g[Math.floorMod(past - i, n)];
+            return new LinearInverse(NAME, past, taps, inputMean, targetMean,
+                    String.format(Locale.ROOT, "%d-sample segments, water level %s", n, level));
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package eqt.dsp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eqt.data.EqDataset;
+import eqt.data.Layout;
+import eqt.data.Split;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ClassicalTest {
+
+    @Test
+    void levinsonSolvesWhatCholeskySolves() {
+        SplittableRandom r = new SplittableRandom(1);
+        int n = 60;
+        double[] x = new double[400];
+        for (int i = 0; i < x.length; i++) x[i] = r.nextGaussian() + (i > 0 ? 0.8 * x[i - 1] : 0);
+        double[] auto = new double[n];
+        for (int m = 0; m < n; m++) for (int t = 0; t + m < x.length; t++) auto[m] += x[t] * x[t + m];
+        double[] b = new double[n];
+        for (int i = 0; i < n; i++) b[i] = r.nextGaussian();
+        double[][] a = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) a[i][j] = auto[Math.abs(i - j)];
+            a[i][i] += 0.01 * auto[0];
+        }
+        double[] dense = FirInverse.Cholesky.solve(a, b);
+        double[] lev = Toeplitz.solve(auto, 0.01 * auto[0], b);
+        for (int i = 0; i < n; i++) assertEquals(dense[i], lev[i], 1e-8 * (1 + Math.abs(dense[i])), "x[" + i + "]");
+        assertThrows(ArithmeticException.class, () -> Toeplitz.solve(new double[3], 0, new double[3]));
+    }
+
+    @Test
+    void continuousApplicationIsTheDirectSumAcrossFftBlocks() {
+        SplittableRandom r = new SplittableRandom(2);
+        float[] y = new float[200_000]; // more than one 65 536-sample FFT block
+        for (int i = 0; i < y.length; i++) y[i] = (float) r.nextGaussian();
+        double[] taps = new double[300];
+        for (int i = 0; i < taps.length; i++) taps[i] = r.nextGaussian();
+        LinearInverse f = new LinearInverse("test", 220, taps, 0.25, -1.5, "");
+        float[] fast = f.apply(y);
+        float[] span = f.apply(y, 70_000, 70_500);
+        for (int t : new int[] {0, 5, 219, 65_000, 65_536, 131_100, 150_000, 199_999}) {
+            double acc = -1.5;
+            for (int i = 0; i < taps.length; i++) {
+                int s = t + i - 220;
+                if (s >= 0 && s < y.length) acc += taps[i] * (y[s] - 0.25);
+            }
+            assertEquals(acc, fast[t], 1e-4 * (1 + Math.abs(acc)), "sample " + t);
+        }
+        float[] whole = java.util.Arrays.copyOfRange(fast, 70_000, 70_500);
+        assertArrayEquals(whole, span, 1e-5f);
+    }
+
+    /**
+     * A long reverberation: y = s ∗ (δ + echoes every 700 samples decaying by 0.7) + noise. Its exact inverse
+     * reaches back thousands of samples, beyond any 801-tap window filter; the continuous inverses must recover
+     * the source far below the noise-free error of predicting zero, and the choice must favour long filters.
+     */
+    @Test
+    void bothMethodsUndoALongReverberationOnHeldOutSamples() {
+        Layout l = new Layout(1, 40, 3000);
+        int n = l.samplesPerFile();
+        SplittableRandom r = new SplittableRandom(3);
+        double[] s = new double[n];
+        for (int i = 0; i < n; i++) s[i] = r.nextDouble() < 0.01 ? r.nextGaussian() : 0; // sparse pulses
+        double[] src = new double[n];
+        for (int i = 0; i < n; i++) src[i] = s[i] + (i > 0 ? 0.6 * src[i - 1] : 0); // with some width
+        float[] source = new float[n];
+        float[] station = new float[n];
+        for (int t = 0; t < n; t++) {
+            double acc = 0;
+            double amp = 1;
+            for (int k = 0; k <= 8 && t - 30 - 700 * k >= 0; k++, amp *= -0.7) acc += amp * src[t - 30 - 700 * k];
+            station[t] = (float) (acc + 0.01 * r.nextGaussian());
+            source[t] = (float) src[t];
+        }
+        EqDataset d = new EqDataset(l, new float[][] {source}, new float[][] {station});
+        Split split = new Split(40, 4, 4);
+        Classical.Result res = Classical.fit(d, split);
+        int from = split.testFrom() * 3000;
+        double zero = 0;
+        for (int t = from; t < n; t++) zero += source[t] * source[t];
+        for (Classical.Method m : res.methods()) {
+            float[] p = m.filters().get(0).apply(station, from, n);
+            double err = 0;
+            for (int t = from; t < n; t++) err += (p[t - from] - source[t]) * (p[t - from] - source[t]);
+            assertTrue(err < 0.05 * zero, m.name() + ": test error " + err / zero + " of predicting zero ("
+                    + m.filters().get(0).detail() + ")");
+            assertTrue(m.filters().get(0).past() >= 700, m.name() + " must reach past the first echo: "
+                    + m.filters().get(0).detail());
+        }
+        assertTrue(res.best().choiceError() <= res.methods().get(0).choiceError());
+    }
+
+    @Test
+    void aDeadStationGetsNoFilterAndPredictsTheMean() {
+        Layout l = new Layout(1, 20, 1000);
+        float[] s = new float[l.samplesPerFile()];
+        SplittableRandom r = new SplittableRandom(4);
+        for (int i = 0; i < s.length; i++) s[i] = (float) (0.5 + r.nextGaussian());
+        EqDataset d = new EqDataset(l, new float[][] {s}, new float[][] {new float[s.length]});
+        Classical.Result res = Classical.fit(d, new Split(20, 2, 2));
+        for (Classical.Method m : res.methods()) {
+            LinearInverse f = m.filters().get(0);
+            assertTrue(f.detail().contains("silent"), f.detail());
+            float[] p = f.apply(new float[100]);
+            assertEquals(Blocks.mean(s, 0, 16_000), p[50], 1e-6);
+        }
+    }
+}
