@@ -29,8 +29,8 @@ final class DataCommand {
         @Option(names = {"--window_length", "--window-length"}, defaultValue = "1500",
                 description = "Samples per window (default ${DEFAULT-VALUE}).")
         int windowLength;
-        @Option(names = "--physics", defaultValue = "default", description = "default (as eq_data) or harsh: more "
-                + "events, stronger attenuation and reverberation, lower site resonances, twice the noise.")
+        @Option(names = "--physics", defaultValue = "default", description = "The world's physics: default (as "
+                + "eq_data), harsh, reverb, longpath, bursty, clipped, sparse-site or dense (see eq_data/README.md).")
         String physics;
         @Option(names = "--overwrite", description = "Replace value_* files that already exist.")
         boolean overwrite;
@@ -58,11 +58,12 @@ final class DataCommand {
     }
 
     static SyntheticGenerator.Physics physics(String name) {
-        return switch (name) {
-            case "default" -> SyntheticGenerator.Physics.DEFAULT;
-            case "harsh" -> SyntheticGenerator.Physics.HARSH;
-            default -> throw new BadInputException("--physics: unknown '" + name + "'; valid: default, harsh");
-        };
+        SyntheticGenerator.Physics p = SyntheticGenerator.Physics.FAMILIES.get(name);
+        if (p == null) {
+            throw new BadInputException("--physics: unknown '" + name + "'; valid: "
+                    + String.join(", ", SyntheticGenerator.Physics.FAMILIES.keySet()));
+        }
+        return p;
     }
 
     static void generate(Layout layout, long seed, Path dir) {

@@ -30,22 +30,63 @@ import java.util.stream.IntStream;
 public final class SyntheticGenerator {
 
     public static final double SAMPLE_RATE = 100.0;
-    private static final int RESPONSE_LENGTH = 400;
 
     /**
-     * The physical knobs. {@link #DEFAULT} made {@code eq_data}; {@link #HARSH} is a second world for testing
-     * that a model was not tuned to one: more events, stronger attenuation and reverberation, softer and lower
-     * site resonances, twice the noise.
+     * The physical knobs. {@link #DEFAULT} made {@code eq_data}; the other families are worlds for checking that a
+     * model was not tuned to one (see {@link #FAMILIES} and {@code eq_data/README.md}).
      *
-     * @param eventRate        source events per second
-     * @param attenuation      growth of the arrival broadening with travel time (s per s; t* ∝ t)
-     * @param reflection       lowest layer reflection coefficient (the highest is 0.4 above it)
-     * @param siteLow          lowest site resonance (Hz); the highest is 4.5 Hz above it
-     * @param noise            recording-noise RMS as a share of the record's RMS
+     * @param eventRate      source events per second
+     * @param attenuation    growth of the arrival broadening with travel time (s per s; t* ∝ t)
+     * @param reflection     lowest layer reflection coefficient (the highest is 0.4 above it)
+     * @param siteLow        lowest site resonance (Hz); the highest is {@code siteSpan} above it
+     * @param noise          recording-noise RMS as a share of the record's RMS
+     * @param path           travel time of the direct arrival (s, lowest; the highest is 0.4 s above), the
+     *                       two-way layer delay (s, lowest, and the span above it), the number of reverberations, and the
+     *                       length of the path response (samples)
+     * @param siteSpan       width of the site-resonance band (Hz)
+     * @param bursts         noise bursts per minute (0: stationary noise) and their RMS relative to the background
+     * @param clip           the sensor clips at this share of the record's largest amplitude (0: never)
      */
-    public record Physics(double eventRate, double attenuation, double reflection, double siteLow, double noise) {
-        public static final Physics DEFAULT = new Physics(0.25, 0.02, 0.3, 1.5, 0.05);
-        public static final Physics HARSH = new Physics(0.4, 0.035, 0.45, 0.8, 0.10);
+    public record Physics(double eventRate, double attenuation, double reflection, double siteLow, double noise,
+                          Path path, double siteSpan, Bursts bursts, double clip) {
+
+        /** Where the energy travels: see {@link Physics}. */
+        public record Path(double directDelay, double layerDelayLow, double layerDelaySpan, int reverberations,
+                           int responseLength) {
+            static final Path SHALLOW = new Path(0.1, 0.15, 0.45, 6, 400);
+        }
+
+        /** Non-stationary noise: bursts (2–10 s, raised-cosine edges) per minute and their relative RMS. */
+        public record Bursts(double perMinute, double gain) {
+            static final Bursts NONE = new Bursts(0, 0);
+        }
+
+        public static final Physics DEFAULT = new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0);
+        public static final Physics HARSH = new Physics(0.4, 0.035, 0.45, 0.8, 0.10, Path.SHALLOW, 4.5, Bursts.NONE, 0);
+
+        /** Every named world, in the order the docs list them. */
+        public static final java.util.Map<String, Physics> FAMILIES = families();
+
+        private static java.util.Map<String, Physics> families() {
+            java.util.Map<String, Physics> m = new java.util.LinkedHashMap<>();
+            m.put("default", DEFAULT);
+            m.put("harsh", HARSH);
+            // Long reverberation trains in a thick low-velocity layer: echoes every 0.6-2 s for up to 20 s.
+            m.put("reverb", new Physics(0.25, 0.01, 0.55, 1.5, 0.05, new Path(0.1, 0.6, 1.4, 12, 2500), 4.5,
+                    Bursts.NONE, 0));
+            // Distant sources: 1-1.4 s travel, strong attenuation, a long coda, and bursts of cultural noise.
+            m.put("longpath", new Physics(0.25, 0.05, 0.4, 1.0, 0.05, new Path(1.0, 0.3, 0.9, 8, 1500), 4.5,
+                    new Bursts(1.0, 6.0), 0));
+            // A quiet site with bursty noise: storms, traffic.
+            m.put("bursty", new Physics(0.25, 0.02, 0.3, 1.5, 0.04, Path.SHALLOW, 4.5, new Bursts(2.0, 10.0), 0));
+            // A sensor that clips at 35 % of the record's peak: the largest events saturate.
+            m.put("clipped", new Physics(0.25, 0.02, 0.3, 1.5, 0.03, Path.SHALLOW, 4.5, Bursts.NONE, 0.35));
+            // A stiff shallow site ringing at 8-16 Hz, and few events.
+            m.put("sparse-site", new Physics(0.08, 0.015, 0.3, 8.0, 0.05, Path.SHALLOW, 8.0, Bursts.NONE, 0));
+            // Many overlapping events.
+            m.put("dense", new Physics(1.5, 0.02, 0.35, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0));
+            return java.util.Collections.unmodifiableMap(m);
+        }
     }
 
     private final Layout layout;
@@ -72,7 +113,8 @@ public final class SyntheticGenerator {
             double[] s = sourceRecord(rng, layout.samplesPerFile(), physics);
             double[] h = pathResponse(rng, physics);
             double[] y = convolve(s, h);
-            addNoise(rng, y, physics.noise());
+            addNoise(rng, y, physics.noise(), physics.bursts());
+            clip(y, physics.clip());
             src[i] = toFloat(s);
             sta[i] = toFloat(y);
         });
@@ -138,32 +180,34 @@ public final class SyntheticGenerator {
     }
 
     static double[] pathResponse(SplittableRandom rng, Physics physics) {
-        double[] h = new double[RESPONSE_LENGTH];
-        double t0 = 0.1 + 0.4 * rng.nextDouble();
+        Physics.Path path = physics.path();
+        int n = path.responseLength();
+        double[] h = new double[n];
+        double t0 = path.directDelay() + 0.4 * rng.nextDouble();
         double gain = 0.6 + 0.6 * rng.nextDouble();
-        double layerDelay = 0.15 + 0.45 * rng.nextDouble();
+        double layerDelay = path.layerDelayLow() + path.layerDelaySpan() * rng.nextDouble();
         double reflection = physics.reflection() + 0.4 * rng.nextDouble();
         double q = physics.attenuation();
         addArrival(h, t0, gain, q);
         addArrival(h, t0 + 0.3 * layerDelay + 0.05, 0.3 * gain * (rng.nextBoolean() ? 1 : -1), q); // converted phase
         double amp = gain;
-        for (int k = 1; k <= 6; k++) {
+        for (int k = 1; k <= path.reverberations(); k++) {
             amp *= -reflection;
             addArrival(h, t0 + k * layerDelay, amp, q);
         }
         // Site resonance: a damped oscillator driven by the incoming wavefield, added to it.
-        double fSite = physics.siteLow() + 4.5 * rng.nextDouble();
+        double fSite = physics.siteLow() + physics.siteSpan() * rng.nextDouble();
         double zeta = 0.05 + 0.15 * rng.nextDouble();
         double siteGain = 0.2 + 0.3 * rng.nextDouble();
         double w0 = 2 * StrictMath.PI * fSite;
         double wd = w0 * StrictMath.sqrt(1 - zeta * zeta);
-        double[] site = new double[RESPONSE_LENGTH];
-        for (int k = 0; k < RESPONSE_LENGTH; k++) {
+        double[] site = new double[n];
+        for (int k = 0; k < n; k++) {
             double t = k / SAMPLE_RATE;
             site[k] = siteGain * w0 / SAMPLE_RATE * StrictMath.exp(-zeta * w0 * t) * StrictMath.sin(wd * t);
         }
         double[] withSite = convolve(h, site);
-        for (int k = 0; k < RESPONSE_LENGTH; k++) h[k] += withSite[k];
+        for (int k = 0; k < n; k++) h[k] += withSite[k];
         return h;
     }
 
@@ -193,17 +237,48 @@ public final class SyntheticGenerator {
         return y;
     }
 
-    private static void addNoise(SplittableRandom rng, double[] y, double level) {
+    private static void addNoise(SplittableRandom rng, double[] y, double level, Physics.Bursts bursts) {
         double ss = 0;
         for (double v : y) ss += v * v;
         double rms = StrictMath.sqrt(ss / y.length);
         double rho = 0.9;
         double sigma = level * rms * StrictMath.sqrt(1 - rho * rho);
+        double[] envelope = burstEnvelope(rng, y.length, bursts);
         double e = 0;
         for (int i = 0; i < y.length; i++) {
             e = rho * e + sigma * gaussian(rng);
-            y[i] += e;
+            y[i] += envelope == null ? e : e * envelope[i];
         }
+    }
+
+    /** 1 outside bursts; inside, {@code gain} with raised-cosine edges of 1 s. Null without bursts. */
+    private static double[] burstEnvelope(SplittableRandom rng, int n, Physics.Bursts bursts) {
+        if (bursts.perMinute() <= 0) return null;
+        double[] env = new double[n];
+        java.util.Arrays.fill(env, 1);
+        double rate = bursts.perMinute() / 60 / SAMPLE_RATE; // per sample
+        double t = -StrictMath.log(1 - rng.nextDouble()) / rate;
+        while (t < n) {
+            int start = (int) t;
+            int len = (int) ((2 + 8 * rng.nextDouble()) * SAMPLE_RATE);
+            int ramp = (int) SAMPLE_RATE;
+            for (int k = 0; k < len && start + k < n; k++) {
+                int edge = StrictMath.min(k, len - 1 - k);
+                double w = edge >= ramp ? 1 : 0.5 - 0.5 * StrictMath.cos(StrictMath.PI * edge / ramp);
+                env[start + k] = StrictMath.max(env[start + k], 1 + (bursts.gain() - 1) * w);
+            }
+            t += len - StrictMath.log(1 - rng.nextDouble()) / rate;
+        }
+        return env;
+    }
+
+    /** A sensor's saturation: amplitudes beyond {@code share} of the largest are cut there. */
+    private static void clip(double[] y, double share) {
+        if (share <= 0) return;
+        double peak = 0;
+        for (double v : y) peak = StrictMath.max(peak, StrictMath.abs(v));
+        double c = share * peak;
+        for (int i = 0; i < y.length; i++) y[i] = StrictMath.max(-c, StrictMath.min(c, y[i]));
     }
 
     /** Box–Muller with StrictMath, so the noise is the same on every JVM. */
