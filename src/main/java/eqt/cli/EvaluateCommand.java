@@ -24,11 +24,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code eq evaluate}: the model vs the least-squares FIR baseline vs zero on the checkpoint's test windows. */
+/** {@code eq evaluate}: the model vs the classical inverses vs zero on the continuous records it held out. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Score a checkpoint on the test windows it held out, beside a least-squares FIR inverse filter "
-                + "fitted on the same training windows and beside predicting zero: MSE, Pearson r and SNR (dB) per "
-                + "channel and overall, as a table, evaluation.json and PNG figures."})
+        description = {"Score a checkpoint on the validation and test blocks it held out, each record inverted whole "
+                + "(as `eq invert` does), beside the classical inverses (least-squares FIR and spectral Wiener "
+                + "deconvolution, fitted on the same training block, tuned on validation) and predicting zero: MSE, "
+                + "Pearson r, SNR gain (dB over predicting zero) and the ratio to the best classical method, overall and "
+                + "per channel, as tables, evaluation.json and PNG figures. The reference's framing (each test window "
+                + "alone) is a secondary row."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", description = "Checkpoint to evaluate (default: the newest under runs/).")
@@ -36,6 +39,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = {"--data-dir", "--data_dir"}, defaultValue = "eq_data",
             description = "Data in the reference layout (default ${DEFAULT-VALUE}).")
     Path dataDir;
+    @Option(names = "--overlap", description = "Samples shared by neighbouring windows (default: a quarter window, as invert).")
+    Integer overlap;
     @Option(names = "--out", description = "Output directory (default: a new evaluate-* beside the checkpoint's run).")
     Path out;
     @Option(names = "--overwrite", description = "Allow --out to be a directory that already holds files.")
@@ -50,35 +55,72 @@ final class EvaluateCommand implements Callable<Integer> {
         Checkpoint.Contents contents = Checkpoint.read(ckpt);
         Layout layout = layoutOf(contents.metadata(), contents.config().channels());
         Split split = splitOf(contents.metadata(), layout);
+        int ov = overlap != null ? overlap : layout.windowLength() / 4;
+        if (ov < 0 || ov > layout.windowLength() / 2) {
+            throw new BadInputException("--overlap must be in [0, " + layout.windowLength() / 2 + "], got " + ov);
+        }
         Model model = Checkpoint.load(contents, ckpt, dev.torch());
         EqDataset data = DataSource.load(dataDir, layout);
         Path dir = RunDirectory.create(out, ckpt.toAbsolutePath().getParent().getParent(), "evaluate", overwrite);
-        Evaluation.Report r = Evaluation.run(model, data, split);
+        Evaluation.Report r = Evaluation.run(model, data, split, ov);
+        print(r, layout, contents, ckpt);
 
-        System.out.printf(Locale.ROOT, "test windows %d..%d (%d), model %s, %s%n", split.testFrom(),
-                split.windows() - 1, split.testWindows(), contents.config().model(), ckpt);
-        System.out.printf(Locale.ROOT, "%-14s %12s %9s %9s %12s%n", "method", "MSE", "r", "SNR dB", "vs baseline");
-        double base = r.method(Evaluation.BASELINE).overall().mse();
-        for (Evaluation.Method m : r.methods()) {
-            Scores s = m.overall();
-            System.out.printf(Locale.ROOT, "%-14s %12.6g %9.4f %9.2f %11.3fx%n", m.name(), s.mse(), s.pearson(), s.snrDb(),
-                    s.mse() / base);
-        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("checkpoint", ckpt.toAbsolutePath().toString());
         json.put("model", contents.config());
         json.put("split", split);
-        json.put("model_to_baseline_mse_ratio", r.method(Evaluation.MODEL).overall().mse() / base);
+        json.put("spans", Map.of("validation_samples", List.of(split.valFrom() * layout.windowLength(),
+                split.testFrom() * layout.windowLength()), "test_samples", List.of(split.testFrom() * layout.windowLength(),
+                layout.samplesPerFile()), "overlap", ov));
+        json.put("best_classical", r.bestClassical());
+        double base = r.best().test().mse();
+        json.put("model_to_best_classical_mse_ratio", r.method(Evaluation.MODEL).test().mse() / base);
         Map<String, Object> methods = new LinkedHashMap<>();
-        for (Evaluation.Method m : r.methods()) methods.put(m.name(), Map.of("overall", m.overall(), "channels", m.channels()));
+        for (Evaluation.Method m : r.methods()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("about", m.about());
+            if (m.validation() != null) e.put("validation", m.validation());
+            e.put("test", m.test());
+            e.put("test_to_best_classical", m.test().mse() / base);
+            e.put("test_channels", m.testChannels());
+            methods.put(m.name(), e);
+        }
         json.put("methods", methods);
-        json.put("baseline", r.baseline());
         json.put("model_inference_s", r.modelSeconds());
-        json.put("baseline_fit_and_apply_s", r.baselineSeconds());
+        json.put("classical_fit_and_apply_s", r.classicalSeconds());
         TrainJob.write(dir.resolve("evaluation.json"), json);
         plot(r, layout, dir);
         System.out.println("written: " + dir.resolve("evaluation.json") + ", snr_per_channel.png, waveform_*.png");
         return 0;
+    }
+
+    private static void print(Evaluation.Report r, Layout layout, Checkpoint.Contents contents, Path ckpt) {
+        int len = layout.windowLength();
+        Split split = r.split();
+        System.out.printf(Locale.ROOT, "continuous records, model %s (%s); test samples %d..%d, validation %s; "
+                        + "best classical on validation: %s%n", contents.config().model(), ckpt, split.testFrom() * len,
+                layout.samplesPerFile() - 1, split.valWindows() > 0 ? split.valFrom() * len + ".." + (split.testFrom() * len - 1)
+                        : "none", r.bestClassical());
+        System.out.printf(Locale.ROOT, "%-16s %12s %12s %8s %9s %10s%n", "method", "val MSE", "test MSE", "r", "SNR dB",
+                "vs best");
+        double base = r.best().test().mse();
+        for (Evaluation.Method m : r.methods()) {
+            Scores t = m.test();
+            String name = m.name().equals(r.bestClassical()) ? m.name() + "*" : m.name();
+            System.out.printf(Locale.ROOT, "%-16s %12s %12.6g %8.4f %9.2f %9.3fx%n", name,
+                    m.validation() == null ? "-" : String.format(Locale.ROOT, "%.6g", m.validation().mse()), t.mse(),
+                    t.pearson(), t.snrDb(), t.mse() / base);
+        }
+        System.out.println("* best classical (lower validation MSE); 'model, windowed' inverts each test window alone");
+        System.out.printf(Locale.ROOT, "%-8s %12s %12s %8s %8s %9s%n", "channel", "model MSE", "best MSE", "ratio",
+                "model r", "SNR gain");
+        Evaluation.Method model = r.method(Evaluation.MODEL);
+        for (int c = 0; c < model.testChannels().size(); c++) {
+            Scores m = model.testChannels().get(c);
+            Scores b = r.best().testChannels().get(c);
+            System.out.printf(Locale.ROOT, "%-8d %12.6g %12.6g %7.3fx %8.4f %8.2f%n", c, m.mse(), b.mse(),
+                    m.mse() / b.mse(), m.pearson(), m.snrDb());
+        }
     }
 
     private static void plot(Evaluation.Report r, Layout layout, Path dir) {
@@ -86,27 +128,24 @@ final class EvaluateCommand implements Callable<Integer> {
         List<String> channels = new ArrayList<>();
         for (int c = 0; c < ch; c++) channels.add(Integer.toString(c));
         Map<String, List<Double>> snr = new LinkedHashMap<>();
-        for (Evaluation.Method m : r.methods()) {
-            // Predicting zero scores 0 dB by definition, so it is the axis itself rather than a bar.
-            // Undefined (no source energy) or infinite values cannot be drawn: they show as 0 and the title says so.
-            if (!m.name().equals(Evaluation.ZERO)) {
-                snr.put(m.name(), m.channels().stream().map(s -> Double.isFinite(s.snrDb()) ? s.snrDb() : 0.0).toList());
-            }
+        List<Evaluation.Method> shown = List.of(r.method(Evaluation.MODEL), r.best(), r.method(Evaluation.WINDOWED));
+        // Undefined (no source energy) or infinite values cannot be drawn: they show as 0 and the title says so.
+        for (Evaluation.Method m : shown) {
+            snr.put(m.name(), m.testChannels().stream().map(s -> Double.isFinite(s.snrDb()) ? s.snrDb() : 0.0).toList());
         }
-        boolean undefined = r.methods().get(0).channels().stream().anyMatch(s -> !Double.isFinite(s.snrDb()));
-        Plots.bars(channels, snr, "test SNR per channel (dB over predicting zero)"
+        boolean undefined = r.methods().get(0).testChannels().stream().anyMatch(s -> !Double.isFinite(s.snrDb()));
+        Plots.bars(channels, snr, "test SNR per channel, continuous (dB over predicting zero)"
                 + (undefined ? "; channels with a silent source shown as 0" : ""), "SNR (dB)", dir.resolve("snr_per_channel.png"));
         int len = layout.windowLength();
-        int first = r.split().testFrom();
+        int first = r.split().testFrom() * len;
         for (int c = 0; c < Math.min(ch, 3); c++) {
             Map<String, double[]> series = new LinkedHashMap<>();
-            series.put("true source", Metrics.channel(java.util.Arrays.copyOf(r.truth(), len * ch), ch, c));
-            for (Evaluation.Method m : r.methods()) {
-                if (!m.name().equals(Evaluation.ZERO)) {
-                    series.put(m.name(), Metrics.channel(java.util.Arrays.copyOf(m.predictions(), len * ch), ch, c));
-                }
+            series.put("true source", Metrics.channel(java.util.Arrays.copyOf(r.testTruth(), len * ch), ch, c));
+            for (Evaluation.Method m : shown) {
+                series.put(m.name(), Metrics.channel(java.util.Arrays.copyOf(m.testPrediction(), len * ch), ch, c));
             }
-            Plots.waveforms(series, "window " + first + ", channel " + c, dir.resolve("waveform_" + c + ".png"));
+            Plots.waveforms(series, "samples " + first + ".." + (first + len - 1) + ", channel " + c,
+                    dir.resolve("waveform_" + c + ".png"));
         }
     }
 

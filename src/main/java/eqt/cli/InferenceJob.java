@@ -56,7 +56,9 @@ final class InferenceJob {
         int ch = layout.pairs();
         float[] truth = data.sourceWindows(window, 1);
         long t0 = System.nanoTime();
-        float[] pred = Inference.predict(model, data.stationWindows(window, 1), 1, len);
+        // The model's inputs come from the whole records (a continuous linear path reads across the window's edges).
+        float[] pred = Inference.predict(model, data.withInputs(model.inputs(data.stationRecords())).stationWindows(window, 1),
+                1, len);
         double ms = (System.nanoTime() - t0) / 1e6;
 
         Path plots = out.resolve("result_visualize_transf");

@@ -77,7 +77,7 @@ final class InvertCommand implements Callable<Integer> {
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
                 .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
-            out = LongRecord.invert(model, in.interleaved(), in.samples(), window, ov, bar::stepTo);
+            out = LongRecord.invert(model, in.channels().toArray(new float[0][]), window, ov, bar::stepTo);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         List<Path> written = Formats.write(in.withData(out), output, fmt);

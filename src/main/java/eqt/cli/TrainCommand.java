@@ -27,8 +27,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or sdaa[:N] (default ${DEFAULT-VALUE}).")
     String device;
-    @Option(names = "--model", defaultValue = "fir-transformer",
-            description = "fir-transformer (default: linear inverse filter + patch Transformer on its residual) or "
+    @Option(names = "--model", defaultValue = "wiener-transformer",
+            description = "wiener-transformer (default: the best classical inverse on the continuous record + a patch "
+                    + "Transformer on its residual), fir-transformer (its predecessor, windowed 401-tap filter) or "
                     + "reference (the original's architecture and recipe). Flags left out take the model's defaults.")
     String model;
     @Option(names = {"--d_model", "--d-model"}, description = "Embedding width (128; reference 64).")
@@ -47,28 +48,29 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"--max_length", "--max-length"}, description = "Longest window the model takes (1500).")
     Integer maxLength;
     @Option(names = "--normalize", negatable = true, description = "Standardise inputs and targets per channel with "
-            + "training statistics (stored in the checkpoint, undone on output). Always on for fir-transformer; off "
+            + "training statistics (stored in the checkpoint, undone on output). Always on for the patch Transformers; off "
             + "for reference, as in the original.")
     Boolean normalize;
-    @Option(names = "--patch", description = "Samples per token (fir-transformer; 10).")
+    @Option(names = "--patch", description = "Samples per token (wiener- and fir-transformer; 10).")
     Integer patch;
-    @Option(names = {"--fir_taps", "--fir-taps"}, description = "Taps of the linear inverse filter (fir-transformer; 401).")
+    @Option(names = {"--fir_taps", "--fir-taps"}, description = "Taps of the linear inverse filter (fir-transformer; 401), "
+            + "or the lags it may span (wiener-transformer; 8192, half past, half future).")
     Integer firTaps;
     @Option(names = {"--batch_size", "--batch-size"}, description = "Batch size (16; reference 9).")
     Integer batchSize;
-    @Option(names = "--epochs", description = "Training epochs (fir-transformer 300; reference 100).")
+    @Option(names = "--epochs", description = "Training epochs (300; reference 100).")
     Integer epochs;
     @Option(names = "--lr", description = "Peak learning rate (1e-3; reference 0.01).")
     Double lr;
-    @Option(names = "--optimizer", description = "adamw (fir-transformer) or adam (reference).")
+    @Option(names = "--optimizer", description = "adamw (the default) or adam (reference).")
     String optimizer;
     @Option(names = {"--weight_decay", "--weight-decay"}, description = "AdamW weight decay (0.01).")
     Double weightDecay;
-    @Option(names = "--schedule", description = "onecycle: warm-up then cosine (fir-transformer); step: StepLR(1000, 0.5) per batch (reference).")
+    @Option(names = "--schedule", description = "onecycle: warm-up then cosine (the default); step: StepLR(1000, 0.5) per batch (reference).")
     String schedule;
     @Option(names = "--warmup", description = "Share of steps warming up with onecycle (0.05).")
     Double warmup;
-    @Option(names = "--sampling", description = "crops: random-offset crops of the training block (fir-transformer); "
+    @Option(names = "--sampling", description = "crops: random-offset crops of the training block (the default); "
             + "windows: the fixed windows, shuffled (reference).")
     String sampling;
     @Option(names = {"--val_windows", "--val-windows"}, description = "Windows held out for validation, reported every epoch (a tenth: 10 of 100; reference 0).")

@@ -16,6 +16,9 @@ import eqt.model.Checkpoint;
 import eqt.data.Split;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
+import eqt.model.WienerTransformer;
+import eqt.dsp.Classical;
+import eqt.dsp.LinearInverse;
 import eqt.report.Plots;
 import eqt.train.Progress;
 import eqt.train.TrainConfig;
@@ -95,20 +98,39 @@ final class TrainJob {
         Model model = Model.create(mc, device.torch(), tc.seed());
         if (resumeFrom != null) Checkpoint.loadInto(model, resumeFrom, opts.resume);
         else model.fitToTrainingData(data, split);
+        if (model instanceof WienerTransformer w && w.classical() != null) describeLinearPath(w.classical(), meta);
+        EqDataset inputs = data.withInputs(model.inputs(data.stationRecords())); // e.g. the continuous linear path
         Path ckpt = run != null ? run.resolve("model_transf").resolve("model.eqt") : null;
+        Path best = run != null ? ckpt.resolveSibling("best.eqt") : null;
         Trainer.Result r;
         try (GradientSync sync = env.distributed() ? connect() : GradientSync.NONE;
              TrainLog log = new TrainLog(run != null ? run.resolve("train_log.jsonl") : null, resumeFrom != null)) {
             Trainer trainer = new Trainer(model, tc, device, sync, env.rank()).shards(opts.batchShards);
             if (resumeFrom != null) {
                 trainer.resume(start, resumeFrom.training().optimizer(), resumeFrom.training().rng());
+                Path saved = opts.resume.resolveSibling("best.eqt");
+                if (start.bestEpoch() != null && java.nio.file.Files.exists(saved)) {
+                    trainer.restoreBest(Checkpoint.read(saved).tensors());
+                }
             }
             try (Signals.Registration signals = Signals.onStop(sig -> {
                 System.out.println("received SIG" + sig + ": finishing the current step, then saving a checkpoint");
                 trainer.requestStop();
             })) {
-                r = trainer.fit(data, split, log, System.out, System.console() != null, opts.saveEvery,
-                        p -> { if (ckpt != null) save(model, meta, trainer, p, ckpt); });
+                r = trainer.fit(inputs, split, log, System.out, System.console() != null, opts.saveEvery,
+                        new Trainer.Checkpointer() {
+                            @Override
+                            public void save(Progress p) {
+                                if (ckpt != null) TrainJob.save(model, meta, trainer, p, ckpt);
+                            }
+
+                            @Override
+                            public void best(int epoch) {
+                                if (best == null) return;
+                                meta.put("best_epoch", epoch);
+                                Checkpoint.save(model, meta, best); // weights only: what the run keeps if none beats it
+                            }
+                        });
             }
         }
         if (r.stopped()) {
@@ -131,6 +153,19 @@ final class TrainJob {
                 last, r.secondsPerStep(), ckpt, png);
         System.out.println("inference: java -jar eq.jar --inference --checkpoint " + ckpt);
         return 0;
+    }
+
+    /** Prints which classical inverse became the linear path and records both methods in the metadata. */
+    private static void describeLinearPath(Classical.Result c, Map<String, Object> meta) {
+        Map<String, Object> about = new LinkedHashMap<>();
+        for (Classical.Method m : c.methods()) {
+            about.put(m.name(), Map.of("choice_mse", m.choiceError(),
+                    "filters", m.filters().stream().map(LinearInverse::detail).toList()));
+            System.out.printf(Locale.ROOT, "classical %s: validation MSE %.6g%s%n", m.name(), m.choiceError(),
+                    m == c.best() ? " (the linear path)" : "");
+        }
+        about.put("linear_path", c.best().name());
+        meta.put("classical", about);
     }
 
     /** Writes the resumable checkpoint (weights, configuration, optimiser, generator, progress). */

@@ -64,7 +64,28 @@ public final class EqDataset {
         return layout.pairs();
     }
 
-    /** Station (model input) windows {@code [from, from+count)} as {@code [count, windowLength, pairs]}. */
+    /** Records on the input side: the stations, or what a model made of them ({@link #withInputs}). */
+    public int inputChannels() {
+        return stations.length;
+    }
+
+    /** Every station record {@code [pair][sample]} (the array is a copy, the records are not). */
+    public float[][] stationRecords() {
+        return stations.clone();
+    }
+
+    /**
+     * This data set with {@code inputs} (whole records, any number) on the input side in place of the stations:
+     * {@link #stationWindows} and {@link #stationCrops} then cut windows of them.
+     */
+    public EqDataset withInputs(float[][] inputs) {
+        for (float[] v : inputs) {
+            if (v.length != layout.samplesPerFile()) throw new IllegalArgumentException("input record of " + v.length + " samples");
+        }
+        return new EqDataset(layout, sources, inputs);
+    }
+
+    /** Station (model input) windows {@code [from, from+count)} as {@code [count, windowLength, inputChannels]}. */
     public float[] stationWindows(int from, int count) {
         return interleave(stations, from, count);
     }

@@ -2,70 +2,146 @@ package eqt.eval;
 
 import eqt.data.EqDataset;
 import eqt.data.Split;
-import eqt.dsp.FirInverse;
-import eqt.infer.Inference;
+import eqt.dsp.Classical;
+import eqt.infer.LongRecord;
 import eqt.model.Model;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The model against the classical baseline and against predicting zero, on the held-out test windows of a
- * split. The baseline ({@link FirInverse}) is fitted here on the same training windows the model was trained on,
- * with its length and regularisation chosen on the validation windows.
+ * The model against the classical inverses and against predicting zero, as a seismologist uses them: each
+ * station record inverted whole ({@link LongRecord}, the path of {@code eq invert}: the model's inputs made from
+ * the continuous record, overlapping tapered windows), then scored on the validation and test blocks as
+ * continuous spans. The classical inverses ({@link Classical}) are fitted here on the same training block the
+ * model was trained on and tuned on the validation block; the best of them is the one with the lower validation
+ * error, and every ratio is to it. A secondary row scores the model the reference's way: each test window
+ * inverted alone, with nothing outside it.
  */
 public final class Evaluation {
 
-    /** One method's scores, overall and per channel, and its predictions on the test windows. */
-    public record Method(String name, Scores overall, List<Scores> channels, float[] predictions) {
+    /** One method's scores on the validation span (null without one) and the test span, and its test estimate. */
+    public record Method(String name, String about, Scores validation, Scores test, List<Scores> testChannels,
+                         float[] testPrediction) {
     }
 
-    /** Everything {@link #run} measured; {@code methods} in the order model, baseline, zero. */
-    public record Report(Split split, List<Method> methods, float[] truth, Map<String, Object> baseline,
-                         double modelSeconds, double baselineSeconds) {
+    /**
+     * Everything {@link #run} measured. {@code methods}: the model (continuous), each classical method, zero,
+     * then the model windowed. {@code testTruth} and every {@code testPrediction}: {@code [samples, channels]}.
+     */
+    public record Report(Split split, int window, int overlap, List<Method> methods, String bestClassical,
+                         float[] testTruth, double modelSeconds, double classicalSeconds) {
         public Method method(String name) {
             return methods.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+        }
+
+        public Method best() {
+            return method(bestClassical);
         }
     }
 
     public static final String MODEL = "model";
-    public static final String BASELINE = "fir_baseline";
+    public static final String WINDOWED = "model, windowed";
     public static final String ZERO = "zero";
 
     private Evaluation() {
     }
 
-    public static Report run(Model model, EqDataset data, Split split) {
+    public static Report run(Model model, EqDataset data, Split split, int overlap) {
         int len = data.layout().windowLength();
         int ch = data.channels();
-        int n = split.testWindows();
-        float[] stations = data.stationWindows(split.testFrom(), n);
-        float[] truth = data.sourceWindows(split.testFrom(), n);
+        Spans spans = new Spans(data, split);
+        float[][] stations = data.stationRecords();
         long t0 = System.nanoTime();
-        float[] predicted = Inference.predict(model, stations, n, len);
+        float[] modelOut = LongRecord.invert(model, stations, len, overlap, n -> { });
         double modelSeconds = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
-        FirInverse fir = FirInverse.fit(data, split);
-        float[] filtered = fir.apply(stations, n, len);
-        double baselineSeconds = (System.nanoTime() - t0) / 1e9;
-        List<Method> methods = List.of(score(MODEL, truth, predicted, ch), score(BASELINE, truth, filtered, ch),
-                score(ZERO, truth, new float[truth.length], ch));
-        Map<String, Object> about = new LinkedHashMap<>();
-        about.put("kind", "per-pair least-squares FIR inverse filter (Wiener-Hopf normal equations, Tikhonov)");
-        List<Map<String, Object>> filters = new ArrayList<>();
-        for (int c = 0; c < ch; c++) {
-            filters.add(Map.of("channel", c, "taps", fir.filter(c).length(), "past_taps", fir.filter(c).past(),
-                    "ridge", fir.filter(c).ridge()));
+        // The model's own linear path may be held to fewer lags; the classical anchors get the full room.
+        Classical.Result classical = Classical.fit(data, split);
+        List<float[]> classicalOut = new ArrayList<>();
+        for (Classical.Method m : classical.methods()) classicalOut.add(interleave(m.apply(stations)));
+        double classicalSeconds = (System.nanoTime() - t0) / 1e9;
+
+        List<Method> methods = new ArrayList<>();
+        methods.add(spans.score(MODEL, model.config().model() + ", whole record, " + overlap + "-sample overlap",
+                modelOut));
+        for (int i = 0; i < classical.methods().size(); i++) {
+            Classical.Method m = classical.methods().get(i);
+            methods.add(spans.score(m.name(), String.join("; ", m.filters().stream().map(f -> f.detail()).toList()),
+                    classicalOut.get(i)));
         }
-        about.put("chosen_on", split.valWindows() > 0 ? "validation windows" : "last tenth of the training windows");
-        about.put("filters", filters);
-        return new Report(split, methods, truth, about, modelSeconds, baselineSeconds);
+        methods.add(spans.score(ZERO, "predicting zero", new float[data.layout().samplesPerFile() * ch]));
+        methods.add(spans.scoreTestOnly(WINDOWED, "each test window alone, zeros outside (the reference's framing)",
+                windowed(model, stations, split, len)));
+        return new Report(split, len, overlap, methods, classical.best().name(), spans.test(interleave(sources(data))),
+                modelSeconds, classicalSeconds);
     }
 
-    static Method score(String name, float[] truth, float[] pred, int channels) {
-        List<Scores> per = new ArrayList<>();
-        for (int c = 0; c < channels; c++) per.add(Scores.channel(truth, pred, channels, c));
-        return new Method(name, Scores.overall(truth, pred, channels), per, pred);
+    /** The test windows inverted one at a time, as if nothing outside each were known. */
+    private static float[] windowed(Model model, float[][] stations, Split split, int len) {
+        int ch = stations.length;
+        float[] out = new float[split.testWindows() * len * ch];
+        for (int w = 0; w < split.testWindows(); w++) {
+            int from = (split.testFrom() + w) * len;
+            float[][] alone = new float[ch][];
+            for (int c = 0; c < ch; c++) alone[c] = java.util.Arrays.copyOfRange(stations[c], from, from + len);
+            float[] p = LongRecord.invert(model, alone, len, 0, n -> { });
+            System.arraycopy(p, 0, out, w * len * ch, p.length);
+        }
+        return out;
+    }
+
+    private static float[][] sources(EqDataset data) {
+        float[][] s = new float[data.channels()][];
+        for (int c = 0; c < s.length; c++) s[c] = data.sourceRecord(c);
+        return s;
+    }
+
+    /** {@code [channel][sample]} → {@code [samples, channels]}. */
+    static float[] interleave(float[][] records) {
+        int ch = records.length;
+        int n = records[0].length;
+        float[] out = new float[n * ch];
+        for (int c = 0; c < ch; c++) for (int t = 0; t < n; t++) out[t * ch + c] = records[c][t];
+        return out;
+    }
+
+    /** The validation and test blocks of the continuous records, in samples. */
+    private static final class Spans {
+        private final int ch;
+        private final int valFrom;
+        private final int testFrom;
+        private final int end;
+        private final float[] truth;
+
+        Spans(EqDataset data, Split split) {
+            int len = data.layout().windowLength();
+            ch = data.channels();
+            valFrom = split.valFrom() * len;
+            testFrom = split.testFrom() * len;
+            end = split.windows() * len;
+            truth = interleave(sources(data));
+        }
+
+        float[] test(float[] whole) {
+            return java.util.Arrays.copyOfRange(whole, testFrom * ch, end * ch);
+        }
+
+        Method score(String name, String about, float[] whole) {
+            Scores val = testFrom > valFrom ? Scores.overall(slice(truth, valFrom, testFrom), slice(whole, valFrom, testFrom), ch)
+                    : null;
+            Method m = scoreTestOnly(name, about, test(whole));
+            return new Method(name, about, val, m.test(), m.testChannels(), m.testPrediction());
+        }
+
+        Method scoreTestOnly(String name, String about, float[] testPrediction) {
+            float[] t = test(truth);
+            List<Scores> per = new ArrayList<>();
+            for (int c = 0; c < ch; c++) per.add(Scores.channel(t, testPrediction, ch, c));
+            return new Method(name, about, null, Scores.overall(t, testPrediction, ch), per, testPrediction);
+        }
+
+        private float[] slice(float[] v, int from, int to) {
+            return java.util.Arrays.copyOfRange(v, from * ch, to * ch);
+        }
     }
 }

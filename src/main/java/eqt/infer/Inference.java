@@ -15,17 +15,21 @@ public final class Inference {
     /** Windows per forward pass: bounds memory for long inputs without giving up batching. */
     static final int CHUNK = 16;
 
-    /** {@code n} station windows {@code [n, len, channels]} (flattened) → source estimates, same layout. */
-    public static float[] predict(Model model, float[] stations, int n, int len) {
-        int ch = model.config().channels();
-        int per = len * ch;
-        float[] out = new float[n * per];
+    /**
+     * {@code n} input windows {@code [n, len, inputChannels]} (flattened; see {@link Model#inputs}) → source
+     * estimates {@code [n, len, channels]}.
+     */
+    public static float[] predict(Model model, float[] inputs, int n, int len) {
+        int in = model.inputChannels();
+        int perIn = len * in;
+        int perOut = len * model.config().channels();
+        float[] out = new float[n * perOut];
         for (int from = 0; from < n; from += CHUNK) {
             int k = Math.min(CHUNK, n - from);
             try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                float[] part = java.util.Arrays.copyOfRange(stations, from * per, (from + k) * per);
-                float[] y = Tensors.toArray(model.forward(Tensors.of(part, model.device(), k, len, ch), false));
-                System.arraycopy(y, 0, out, from * per, y.length);
+                float[] part = java.util.Arrays.copyOfRange(inputs, from * perIn, (from + k) * perIn);
+                float[] y = Tensors.toArray(model.forward(Tensors.of(part, model.device(), k, len, in), false));
+                System.arraycopy(y, 0, out, from * perOut, y.length);
             }
         }
         return out;

@@ -21,14 +21,32 @@ public final class LongRecord {
     }
 
     /**
-     * {@code record}: {@code [samples, channels]} row-major → source estimate of the same shape.
+     * Whole station records {@code [channel][sample]} → source estimate {@code [samples, channels]} row-major:
+     * the model's {@link Model#inputs} are made from the continuous records (a linear path sees across window
+     * edges), then cut into windows as {@link #invert(Model, float[], int, int, int, LongConsumer)} does.
+     */
+    public static float[] invert(Model model, float[][] stations, int window, int overlap, LongConsumer progress) {
+        float[][] in = model.inputs(stations);
+        int samples = stations[0].length;
+        float[] x = new float[samples * in.length];
+        for (int c = 0; c < in.length; c++) {
+            float[] v = in[c];
+            for (int t = 0; t < samples; t++) x[t * in.length + c] = v[t];
+        }
+        return invert(model, x, samples, window, overlap, progress);
+    }
+
+    /**
+     * {@code record}: the model's input {@code [samples, inputChannels]} row-major → source estimate
+     * {@code [samples, channels]}.
      * {@code overlap}: samples shared by neighbouring windows, in {@code [0, window/2]}.
      * {@code progress} receives the number of windows done after each chunk.
      */
     public static float[] invert(Model model, float[] record, int samples, int window, int overlap,
                                  LongConsumer progress) {
         int ch = model.config().channels();
-        if (record.length != (long) samples * ch) throw new IllegalArgumentException("record is not samples x channels");
+        int inCh = model.inputChannels();
+        if (record.length != (long) samples * inCh) throw new IllegalArgumentException("record is not samples x channels");
         if (overlap < 0 || overlap > window / 2) throw new IllegalArgumentException("overlap must be in [0, window/2]");
         int[] starts = starts(samples, window, window - overlap);
         float[] taper = taper(window, overlap);
@@ -36,11 +54,11 @@ public final class LongRecord {
         double[] weight = new double[samples];
         for (int first = 0; first < starts.length; first += CHUNK) {
             int n = Math.min(CHUNK, starts.length - first);
-            float[] x = new float[n * window * ch];
+            float[] x = new float[n * window * inCh];
             for (int w = 0; w < n; w++) {
                 int s = starts[first + w];
                 int len = Math.min(window, samples - s); // short records: the rest stays zero padding
-                System.arraycopy(record, s * ch, x, w * window * ch, len * ch);
+                System.arraycopy(record, s * inCh, x, w * window * inCh, len * inCh);
             }
             float[] y = Inference.predict(model, x, n, window);
             for (int w = 0; w < n; w++) {

@@ -11,7 +11,9 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
 
 /**
- * The default model: a linear inverse filter plus a Transformer that learns what the filter cannot.
+ * The previous default model: a windowed linear inverse filter plus a Transformer that learns what the filter
+ * cannot. Its filter is short (401 taps, 75 % on future samples) and sees only its window, so it cannot undo a
+ * long reverberation; {@link WienerTransformer} replaced it. Kept so its checkpoints load and studies compare.
  *
  * <ol>
  *   <li><b>Linear path</b>: a per-pair FIR filter of {@code firTaps} taps (depthwise, non-causal), initialised to
@@ -46,14 +48,7 @@ public final class FirTransformer extends FunctionalModel {
         linear(rng, "embedding", 2 * c * p, d);
         int tokens = tokens(config.maxLength());
         add("position", uniform(rng, tokens * d, 0.02 * Math.sqrt(3)), tokens, d);
-        for (int l = 0; l < config.numLayers(); l++) {
-            String n = LAYERS + l + ".";
-            layerNorm(n + "norm1", d);
-            attention(rng, n + "self_attn", d);
-            layerNorm(n + "norm2", d);
-            linear(rng, n + "linear1", d, config.ffDim());
-            linear(rng, n + "linear2", config.ffDim(), d);
-        }
+        preNormLayers(rng);
         layerNorm("final_norm", d);
         add("head.weight", new float[p * c * d], (long) p * c, d);
         add("head.bias", new float[p * c], (long) p * c);
@@ -109,17 +104,7 @@ public final class FirTransformer extends FunctionalModel {
         Tensor u = torch.constant_pad_nd(torch.cat(new org.bytedeco.pytorch.TensorVector(xn, linear), 2),
                 0, 0, 0, tokens * p - len);
         Tensor z = lin(u.reshape(batch, tokens, 2L * c * p), "embedding").add(param("position").narrow(0, 0, tokens));
-        double drop = train ? config.dropout() : 0;
-        double attnDrop = train ? config.attnDropout() : 0;
-        for (int l = 0; l < config.numLayers(); l++) {
-            String n = LAYERS + l + ".";
-            Tensor in = z;
-            z = Tensors.scoped(() -> { // frees what the layer made and autograd won't keep
-                Tensor r = in.add(Dropout.apply(selfAttention(norm(in, n + "norm1"), n + "self_attn", attnDrop), drop, train));
-                Tensor f = lin(Dropout.apply(torch.gelu(lin(norm(r, n + "norm2"), n + "linear1")), drop, train), n + "linear2");
-                return r.add(Dropout.apply(f, drop, train));
-            });
-        }
+        z = preNormEncoder(z, train);
         Tensor correction = lin(norm(z, "final_norm"), "head").reshape(batch, tokens * p, c).narrow(1, 0, len);
         return restore(linear.add(correction));
     }

@@ -76,6 +76,11 @@ public abstract class FunctionalModel implements Model {
         return config.normalize() ? x.sub(buffers.get(NORM + "input_mean")).div(buffers.get(NORM + "input_std")) : x;
     }
 
+    /** Source units → the standardised units the model predicts in (the inverse of {@link #restore}). */
+    protected Tensor standardiseTarget(Tensor y) {
+        return config.normalize() ? y.sub(buffers.get(NORM + "target_mean")).div(buffers.get(NORM + "target_std")) : y;
+    }
+
     protected Tensor restore(Tensor y) {
         return config.normalize() ? y.mul(buffers.get(NORM + "target_std")).add(buffers.get(NORM + "target_mean")) : y;
     }
@@ -160,6 +165,35 @@ public abstract class FunctionalModel implements Model {
                     new org.bytedeco.pytorch.DoubleOptional(), false);
         }
         return lin(a.transpose(1, 2).reshape(b, len, d), name + ".out_proj");
+    }
+
+    /** The pre-norm encoder layers ({@code numLayers}, GELU feed-forward) of the patch Transformers. */
+    protected void preNormLayers(SplittableRandom rng) {
+        int d = config.dModel();
+        for (int l = 0; l < config.numLayers(); l++) {
+            String n = LAYERS + l + ".";
+            layerNorm(n + "norm1", d);
+            attention(rng, n + "self_attn", d);
+            layerNorm(n + "norm2", d);
+            linear(rng, n + "linear1", d, config.ffDim());
+            linear(rng, n + "linear2", config.ffDim(), d);
+        }
+    }
+
+    /** Runs {@link #preNormLayers} on {@code z} {@code [B, T, d]}. */
+    protected Tensor preNormEncoder(Tensor z, boolean train) {
+        double drop = train ? config.dropout() : 0;
+        double attnDrop = train ? config.attnDropout() : 0;
+        for (int l = 0; l < config.numLayers(); l++) {
+            String n = LAYERS + l + ".";
+            Tensor in = z;
+            z = Tensors.scoped(() -> { // frees what the layer made and autograd won't keep
+                Tensor r = in.add(Dropout.apply(selfAttention(norm(in, n + "norm1"), n + "self_attn", attnDrop), drop, train));
+                Tensor f = lin(Dropout.apply(torch.gelu(lin(norm(r, n + "norm2"), n + "linear1")), drop, train), n + "linear2");
+                return r.add(Dropout.apply(f, drop, train));
+            });
+        }
+        return z;
     }
 
     protected static float[] uniform(SplittableRandom rng, int n, double bound) {

@@ -5,7 +5,8 @@ import eqt.io.BadInputException;
 /**
  * Everything needed to rebuild a model; stored in every checkpoint.
  *
- * @param model       architecture: {@value #REFERENCE} (the original's) or {@value #FIR_TRANSFORMER}
+ * @param model       architecture: {@value #WIENER_TRANSFORMER} (the default), {@value #FIR_TRANSFORMER} (its
+ *                    predecessor, windowed linear path) or {@value #REFERENCE} (the original's)
  * @param channels    input and output features per time step (one per station/source pair)
  * @param dModel      embedding width
  * @param nHead       attention heads; must divide {@code dModel}
@@ -17,8 +18,10 @@ import eqt.io.BadInputException;
  * @param maxLength   longest window the model accepts (positional table length)
  * @param normalize   standardise inputs and targets per channel with training statistics (kept in the model,
  *                    undone on output); the reference feeds raw amplitudes
- * @param patch       samples per token ({@value #FIR_TRANSFORMER}; 0 for the reference, one token per sample)
- * @param firTaps     length of the per-pair linear inverse filter ({@value #FIR_TRANSFORMER}; 0 otherwise)
+ * @param patch       samples per token (0 for the reference, one token per sample)
+ * @param firTaps     length of the per-pair linear inverse filter ({@value #FIR_TRANSFORMER}); for
+ *                    {@value #WIENER_TRANSFORMER} the room for it: lags {@code −firTaps/2 .. firTaps/2 − 1}
+ *                    (0 for the reference)
  */
 public record ModelConfig(String model, int channels, int dModel, int nHead, int numLayers, int ffDim,
                           double dropout, double attnDropout, int maxLength, boolean normalize, int patch,
@@ -26,12 +29,18 @@ public record ModelConfig(String model, int channels, int dModel, int nHead, int
 
     public static final String REFERENCE = "reference";
     public static final String FIR_TRANSFORMER = "fir-transformer";
+    public static final String WIENER_TRANSFORMER = "wiener-transformer";
 
     public static ModelConfig reference(int channels) {
         return new ModelConfig(REFERENCE, channels, 64, 4, 2, 2048, 0.1, 0.1, 1500, false);
     }
 
-    /** The default model: see {@link FirTransformer}. */
+    /** The default model: see {@link WienerTransformer}. */
+    public static ModelConfig wienerTransformer(int channels) {
+        return new ModelConfig(WIENER_TRANSFORMER, channels, 128, 4, 4, 512, 0.0, 0.0, 1500, true, 10, 8192);
+    }
+
+    /** The previous default: see {@link FirTransformer}. */
     public static ModelConfig firTransformer(int channels) {
         return new ModelConfig(FIR_TRANSFORMER, channels, 128, 4, 4, 512, 0.0, 0.0, 1500, true, 10, 401);
     }
@@ -41,6 +50,7 @@ public record ModelConfig(String model, int channels, int dModel, int nHead, int
         return switch (model) {
             case REFERENCE -> reference(channels);
             case FIR_TRANSFORMER -> firTransformer(channels);
+            case WIENER_TRANSFORMER -> wienerTransformer(channels);
             default -> throw unknown(model);
         };
     }
@@ -52,7 +62,9 @@ public record ModelConfig(String model, int channels, int dModel, int nHead, int
     }
 
     public ModelConfig {
-        if (!REFERENCE.equals(model) && !FIR_TRANSFORMER.equals(model)) throw unknown(model);
+        if (!REFERENCE.equals(model) && !FIR_TRANSFORMER.equals(model) && !WIENER_TRANSFORMER.equals(model)) {
+            throw unknown(model);
+        }
         positive("channels", channels);
         positive("--d_model", dModel);
         positive("--n_head", nHead);
@@ -68,17 +80,22 @@ public record ModelConfig(String model, int channels, int dModel, int nHead, int
             throw new BadInputException("--attn_dropout must be in [0, 1), got " + attnDropout);
         }
         if (REFERENCE.equals(model) && (patch != 0 || firTaps != 0)) {
-            throw new BadInputException("--patch and --fir_taps apply to --model " + FIR_TRANSFORMER + " only");
+            throw new BadInputException("--patch and --fir_taps apply to --model " + WIENER_TRANSFORMER + " and "
+                    + FIR_TRANSFORMER + " only");
         }
-        if (FIR_TRANSFORMER.equals(model)) {
+        if (!REFERENCE.equals(model)) {
             positive("--patch", patch);
             positive("--fir_taps", firTaps);
-            if (!normalize) throw new BadInputException("--model " + FIR_TRANSFORMER + " always standardises; drop --no-normalize");
+            if (!normalize) throw new BadInputException("--model " + model + " always standardises; drop --no-normalize");
+        }
+        if (WIENER_TRANSFORMER.equals(model) && firTaps % 2 != 0) {
+            throw new BadInputException("--fir_taps must be even for " + WIENER_TRANSFORMER + " (lags -n/2..n/2-1), got " + firTaps);
         }
     }
 
     private static BadInputException unknown(String model) {
-        return new BadInputException("--model: unknown model '" + model + "'; valid: " + FIR_TRANSFORMER + ", " + REFERENCE);
+        return new BadInputException("--model: unknown model '" + model + "'; valid: " + WIENER_TRANSFORMER + ", "
+                + FIR_TRANSFORMER + ", " + REFERENCE);
     }
 
     private static void positive(String name, int v) {

@@ -68,6 +68,10 @@ public final class Trainer {
     /** Called with the progress after every {@code saveEvery}-th epoch, after the last, and on an early stop. */
     public interface Checkpointer {
         void save(Progress progress);
+
+        /** The model's weights now are the best on validation so far (epoch 0: before any step). */
+        default void best(int epoch) {
+        }
     }
 
     private final Model model;
@@ -80,6 +84,8 @@ public final class Trainer {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private BatchShards shards = new BatchShards(1);
     private Progress progress = Progress.start();
+    /** Host copy of the weights with the lowest validation loss so far (null until measured or unknown). */
+    private Map<String, float[]> bestWeights;
 
     public Trainer(Model model, TrainConfig cfg, SelectedDevice device) {
         this(model, cfg, device, GradientSync.NONE, 0);
@@ -125,9 +131,10 @@ public final class Trainer {
                       int saveEvery, Checkpointer checkpointer) {
         int len = data.layout().windowLength();
         int ch = data.channels();
+        int in = data.inputChannels();
         int trainWindows = split.trainWindows();
         boolean crops = TrainConfig.CROPS.equals(cfg.sampling());
-        Tensor x = crops ? null : Tensors.retain(Tensors.of(data.stationWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
+        Tensor x = crops ? null : Tensors.retain(Tensors.of(data.stationWindows(0, trainWindows), device.torch(), trainWindows, len, in));
         Tensor y = crops ? null : Tensors.retain(Tensors.of(data.sourceWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
         if (progress.steps() == 0) sync.broadcast(params); // a resumed run already holds rank 0's weights
         ShardSampler sampler = new ShardSampler(trainWindows, rank, sync.worldSize(), cfg.seed());
@@ -137,6 +144,19 @@ public final class Trainer {
         List<Float> batchLosses = new ArrayList<>(progress.batchLosses());
         List<Double> epochLosses = new ArrayList<>(progress.epochLosses());
         long steps = progress.steps();
+        boolean keepBest = split.valWindows() > 0;
+        Integer bestEpoch = progress.bestEpoch();
+        Double bestVal = progress.bestValLoss();
+        if (keepBest && steps == 0 && bestEpoch == null) {
+            bestVal = validationLoss(data, split);
+            bestEpoch = 0;
+            bestWeights = snapshot();
+            checkpointer.best(0);
+            Map<String, Object> e = event("epoch", 0);
+            e.put("val_loss", bestVal);
+            log.write(e);
+            out.printf(Locale.ROOT, "epoch 0 (before training) validation loss %.6g%n", bestVal);
+        }
         double stepSeconds = 0;
         int timed = 0;
         try (ProgressBar bar = progressBar ? new ProgressBarBuilder().setTaskName("train")
@@ -157,6 +177,7 @@ public final class Trainer {
                     long t0 = System.nanoTime();
                     setLr(cfg.lrAt(steps, totalSteps));
                     float loss = crops ? cropStep(data, trainWindows * len, epoch, b, idx.length) : step(x, y, idx);
+                    if (!Float.isFinite(loss)) throw diverged(epoch, b + 1, loss);
                     double dt = (System.nanoTime() - t0) / 1e9;
                     stepSeconds += dt;
                     if (timed++ > 0) epochSteps.add(dt); // the run's first step warms up allocators and JIT
@@ -185,7 +206,7 @@ public final class Trainer {
                     // Every rank must stop at the same step, or the others would wait in the next all-reduce.
                     boolean stop = sync.average(stopRequested.get() ? 1 : 0) > 0;
                     if (stop && b + 1 < batches) {
-                        progress = new Progress(epoch, b + 1, steps, sum, batchLosses, epochLosses);
+                        progress = new Progress(epoch, b + 1, steps, sum, batchLosses, epochLosses, bestEpoch, bestVal);
                         checkpointer.save(progress);
                         return new Result(progress, timed == 0 ? 0 : stepSeconds / timed, true);
                     }
@@ -200,21 +221,78 @@ public final class Trainer {
                 if (!epochSteps.isEmpty()) e.put("median_step_s", median(epochSteps));
                 String line = String.format(Locale.ROOT, "epoch %d/%d average loss %.6f (%.1f s)", epoch,
                         cfg.epochs(), avg, secs);
-                if (split.valWindows() > 0) {
+                if (keepBest) {
                     double val = validationLoss(data, split);
                     e.put("val_loss", val);
-                    line += String.format(Locale.ROOT, ", validation loss %.6f", val);
+                    line += String.format(Locale.ROOT, ", validation loss %.6g", val);
+                    if (bestVal == null || val < bestVal) {
+                        bestVal = val;
+                        bestEpoch = epoch;
+                        bestWeights = snapshot();
+                        checkpointer.best(epoch);
+                        line += " (best)";
+                    }
+                    if (epoch == cfg.epochs()) {
+                        String kept = keepBestWeights(bestEpoch, epoch, val, bestVal);
+                        e.put("kept_epoch", bestEpoch);
+                        line += "\n" + kept;
+                    }
                 }
                 log.write(e);
                 if (bar != null) bar.setExtraMessage(line);
                 else out.println(line);
-                progress = new Progress(epoch + 1, 0, steps, 0, batchLosses, epochLosses);
+                progress = new Progress(epoch + 1, 0, steps, 0, batchLosses, epochLosses, bestEpoch, bestVal);
                 boolean stopping = stopRequested.get() && epoch < cfg.epochs();
                 if (epoch % saveEvery == 0 || stopping || epoch == cfg.epochs()) checkpointer.save(progress);
                 if (stopping) return new Result(progress, timed == 0 ? 0 : stepSeconds / timed, true);
             }
         }
         return new Result(progress, timed == 0 ? 0 : stepSeconds / timed, false);
+    }
+
+    /**
+     * At the end of training: puts the best validation epoch's weights back into the model, and says which
+     * epoch is kept. Without them in memory (a run resumed from a checkpoint written without best weights) the
+     * last epoch's stay.
+     */
+    private String keepBestWeights(int bestEpoch, int last, double lastVal, double bestVal) {
+        if (bestEpoch == last) return String.format(Locale.ROOT, "kept the last epoch, %d: lowest validation loss", last);
+        if (bestWeights == null) {
+            return String.format(Locale.ROOT, "kept the last epoch, %d: epoch %d was better on validation (%.6g) "
+                    + "but its weights were not saved", last, bestEpoch, bestVal);
+        }
+        restore(bestWeights);
+        return String.format(Locale.ROOT, "kept epoch %d%s: validation loss %.6g (last epoch %.6g)", bestEpoch,
+                bestEpoch == 0 ? " (the linear path, before training)" : "", bestVal, lastVal);
+    }
+
+    /**
+     * A non-finite loss (too high a learning rate, bf16 overflow, a bad sample) stops training at once, before a
+     * later checkpoint could replace the last finite one: exit 2 with one line, as the remedy is a flag.
+     */
+    private static eqt.io.BadInputException diverged(int epoch, int batch, float loss) {
+        return new eqt.io.BadInputException(String.format(Locale.ROOT, "training diverged: loss %s in epoch %d, "
+                + "batch %d; stopped without saving (the last checkpoint holds the last finite weights); lower --lr "
+                + "or use --precision fp32", loss, epoch, batch));
+    }
+
+    /** Gives a resumed run the best weights it had saved (see {@link Checkpointer#best}). */
+    public void restoreBest(Map<String, float[]> weights) {
+        bestWeights = weights;
+    }
+
+    private Map<String, float[]> snapshot() {
+        Map<String, float[]> copy = new LinkedHashMap<>();
+        for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) copy.put(e.getKey(), Tensors.toArray(e.getValue()));
+        return copy;
+    }
+
+    private void restore(Map<String, float[]> weights) {
+        try (PointerScope s = new PointerScope(); org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
+            for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
+                e.getValue().copy_(Tensors.of(weights.get(e.getKey()), model.device(), e.getValue().shape()));
+            }
+        }
     }
 
     /** One optimisation step on the windows {@code idx}; returns the batch's loss (mean over ranks). */
@@ -235,7 +313,7 @@ public final class Trainer {
         int[] offsets = new int[size];
         for (int i = 0; i < size; i++) offsets[i] = rng.nextInt(trainSamples - len + 1);
         try (PointerScope scope = new PointerScope()) {
-            Tensor xb = Tensors.of(data.stationCrops(offsets), device.torch(), size, len, data.channels());
+            Tensor xb = Tensors.of(data.stationCrops(offsets), device.torch(), size, len, data.inputChannels());
             Tensor yb = Tensors.of(data.sourceCrops(offsets), device.torch(), size, len, data.channels());
             return update(xb, yb);
         }

@@ -63,7 +63,7 @@ class BadInputTest {
                 Arguments.of(List.of("--schedule", "cosine"), "--schedule: unknown value 'cosine'"),
                 Arguments.of(List.of("--sampling", "all"), "--sampling: unknown value 'all'"),
                 Arguments.of(List.of("--warmup", "1"), "--warmup must be in [0, 1)"),
-                Arguments.of(List.of("--model", "reference", "--patch", "4"), "apply to --model fir-transformer only"),
+                Arguments.of(List.of("--model", "reference", "--patch", "4"), "apply to --model wiener-transformer and fir-transformer only"),
                 Arguments.of(List.of("--patch", "0"), "--patch must be positive"),
                 Arguments.of(List.of("--no-normalize"), "always standardises"),
                 Arguments.of(List.of("--d_model", "10", "--n_head", "4"), "not divisible by --n_head"),

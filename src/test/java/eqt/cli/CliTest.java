@@ -53,7 +53,10 @@ class CliTest {
         assertTrue(Files.size(run.resolve("model_transf/model.eqt")) > 0);
         assertTrue(Files.size(run.resolve("loss_visible/plt_loss.png")) > 0);
         List<String> log = Files.readAllLines(run.resolve("train_log.jsonl"));
-        assertEquals(2 * 2, log.size(), "per epoch: one batch line (3 batches, last logged) + one epoch line");
+        assertEquals(1 + 2 * 2, log.size(), "the validation loss before training, then per epoch: one batch line "
+                + "(3 batches, last logged) + one epoch line");
+        assertTrue(log.get(0).contains("\"epoch\":0,\"val_loss\""), log.get(0));
+        assertTrue(log.get(4).contains("\"kept_epoch\""), "the last epoch line says which epoch was kept: " + log.get(4));
 
         Path inf = dir.resolve("inf");
         Outcome i = run(tiny("--inference", "--checkpoint", run.resolve("model_transf/model.eqt").toString(),

@@ -41,14 +41,14 @@ class SubcommandsTest {
         List<String> a = new ArrayList<>(TINY);
         a.addAll(List.of("--data-dir", data.toString(), "--epochs", "2", "--out", run.toString()));
         a.addAll(List.of(more));
-        if (!a.contains("reference")) a.addAll(List.of("--fir_taps", "21"));
+        if (!a.contains("reference")) a.addAll(List.of("--fir_taps", "64"));
         Outcome t = run(a.toArray(new String[0]));
         assertEquals(0, t.code(), t.err());
         return run.resolve("model_transf/model.eqt");
     }
 
     @Test
-    void evaluateScoresTheHeldOutWindowsAgainstTheBaselineAndZero() throws Exception {
+    void evaluateScoresTheContinuousHeldOutBlocksAgainstTheClassicalInversesAndZero() throws Exception {
         Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
         Path ckpt = train(data);
         Path out = dir.resolve("eval");
@@ -58,13 +58,24 @@ class SubcommandsTest {
         JsonNode j = new ObjectMapper().readTree(out.resolve("evaluation.json").toFile());
         assertEquals(11, j.path("split").path("windows").asInt() - 1, "12 windows, the last of them held out");
         assertEquals(1, j.path("split").path("testWindows").asInt(), "a tenth of 12, at least one");
-        for (String m : List.of("model", "fir_baseline", "zero")) {
-            assertTrue(j.path("methods").path(m).path("overall").path("mse").asDouble() > 0, m);
-            assertEquals(10, j.path("methods").path(m).path("channels").size(), m);
+        assertEquals(List.of(2200, 2400), List.of(j.path("spans").path("test_samples").get(0).asInt(),
+                j.path("spans").path("test_samples").get(1).asInt()), "the test block as one continuous span");
+        JsonNode methods = j.path("methods");
+        for (String m : List.of("model", "wiener-hopf", "spectral-wiener", "zero", "model, windowed")) {
+            assertTrue(methods.path(m).path("test").path("mse").asDouble() > 0, m);
+            assertEquals(10, methods.path(m).path("test_channels").size(), m);
         }
-        double base = j.path("methods").path("fir_baseline").path("overall").path("mse").asDouble();
-        double zero = j.path("methods").path("zero").path("overall").path("mse").asDouble();
-        assertTrue(base < zero, "the baseline beats zero on physical data: " + base + " vs " + zero);
+        String best = j.path("best_classical").asText();
+        assertTrue(List.of("wiener-hopf", "spectral-wiener").contains(best), best);
+        double bestVal = methods.path(best).path("validation").path("mse").asDouble();
+        for (String m : List.of("wiener-hopf", "spectral-wiener")) {
+            assertTrue(bestVal <= methods.path(m).path("validation").path("mse").asDouble(), "chosen on validation: " + m);
+        }
+        double base = methods.path(best).path("test").path("mse").asDouble();
+        double zero = methods.path("zero").path("test").path("mse").asDouble();
+        assertTrue(base < zero, "the classical inverse beats zero on physical data: " + base + " vs " + zero);
+        assertEquals(methods.path("model").path("test").path("mse").asDouble() / base,
+                j.path("model_to_best_classical_mse_ratio").asDouble(), 1e-12);
         assertTrue(Files.size(out.resolve("snr_per_channel.png")) > 0);
         assertTrue(Files.size(out.resolve("waveform_0.png")) > 0);
         assertEquals(2, run("evaluate", "--checkpoint", ckpt.toString(), "--threads", "0").code());

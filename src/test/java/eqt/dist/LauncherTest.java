@@ -44,7 +44,8 @@ class LauncherTest {
             assertEquals(List.of("data", "run"), s.map(p -> p.getFileName().toString()).sorted().toList(),
                     "rank 1 must not create a run directory of its own");
         }
-        assertEquals(2 * 2, Files.readAllLines(run.resolve("train_log.jsonl")).size(), "one log, written by rank 0");
+        assertEquals(1 + 2 * 2, Files.readAllLines(run.resolve("train_log.jsonl")).size(),
+                "one log (epoch 0's validation, then 2 lines per epoch), written by rank 0");
     }
 
     @Test

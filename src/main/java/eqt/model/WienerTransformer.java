@@ -1,0 +1,136 @@
+package eqt.model;
+
+import eqt.data.EqDataset;
+import eqt.data.Split;
+import eqt.dsp.Classical;
+import eqt.dsp.LinearInverse;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The default model: the best classical inverse, applied to the continuous record, plus a Transformer that
+ * learns what it cannot do.
+ *
+ * <ol>
+ *   <li><b>Linear path</b> ({@link #inputs}): per pair, the classical inverse chosen on the validation block
+ *       ({@link Classical}: least-squares FIR or spectral Wiener, up to {@code firTaps} lags, any lead), fitted
+ *       on the training block and applied to the whole record before it is cut into windows, so it sees across
+ *       window edges as it would on its own. Kept fixed; stored in the checkpoint as {@code linear.taps}
+ *       (lag {@code k} at column {@code firTaps/2 + k}) and {@code linear.means}.</li>
+ *   <li><b>Tokens</b>: the standardised station samples and the linear estimate, cut into patches of
+ *       {@code patch} samples, linearly embedded, plus learned positions.</li>
+ *   <li><b>Encoder</b>: {@code numLayers} pre-norm layers (GELU feed-forward), fused attention.</li>
+ *   <li><b>Head</b>: a final layer norm and a linear map back to {@code patch} samples per token, initialised
+ *       to zero and added to the linear estimate: training starts exactly at the classical method, and the
+ *       epoch kept is the one with the lowest validation loss, epoch 0 (the linear path alone) included.</li>
+ * </ol>
+ */
+public final class WienerTransformer extends FunctionalModel {
+
+    private Classical.Result fitted;
+
+    public WienerTransformer(ModelConfig config, Device device, long seed) {
+        super(config, device);
+        SplittableRandom rng = new SplittableRandom(seed);
+        int c = config.channels();
+        int d = config.dModel();
+        int p = config.patch();
+        float[] delta = new float[c * config.firTaps()]; // until fitted, the linear path passes the input through
+        for (int ch = 0; ch < c; ch++) delta[ch * config.firTaps() + config.firTaps() / 2] = 1f;
+        buffer("linear.taps", delta, c, config.firTaps());
+        buffer("linear.means", new float[2 * c], c, 2);
+        linear(rng, "embedding", 2 * c * p, d);
+        int tokens = tokens(config.maxLength());
+        add("position", uniform(rng, tokens * d, 0.02 * Math.sqrt(3)), tokens, d);
+        preNormLayers(rng);
+        layerNorm("final_norm", d);
+        add("head.weight", new float[p * c * d], (long) p * c, d);
+        add("head.bias", new float[p * c], (long) p * c);
+        identityNormalization();
+    }
+
+    @Override
+    public void fitToTrainingData(EqDataset data, Split split) {
+        setNormalization(Normalization.fit(data, split.trainWindows()));
+        fitted = Classical.fit(data, split, config.firTaps());
+        setLinear(fitted.best().filters());
+    }
+
+    /** Both classical methods as fitted by {@link #fitToTrainingData} (null for a model loaded from a file). */
+    public Classical.Result classical() {
+        return fitted;
+    }
+
+    /** Sets the linear path, one inverse per pair; each must fit within {@code firTaps} lags. */
+    public void setLinear(List<LinearInverse> filters) {
+        int c = config.channels();
+        int k = config.firTaps();
+        float[] taps = new float[c * k];
+        float[] means = new float[2 * c];
+        for (int ch = 0; ch < c; ch++) {
+            LinearInverse f = filters.get(ch);
+            int first = k / 2 - f.past(); // column of the filter's first tap
+            if (first < 0 || first + f.length() > k) {
+                throw new IllegalArgumentException("filter of pair " + ch + " (" + f.detail() + ") needs more than "
+                        + k + " lags");
+            }
+            for (int i = 0; i < f.length(); i++) taps[ch * k + first + i] = (float) f.taps()[i];
+            means[2 * ch] = (float) f.inputMean();
+            means[2 * ch + 1] = (float) f.targetMean();
+        }
+        try (NoGradGuard g = new NoGradGuard()) {
+            buffer("linear.taps").copy_(Tensors.of(taps, device, c, k));
+            buffer("linear.means").copy_(Tensors.of(means, device, c, 2));
+        }
+    }
+
+    @Override
+    public int inputChannels() {
+        return 2 * config.channels();
+    }
+
+    /** The station records, then their linear estimates (source units). */
+    @Override
+    public float[][] inputs(float[][] stations) {
+        int c = config.channels();
+        if (stations.length != c) throw new IllegalArgumentException(stations.length + " records for " + c + " channels");
+        int k = config.firTaps();
+        float[] taps = Tensors.toArray(buffer("linear.taps"));
+        float[] means = Tensors.toArray(buffer("linear.means"));
+        float[][] out = new float[2 * c][];
+        IntStream.range(0, c).parallel().forEach(ch -> {
+            double[] h = new double[k];
+            for (int i = 0; i < k; i++) h[i] = taps[ch * k + i];
+            LinearInverse f = new LinearInverse("stored", k / 2, h, means[2 * ch], means[2 * ch + 1], "");
+            out[ch] = stations[ch];
+            out[c + ch] = f.apply(stations[ch]);
+        });
+        return out;
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean train) {
+        long batch = x.size(0);
+        long len = x.size(1);
+        int c = config.channels();
+        int p = config.patch();
+        long tokens = tokens((int) len);
+        Tensor xs = standardise(x.narrow(2, 0, c));
+        Tensor linear = standardiseTarget(x.narrow(2, c, c));
+        Tensor u = torch.constant_pad_nd(torch.cat(new TensorVector(xs, linear), 2), 0, 0, 0, tokens * p - len);
+        Tensor z = lin(u.reshape(batch, tokens, 2L * c * p), "embedding").add(param("position").narrow(0, 0, tokens));
+        z = preNormEncoder(z, train);
+        Tensor correction = lin(norm(z, "final_norm"), "head").reshape(batch, tokens * p, c).narrow(1, 0, len);
+        return restore(linear.add(correction));
+    }
+
+    private int tokens(int len) {
+        return (len + config.patch() - 1) / config.patch();
+    }
+}

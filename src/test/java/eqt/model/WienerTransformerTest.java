@@ -1,0 +1,93 @@
+package eqt.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eqt.data.EqDataset;
+import eqt.data.Layout;
+import eqt.data.Split;
+import eqt.data.SyntheticGenerator;
+import eqt.device.Devices;
+import eqt.device.SelectedDevice;
+import eqt.dsp.Classical;
+import eqt.infer.LongRecord;
+import eqt.io.BadInputException;
+import eqt.train.TrainConfig;
+import eqt.train.TrainLog;
+import eqt.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The default model starts at its continuous classical inverse and never ends worse on validation. */
+class WienerTransformerTest {
+
+    private static final SelectedDevice CPU = Devices.select("cpu");
+    private static final Layout LAYOUT = new Layout(3, 20, 300);
+    private static final Split SPLIT = new Split(20, 2, 2);
+
+    private static WienerTransformer fitted(EqDataset d) {
+        ModelConfig c = new ModelConfig(ModelConfig.WIENER_TRANSFORMER, 3, 16, 2, 1, 32, 0, 0, 300, true, 10, 512);
+        WienerTransformer m = new WienerTransformer(c, Tiny.CPU, 0);
+        m.fitToTrainingData(d, SPLIT);
+        return m;
+    }
+
+    private static float[] interleaved(float[][] r) {
+        float[] out = new float[r[0].length * r.length];
+        for (int c = 0; c < r.length; c++) for (int t = 0; t < r[0].length; t++) out[t * r.length + c] = r[c][t];
+        return out;
+    }
+
+    /** Before training, inverting a record through windows gives exactly the classical inverse of the record. */
+    @Test
+    void untrainedItIsTheBestClassicalInverseOfTheWholeRecord() {
+        EqDataset d = new SyntheticGenerator(LAYOUT, 3, SyntheticGenerator.Physics.FAMILIES.get("reverb")).generate();
+        WienerTransformer m = fitted(d);
+        Classical.Method best = m.classical().best();
+        float[] want = interleaved(best.apply(d.stationRecords()));
+        float[] got = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
+        double scale = 0;
+        for (float v : want) scale = Math.max(scale, Math.abs(v));
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-4 * scale, "sample " + i);
+        assertEquals(6, m.inputChannels(), "stations, then their linear estimates");
+    }
+
+    /** A run that only gets worse on validation keeps epoch 0: the linear path, unchanged. */
+    @Test
+    void aRunThatOnlyGetsWorseKeepsTheLinearPath() {
+        EqDataset d = new SyntheticGenerator(LAYOUT, 4).generate();
+        WienerTransformer m = fitted(d);
+        float[] before = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
+        // A learning rate of 5 wrecks the correction from the first step.
+        TrainConfig tc = new TrainConfig(2, 4, 5.0, 1000, 0.5, 0, 11, TrainConfig.ADAM, 0, TrainConfig.STEP, 0,
+                TrainConfig.CROPS, 2, 2, "fp32");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Devices.seed(0);
+        Trainer.Result r = new Trainer(m, tc, CPU).fit(d.withInputs(m.inputs(d.stationRecords())), SPLIT,
+                new TrainLog(null), new PrintStream(log), false, 1, p -> { });
+        assertEquals(0, r.progress().bestEpoch(), log.toString());
+        assertTrue(log.toString().contains("kept epoch 0 (the linear path, before training)"), log.toString());
+        float[] after = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
+        for (int i = 0; i < before.length; i++) assertEquals(before[i], after[i], 0f, "sample " + i);
+    }
+
+    @Test
+    void aNonFiniteLossStopsTrainingWithOneLine() {
+        EqDataset d = new SyntheticGenerator(LAYOUT, 5).generate();
+        WienerTransformer m = fitted(d);
+        float[][] in = m.inputs(d.stationRecords());
+        in[0] = in[0].clone();
+        java.util.Arrays.fill(in[0], Float.NaN); // a corrupt station record reaches training
+        TrainConfig tc = new TrainConfig(1, 4, 1e-3, 1000, 0.5, 0, 11, TrainConfig.ADAMW, 0, TrainConfig.STEP, 0,
+                TrainConfig.CROPS, 2, 2, "fp32");
+        List<Integer> saved = new java.util.ArrayList<>();
+        BadInputException e = assertThrows(BadInputException.class, () -> new Trainer(m, tc, CPU).fit(
+                d.withInputs(in), SPLIT, new TrainLog(null), new PrintStream(new ByteArrayOutputStream()), false, 1,
+                p -> saved.add(p.epoch())));
+        assertTrue(e.getMessage().startsWith("training diverged: loss NaN in epoch 1, batch 1"), e.getMessage());
+        assertEquals(List.of(), saved, "nothing saved over the last finite checkpoint");
+    }
+}
