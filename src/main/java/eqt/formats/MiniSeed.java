@@ -1,19 +1,15 @@
 package eqt.formats;
 
-import edu.iris.dmc.seedcodec.CodecException;
+import edu.iris.dmc.seedcodec.Codec;
 import edu.sc.seis.seisFile.mseed.Blockette1000;
 import edu.sc.seis.seisFile.mseed.Btime;
 import edu.sc.seis.seisFile.mseed.DataHeader;
 import edu.sc.seis.seisFile.mseed.DataRecord;
 import edu.sc.seis.seisFile.mseed.SeedFormatException;
-import edu.sc.seis.seisFile.mseed.SeedRecord;
 import eqt.io.BadInputException;
 import java.io.BufferedInputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +21,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * miniSEED 2 through seisFile (records) and seedCodec (Steim 1/2, integer and float decoding). A file may hold
+ * miniSEED 2: read record by record ({@link SeedRecord}: either byte order, every encoding seedCodec decodes),
+ * written through seisFile (float32 records, big-endian). A file may hold
  * several channels; each becomes one channel of the record, in order of first appearance. Gaps and overlaps
  * between a channel's records are refused with their time and size (never spliced), as are truncated files,
  * stray bytes and channels that do not share sample rate and start time.
@@ -36,48 +33,53 @@ final class MiniSeed {
     private static final double TOLERANCE = 0.5;
     private static final int RECORD_LENGTH = 4096;
     private static final int HEADER = 64;
+    /** Bytes read ahead to find a record's blockettes: its fixed header and first blockettes lie within them. */
+    private static final int PROBE = 512;
 
     private MiniSeed() {
     }
 
     static Record read(Path file) {
-        Map<String, List<DataRecord>> byChannel = new LinkedHashMap<>();
+        Map<String, List<SeedRecord>> byChannel = new LinkedHashMap<>();
         long size;
         try {
             size = Files.size(file);
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
+        Codec codec = new Codec();
         long offset = 0;
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
-             DataInputStream data = new DataInputStream(in)) {
+        try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            byte[] head = new byte[PROBE];
             while (offset < size) {
-                SeedRecord r;
-                try {
-                    r = SeedRecord.read(data);
-                } catch (EOFException e) {
-                    throw new BadInputException(file + ": truncated miniSEED record at byte " + offset + " of " + size);
+                in.mark(PROBE);
+                int got = in.readNBytes(head, 0, (int) Math.min(PROBE, size - offset));
+                in.reset();
+                SeedRecord.Layout layout = SeedRecord.Layout.of(head, got);
+                if (offset + layout.length() > size) {
+                    throw new SeedRecord.Invalid("truncated: the record needs " + layout.length() + " bytes, "
+                            + (size - offset) + " remain");
                 }
-                if (!(r instanceof DataRecord dr)) {
-                    throw new BadInputException(file + ": byte " + offset + " holds a SEED control record, not data");
-                }
-                offset += dr.getRecordSize();
-                byChannel.computeIfAbsent(id(dr.getHeader()), k -> new ArrayList<>()).add(dr);
+                byte[] rec = in.readNBytes(layout.length());
+                SeedRecord r = SeedRecord.decode(rec, layout, codec);
+                if (r.samples().length > 0) byChannel.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(r);
+                offset += layout.length();
             }
-        } catch (SeedFormatException | IOException | RuntimeException e) {
-            if (e instanceof BadInputException b) throw b;
-            throw new BadInputException(file + ": not valid miniSEED at byte " + offset + " (" + e.getMessage() + ")");
+        } catch (SeedRecord.Invalid e) {
+            throw new BadInputException(file + ": miniSEED record at byte " + offset + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
-        if (byChannel.isEmpty()) throw new BadInputException(file + ": no miniSEED records");
+        if (byChannel.isEmpty()) throw new BadInputException(file + ": no miniSEED data records with samples");
         List<String> names = new ArrayList<>();
         List<float[]> channels = new ArrayList<>();
         double rate = Double.NaN;
         Instant start = null;
-        for (Map.Entry<String, List<DataRecord>> e : byChannel.entrySet()) {
-            List<DataRecord> recs = e.getValue();
-            recs.sort((a, b) -> a.getStartBtime().toInstant().compareTo(b.getStartBtime().toInstant()));
-            double r = recs.get(0).getSampleRate();
-            Instant s = recs.get(0).getStartBtime().toInstant();
+        for (Map.Entry<String, List<SeedRecord>> e : byChannel.entrySet()) {
+            List<SeedRecord> recs = e.getValue();
+            recs.sort((a, b) -> a.start().compareTo(b.start()));
+            double r = recs.get(0).sampleRate();
+            Instant s = recs.get(0).start();
             if (channels.isEmpty()) {
                 rate = r;
                 start = s;
@@ -91,40 +93,30 @@ final class MiniSeed {
         return new Record(names, channels, rate, start);
     }
 
-    /** Decodes a channel's records into one array, refusing gaps, overlaps and rate changes. */
-    private static float[] join(Path file, String id, List<DataRecord> recs, double rate) {
-        List<float[]> parts = new ArrayList<>();
+    /** Joins a channel's records into one array, refusing gaps, overlaps and rate changes. */
+    private static float[] join(Path file, String id, List<SeedRecord> recs, double rate) {
         int total = 0;
         Instant expected = null;
-        for (DataRecord r : recs) {
-            if (r.getSampleRate() != rate) {
-                throw new BadInputException(file + ": " + id + " changes sample rate at " + r.getStartTime());
+        for (SeedRecord r : recs) {
+            if (r.sampleRate() != rate) {
+                throw new BadInputException(file + ": " + id + " changes sample rate at " + r.start());
             }
-            Instant s = r.getStartBtime().toInstant();
             if (expected != null) {
-                double gap = Duration.between(expected, s).toNanos() / 1e9;
+                double gap = Duration.between(expected, r.start()).toNanos() / 1e9;
                 if (Math.abs(gap) > TOLERANCE / rate) {
                     throw new BadInputException(String.format(java.util.Locale.ROOT,
                             "%s: %s has a %s of %.3f s at %s; fill or split the record first (gaps are never spliced)",
                             file, id, gap > 0 ? "gap" : "overlap", Math.abs(gap), expected));
                 }
             }
-            float[] v;
-            try {
-                v = r.decompress().getAsFloat();
-            } catch (SeedFormatException | CodecException e) {
-                throw new BadInputException(file + ": " + id + " record at " + r.getStartTime() + " cannot be decoded ("
-                        + e.getMessage() + ")");
-            }
-            parts.add(v);
-            total += v.length;
-            expected = s.plusNanos(Math.round(v.length / rate * 1e9));
+            total += r.samples().length;
+            expected = r.start().plusNanos(Math.round(r.samples().length / rate * 1e9));
         }
         float[] out = new float[total];
         int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
+        for (SeedRecord r : recs) {
+            System.arraycopy(r.samples(), 0, out, at, r.samples().length);
+            at += r.samples().length;
         }
         return out;
     }
