@@ -19,8 +19,8 @@ d, c = sd["embedding.0.weight"].shape
 layers = len({k.split(".")[2] for k in sd if k.startswith("transformer_encoder.layers.")})
 ff = sd["transformer_encoder.layers.0.linear1.weight"].shape[0]
 m = EqTransformerRef(channels=c, d_model=d, n_head=int(sys.argv[3]), num_layers=layers,
-                     max_length=io["input"].shape[1], dim_feedforward=ff).eval()
-m.load_state_dict(sd)  # strict: every name and shape must match
+                     max_length=sd["pos_encoder.pe"].shape[1], dim_feedforward=ff).eval()
+m.load_state_dict(sd)  # strict, as the original loads model.pkl: every name and shape must match, pos_encoder.pe too
 with torch.no_grad():
     diff = (m(io["input"]) - io["output"]).abs().max().item()
 print("max abs difference", diff)

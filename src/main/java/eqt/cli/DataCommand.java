@@ -41,6 +41,7 @@ final class DataCommand {
             if (!overwrite && Files.exists(out.resolve("value_0"))) {
                 throw new BadInputException(out + ": already holds a data set (value_0 exists); pass --overwrite");
             }
+            if (!Files.isDirectory(out)) eqt.io.RunDirectory.checkWritable(out, false);
             long t0 = System.nanoTime();
             generate(layout, seed, physics(physics), out);
             System.out.printf("wrote %d files of %d samples to %s (seed %d) in %.1f s%n", 2 * pairs,

@@ -50,7 +50,7 @@ final class InvertCommand implements Callable<Integer> {
     public Integer call() {
         String fmt = format != null ? format : Formats.formatOf(output);
         if (!Formats.WRITABLE.contains(fmt)) throw new BadInputException("--format: unknown '" + fmt + "'; valid: " + Formats.WRITABLE);
-        RunDirectory.refuseExisting(output, overwrite);
+        RunDirectory.checkWritable(output, overwrite); // before the work, which can take minutes
         SelectedDevice dev = run.select();
         Checkpoint.Contents contents = Checkpoint.read(checkpoint);
         Layout layout = EvaluateCommand.layoutOf(contents.metadata(), contents.config().channels());
@@ -74,12 +74,18 @@ final class InvertCommand implements Callable<Integer> {
                 in.samples(), ch, in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows, window);
         long t0 = System.nanoTime();
         float[] out;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
-            out = LongRecord.invert(model, in.channels().toArray(new float[0][]), window, ov, bar::stepTo);
+        float[][] stations = in.channels().toArray(new float[0][]);
+        if (System.console() == null) { // a pipe or a log: plain lines, not a bar's redraws
+            out = LongRecord.invert(model, stations, window, ov, new ProgressLines("invert windows", windows, 10_000, System.err));
+        } else {
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
+                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+                out = LongRecord.invert(model, stations, window, ov, bar::stepTo);
+            }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        RunDirectory.createParents(output);
         List<Path> written = Formats.write(in.withData(out), output, fmt);
         System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per window); wrote %s%n", secs, secs * 1e3 / windows,
                 written.size() == 1 ? written.get(0) : written.size() + " files in " + output);

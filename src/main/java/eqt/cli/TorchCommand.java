@@ -34,12 +34,16 @@ final class TorchCommand {
 
         @Override
         public Integer call() {
-            RunDirectory.refuseExisting(output, overwrite);
+            RunDirectory.checkWritable(output, overwrite);
             Checkpoint.Contents c = Checkpoint.read(checkpoint);
             Map<String, TorchStateDict.Array> out = new LinkedHashMap<>();
             for (Map.Entry<String, float[]> e : c.tensors().entrySet()) {
                 out.put(e.getKey(), new TorchStateDict.Array(c.shapes().get(e.getKey()), e.getValue()));
             }
+            // The original's module holds its positional table as a persistent buffer: export it, or its strict
+            // load_state_dict refuses the file.
+            if (ModelConfig.REFERENCE.equals(c.config().model())) out = TorchStateDict.withPositions(out, c.config());
+            RunDirectory.createParents(output);
             TorchStateDict.write(out, output);
             System.out.printf("wrote %d tensors of the %s model to %s%n", out.size(), c.config().model(), output);
             return 0;
@@ -57,9 +61,9 @@ final class TorchCommand {
         Path output;
         @Option(names = {"--n_head", "--n-head"}, defaultValue = "4", description = "Attention heads (default ${DEFAULT-VALUE}).")
         int nHead;
-        @Option(names = {"--max_length", "--max-length"}, defaultValue = "1500",
-                description = "Longest window the model takes (default ${DEFAULT-VALUE}).")
-        int maxLength;
+        @Option(names = {"--max_length", "--max-length"},
+                description = "Longest window the model takes (default: the length of the file's pos_encoder.pe, else 1500).")
+        Integer maxLength;
         @Option(names = "--dropout", defaultValue = "0.1", description = "Dropout, kept for fine-tuning (default ${DEFAULT-VALUE}).")
         double dropout;
         @Option(names = "--overwrite", description = "Replace --output if it exists.")
@@ -67,17 +71,11 @@ final class TorchCommand {
 
         @Override
         public Integer call() {
-            RunDirectory.refuseExisting(output, overwrite);
-            Map<String, TorchStateDict.Array> sd = TorchStateDict.read(stateDict);
-            ModelConfig mc = TorchStateDict.referenceConfig(sd, nHead, maxLength, dropout, stateDict);
-            Map<String, float[]> tensors = new LinkedHashMap<>();
-            Map<String, long[]> shapes = new LinkedHashMap<>();
-            sd.forEach((k, v) -> {
-                tensors.put(k, v.values());
-                shapes.put(k, v.shape());
-            });
-            Model model = Checkpoint.load(new Checkpoint.Contents(mc, null, tensors, shapes, null), stateDict,
-                    new Device(torch.DeviceType.CPU));
+            RunDirectory.checkWritable(output, overwrite);
+            Checkpoint.Contents contents = TorchStateDict.referenceContents(TorchStateDict.read(stateDict), nHead,
+                    maxLength, dropout, stateDict);
+            ModelConfig mc = contents.config();
+            Model model = Checkpoint.load(contents, stateDict, new Device(torch.DeviceType.CPU));
             Checkpoint.save(model, Map.of("imported_from", stateDict.toAbsolutePath().toString()), output);
             System.out.printf("imported reference model (d_model %d, %d heads, %d layers, feed-forward %d, %d channels) "
                     + "into %s%n", mc.dModel(), mc.nHead(), mc.numLayers(), mc.ffDim(), mc.channels(), output);

@@ -31,8 +31,32 @@ public final class Formats {
     public static Record read(List<Path> inputs, int pairs, double defaultRate) {
         if (inputs.isEmpty()) throw new BadInputException("--input: no input given");
         List<Record> parts = new ArrayList<>();
-        for (Path p : inputs) parts.add(readOne(p, pairs, defaultRate));
+        for (Path p : inputs) parts.add(checked(p, readOne(p, pairs, defaultRate)));
         return join(inputs, parts);
+    }
+
+    /**
+     * Refuses what cannot be inverted, naming the file: a channel without samples, or with a NaN or infinite
+     * sample. A constant channel (a dead or clipped-flat station) is inverted, with a warning on stderr.
+     */
+    static Record checked(Path p, Record r) {
+        for (int c = 0; c < r.channels().size(); c++) {
+            float[] v = r.channels().get(c);
+            String which = r.channels().size() > 1 ? " channel " + r.names().get(c) : "";
+            if (v.length == 0) throw new BadInputException(p + ":" + which + " has no samples");
+            boolean constant = true;
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new BadInputException(p + ":" + which + " sample " + i + " is " + v[i]);
+                }
+                constant &= v[i] == v[0];
+            }
+            if (constant && v.length > 1) {
+                System.err.println("eq: warning: " + p + ":" + which + " is constant (" + v[0] + ") over all "
+                        + v.length + " samples: a dead channel carries no signal to invert");
+            }
+        }
+        return r;
     }
 
     private static Record readOne(Path p, int pairs, double defaultRate) {

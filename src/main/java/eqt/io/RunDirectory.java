@@ -25,6 +25,31 @@ public final class RunDirectory {
         if (Files.exists(output) && !overwrite) throw new BadInputException("--output " + output + " exists; pass --overwrite");
     }
 
+    /**
+     * Checks, before any long work, that {@code output} can be written: it does not exist (unless
+     * {@code overwrite}), and its nearest existing ancestor is a writable directory, so the missing parents can
+     * be made ({@link #createParents}) when the result is ready. Creates nothing.
+     */
+    public static void checkWritable(Path output, boolean overwrite) {
+        refuseExisting(output, overwrite);
+        Path p = output.toAbsolutePath().getParent();
+        while (p != null && !Files.exists(p)) p = p.getParent();
+        if (p == null || !Files.isDirectory(p)) {
+            throw new BadInputException(output + ": cannot be created (" + p + " is not a directory)");
+        }
+        checkWritable(p);
+    }
+
+    /** Makes the missing parent directories of {@code output}. */
+    public static void createParents(Path output) {
+        Path parent = output.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException e) {
+            throw new BadInputException(parent + ": cannot create directory (" + e.getMessage() + ")");
+        }
+    }
+
     /** {@code explicit} if given (must be absent or empty, unless {@code overwrite}), else a new dir under {@code root}. */
     public static Path create(Path explicit, Path root, String prefix, boolean overwrite) {
         try {

@@ -12,6 +12,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.PointerScope;
@@ -37,14 +38,7 @@ class TorchStateDictTest {
     }
 
     static Model imported(Map<String, TorchStateDict.Array> sd, Path file) {
-        ModelConfig mc = TorchStateDict.referenceConfig(sd, 2, 60, 0.1, file);
-        Map<String, float[]> values = new LinkedHashMap<>();
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        sd.forEach((k, v) -> {
-            values.put(k, v.values());
-            shapes.put(k, v.shape());
-        });
-        return Checkpoint.load(new Checkpoint.Contents(mc, null, values, shapes, null), file, Tiny.CPU);
+        return Checkpoint.load(TorchStateDict.referenceContents(sd, 2, null, 0.1, file), file, Tiny.CPU);
     }
 
     static float[] run(Model m, TorchStateDict.Array x) {
@@ -59,7 +53,11 @@ class TorchStateDictTest {
         Map<String, TorchStateDict.Array> sd = TorchStateDict.read(f);
         assertEquals("embedding.0.weight", sd.keySet().iterator().next(), "PyTorch's order is kept");
         assertEquals("output_layer.bias", sd.keySet().stream().reduce((a, b) -> b).orElseThrow());
+        assertArrayEquals(new long[] {1, 60, 8}, sd.get(TorchStateDict.POSITIONS).shape(),
+                "the fixture holds the original's persistent positional buffer");
+        assertEquals(29, sd.size(), "28 weights and pos_encoder.pe, as the original's model.pkl");
         Model m = imported(sd, f);
+        assertEquals(60, m.config().maxLength(), "max_length from the table's length");
         assertEquals(8, m.config().dModel());
         assertEquals(2, m.config().numLayers());
         assertEquals(16, m.config().ffDim());
@@ -93,12 +91,13 @@ class TorchStateDictTest {
     @Test
     void pythonLoadsAJavaExportAndReproducesJavasOutputs() throws IOException, InterruptedException {
         assumeTrue(pythonTorch(), "needs /usr/bin/python3 with torch (Debian: python3-torch)");
-        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 2, 16, 0.1, 0.1, 60, false);
+        // max_length 80, windows of 60: the original's module, built with the exported table's length, loads it.
+        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 2, 16, 0.1, 0.1, 80, false);
         Model m = Model.create(mc, Tiny.CPU, 17);
         Map<String, TorchStateDict.Array> sd = new LinkedHashMap<>();
         m.state().forEach((k, v) -> sd.put(k, new TorchStateDict.Array(v.shape(), Tensors.toArray(v))));
         Path exported = dir.resolve("java.pkl");
-        TorchStateDict.write(sd, exported);
+        TorchStateDict.write(TorchStateDict.withPositions(sd, mc), exported);
         TorchStateDict.Array x = TorchStateDict.read(fixture("ref_tiny_io.pt")).get("input");
         Map<String, TorchStateDict.Array> io = new LinkedHashMap<>();
         io.put("input", x);
@@ -127,6 +126,36 @@ class TorchStateDictTest {
         sd.remove("output_layer.bias");
         String msg = assertThrows(BadInputException.class, () -> imported(sd, text)).getMessage();
         assertTrue(msg.contains("missing [output_layer.bias]"), msg);
+    }
+
+    @Test
+    void aPositionalTableThatIsNotTheSinusoidIsRefusedByName() {
+        Path f = fixture("ref_tiny_state_dict.pkl");
+        Map<String, TorchStateDict.Array> sd = new LinkedHashMap<>(TorchStateDict.read(f));
+        TorchStateDict.Array pe = sd.get(TorchStateDict.POSITIONS);
+        float[] learned = pe.values().clone();
+        learned[8 * 3 + 1] += 0.5f;
+        sd.put(TorchStateDict.POSITIONS, new TorchStateDict.Array(pe.shape(), learned));
+        String msg = assertThrows(BadInputException.class, () -> imported(sd, f)).getMessage();
+        assertTrue(msg.contains("pos_encoder.pe is not the fixed sinusoidal table at position 3, feature 1"), msg);
+        sd.put(TorchStateDict.POSITIONS, new TorchStateDict.Array(new long[] {1, 60, 4}, new float[240]));
+        msg = assertThrows(BadInputException.class, () -> imported(sd, f)).getMessage();
+        assertTrue(msg.contains("pos_encoder.pe has shape [1, 60, 4], expected [1, max_length, 8]"), msg);
+    }
+
+    @Test
+    void anExportCarriesTheTableAfterTheEmbedding() {
+        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 2, 16, 0.1, 0.1, 80, false);
+        Model m = Model.create(mc, Tiny.CPU, 3);
+        Map<String, TorchStateDict.Array> sd = new LinkedHashMap<>();
+        m.state().forEach((k, v) -> sd.put(k, new TorchStateDict.Array(v.shape(), Tensors.toArray(v))));
+        Map<String, TorchStateDict.Array> out = TorchStateDict.withPositions(sd, mc);
+        assertEquals(List.of("embedding.0.weight", "embedding.0.bias", TorchStateDict.POSITIONS),
+                out.keySet().stream().limit(3).toList());
+        assertArrayEquals(new long[] {1, 80, 8}, out.get(TorchStateDict.POSITIONS).shape());
+        Path f = dir.resolve("round.pkl");
+        TorchStateDict.write(out, f);
+        assertEquals(80, imported(TorchStateDict.read(f), f).config().maxLength(), "and comes back in");
     }
 
     static boolean pythonTorch() {
