@@ -61,6 +61,7 @@ final class InvertCommand implements Callable<Integer> {
             throw new BadInputException("the model inverts " + ch + " channels; the input has " + in.channels().size()
                     + " (" + String.join(", ", in.names()) + ")");
         }
+        Formats.outputNames(in, fmt); // a name clash is refused now, not after the work
         if (Math.abs(in.sampleRate() - modelRate) > 1e-6 * modelRate) {
             throw new BadInputException("the model was trained at " + modelRate + " Hz; the input is sampled at "
                     + in.sampleRate() + " Hz (resample it first)");

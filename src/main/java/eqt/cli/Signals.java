@@ -4,8 +4,9 @@ import java.util.function.Consumer;
 import sun.misc.Signal;
 
 /**
- * SIGINT and SIGTERM ask training to stop after the current step and save a checkpoint, instead of killing the
- * JVM mid-write. The exit code then follows the shell's convention: 128 + signal number (130 / 143).
+ * SIGINT, SIGTERM and SIGHUP (a dropped ssh session) ask training to stop after the current step and save a
+ * checkpoint, instead of killing the JVM mid-write. The exit code then follows the shell's convention: 128 +
+ * signal number (130 / 143 / 129); a rank that stops because another was signalled exits 143, as if terminated.
  */
 final class Signals {
 
@@ -15,12 +16,12 @@ final class Signals {
     }
 
     /**
-     * Routes SIGINT and SIGTERM to {@code handler} (with the signal's name) until the returned handle is closed,
+     * Routes SIGINT, SIGTERM and SIGHUP to {@code handler} (with the signal's name) until the returned handle is closed,
      * which puts the previous handlers back (a finished training must not swallow a later Ctrl-C).
      */
     static Registration onStop(Consumer<String> handler) {
         java.util.Map<Signal, sun.misc.SignalHandler> previous = new java.util.LinkedHashMap<>();
-        for (String name : new String[] {"INT", "TERM"}) {
+        for (String name : new String[] {"INT", "TERM", "HUP"}) {
             try {
                 Signal sig = new Signal(name);
                 previous.put(sig, Signal.handle(sig, s -> {
@@ -40,8 +41,8 @@ final class Signals {
         void close();
     }
 
-    /** 130 after SIGINT, 143 after SIGTERM; 1 when training stopped without a signal. */
+    /** 130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP; 143 when a peer rank was signalled. */
     static int exitCode() {
-        return received == 0 ? 1 : received;
+        return received == 0 ? 143 : received;
     }
 }

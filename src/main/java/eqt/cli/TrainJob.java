@@ -70,9 +70,10 @@ final class TrainJob {
                     + " epochs; pass a larger --epochs to continue");
         }
         EqDataset data = DataSource.load(opts.dataDir, layout);
-        // Only rank 0 writes: the other ranks train and keep nothing. A resumed run continues in its directory.
-        Path run = !env.isMaster() ? null : resumeFrom != null ? opts.resume.toAbsolutePath().getParent().getParent()
-                : RunDirectory.create(opts.out, Path.of("runs"), "train-" + mc.model(), opts.overwrite);
+        // Only rank 0 writes: the other ranks train and keep nothing. Where it will write is checked now and made
+        // only after everything that can refuse (data, model fit, rendezvous) has passed: a refusal writes nothing.
+        Path resumeRun = env.isMaster() && resumeFrom != null && opts.out == null ? runOf(opts.resume) : null;
+        if (env.isMaster() && resumeRun == null) RunDirectory.check(opts.out, Path.of("runs"), opts.overwrite);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("train", tc);
         meta.put("data_dir", opts.dataDir.toAbsolutePath().toString());
@@ -84,15 +85,6 @@ final class TrainJob {
         meta.put("batch_shards", opts.batchShards);
         float[] targets = data.sourceWindows(0, trainWindows);
         meta.put("train_mse_predicting_zero", Metrics.mse(targets, new float[targets.length]));
-        if (run != null) write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta));
-        System.out.printf(Locale.ROOT, "%s %s model (d_model %d, %d heads, %d layers) on %s for %d epochs, "
-                        + "%d training windows (%s), %d validation, %d test, batch %d x %d rank(s) in %d shard(s) -> %s%n",
-                resumeFrom != null ? "resuming at epoch " + start.epoch() + " batch " + start.batch() + ":" : "training",
-                mc.model(), mc.dModel(), mc.nHead(), mc.numLayers(), device, tc.epochs(), trainWindows, tc.sampling(),
-                split.valWindows(), split.testWindows(), tc.batchSize(), world, opts.batchShards,
-                run != null ? run : "(rank 0 writes the outputs)");
-        System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n",
-                meta.get("train_mse_predicting_zero"));
 
         Devices.seed(tc.seed() + env.rank()); // dropout masks differ across ranks; weights come from rank 0
         Model model = Model.create(mc, device.torch(), tc.seed());
@@ -100,11 +92,52 @@ final class TrainJob {
         else model.fitToTrainingData(data, split);
         if (model instanceof WienerTransformer w && w.classical() != null) describeLinearPath(w.classical(), meta);
         EqDataset inputs = data.withInputs(model.inputs(data.stationRecords())); // e.g. the continuous linear path
-        Path ckpt = run != null ? run.resolve("model_transf").resolve("model.eqt") : null;
-        Path best = run != null ? ckpt.resolveSibling("best.eqt") : null;
         Trainer.Result r;
-        try (GradientSync sync = env.distributed() ? connect() : GradientSync.NONE;
-             TrainLog log = new TrainLog(run != null ? run.resolve("train_log.jsonl") : null, resumeFrom != null)) {
+        Path ckpt;
+        try (GradientSync sync = env.distributed() ? connect() : GradientSync.NONE) {
+            Path run = !env.isMaster() ? null : resumeRun != null ? resumeRun
+                    : RunDirectory.create(opts.out, Path.of("runs"), "train-" + mc.model(), opts.overwrite);
+            if (run != null) write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta));
+            System.out.printf(Locale.ROOT, "%s %s model (d_model %d, %d heads, %d layers) on %s for %d epochs, "
+                            + "%d training windows (%s), %d validation, %d test, batch %d x %d rank(s) in %d shard(s) -> %s%n",
+                    resumeFrom != null ? "resuming at epoch " + start.epoch() + " batch " + start.batch() + ":" : "training",
+                    mc.model(), mc.dModel(), mc.nHead(), mc.numLayers(), device, tc.epochs(), trainWindows, tc.sampling(),
+                    split.valWindows(), split.testWindows(), tc.batchSize(), world, opts.batchShards,
+                    run != null ? run : "(rank 0 writes the outputs)");
+            System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n",
+                    meta.get("train_mse_predicting_zero"));
+            ckpt = run != null ? run.resolve("model_transf").resolve("model.eqt") : null;
+            r = train(model, tc, sync, inputs, split, start, resumeFrom, meta, run, ckpt);
+        }
+        if (r.stopped()) {
+            int code = Signals.exitCode();
+            if (ckpt != null) {
+                Progress p = r.progress();
+                String where = p.batch() == 0 ? "after epoch " + p.epochsDone()
+                        : "in epoch " + p.epoch() + " after batch " + p.batch();
+                System.out.printf("stopped %s; resume with: java -jar eq.jar --resume %s --epochs %d%n", where, ckpt,
+                        tc.epochs());
+            }
+            return code;
+        }
+        if (ckpt == null) return 0;
+        Path run = ckpt.getParent().getParent();
+        Path png = run.resolve("loss_visible").resolve("plt_loss.png");
+        mkdirs(png.getParent());
+        Plots.lossCurve(r.batchLosses(), 0.1, png);
+        double last = r.epochLosses().get(r.epochLosses().size() - 1);
+        System.out.printf(Locale.ROOT, "done: final average loss %.6f, %.3f s/step; checkpoint %s, loss plot %s%n",
+                last, r.secondsPerStep(), ckpt, png);
+        System.out.println("inference: java -jar eq.jar --inference --checkpoint " + ckpt);
+        return 0;
+    }
+
+    /** Trains in {@code run} (null on ranks other than 0), saving checkpoints as it goes. */
+    private Trainer.Result train(Model model, TrainConfig tc, GradientSync sync, EqDataset inputs, Split split,
+                                 Progress start, Checkpoint.Contents resumeFrom, Map<String, Object> meta, Path run,
+                                 Path ckpt) {
+        Path best = ckpt != null ? ckpt.resolveSibling("best.eqt") : null;
+        try (TrainLog log = new TrainLog(run != null ? run.resolve("train_log.jsonl") : null, resumeFrom != null)) {
             Trainer trainer = new Trainer(model, tc, device, sync, env.rank()).shards(opts.batchShards);
             if (resumeFrom != null) {
                 trainer.resume(start, resumeFrom.training().optimizer(), resumeFrom.training().rng());
@@ -117,7 +150,7 @@ final class TrainJob {
                 System.out.println("received SIG" + sig + ": finishing the current step, then saving a checkpoint");
                 trainer.requestStop();
             })) {
-                r = trainer.fit(inputs, split, log, System.out, System.console() != null, opts.saveEvery,
+                return trainer.fit(inputs, split, log, System.out, System.console() != null, opts.saveEvery,
                         new Trainer.Checkpointer() {
                             @Override
                             public void save(Progress p) {
@@ -133,26 +166,23 @@ final class TrainJob {
                         });
             }
         }
-        if (r.stopped()) {
-            int code = Signals.exitCode();
-            if (ckpt != null) {
-                Progress p = r.progress();
-                String where = p.batch() == 0 ? "after epoch " + p.epochsDone()
-                        : "in epoch " + p.epoch() + " after batch " + p.batch();
-                System.out.printf("stopped %s; resume with: java -jar eq.jar --resume %s --epochs %d%n", where, ckpt,
-                        tc.epochs());
-            }
-            return code;
+    }
+
+    /**
+     * The run directory a resumed checkpoint belongs to: {@code RUN/model_transf/model.eqt} beside
+     * {@code RUN/config.json}, as training writes it. Anything else (a checkpoint copied elsewhere) is refused
+     * rather than guessed, since resuming writes into that directory.
+     */
+    static Path runOf(Path checkpoint) {
+        Path dir = checkpoint.toAbsolutePath().getParent();
+        Path run = dir.getParent();
+        if (!dir.getFileName().toString().equals("model_transf") || run == null
+                || !java.nio.file.Files.isRegularFile(run.resolve("config.json"))) {
+            throw new BadInputException(checkpoint + ": not inside a run directory (RUN/model_transf/model.eqt beside "
+                    + "RUN/config.json), and resuming writes there; resume it in its run directory, or pass --out DIR "
+                    + "to continue in a new run directory");
         }
-        if (run == null) return 0;
-        Path png = run.resolve("loss_visible").resolve("plt_loss.png");
-        mkdirs(png.getParent());
-        Plots.lossCurve(r.batchLosses(), 0.1, png);
-        double last = r.epochLosses().get(r.epochLosses().size() - 1);
-        System.out.printf(Locale.ROOT, "done: final average loss %.6f, %.3f s/step; checkpoint %s, loss plot %s%n",
-                last, r.secondsPerStep(), ckpt, png);
-        System.out.println("inference: java -jar eq.jar --inference --checkpoint " + ckpt);
-        return 0;
+        return run;
     }
 
     /** Prints which classical inverse became the linear path and records both methods in the metadata. */

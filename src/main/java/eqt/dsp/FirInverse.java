@@ -59,6 +59,13 @@ public final class FirInverse {
         java.util.stream.IntStream.range(0, data.channels()).parallel().forEach(c -> {
             float[] y = data.stationRecord(c);
             float[] s = data.sourceRecord(c);
+            if (Blocks.silent(y, 0, trainEnd)) { // a dead station: no filter (zero taps), not a singular system
+                int taps = lengths[0];
+                out[c] = new Filter(pastTaps(taps), new double[taps], 0);
+                System.err.println("eq: warning: station record " + c + " carries no signal in the training block; "
+                        + "its linear inverse is zero");
+                return;
+            }
             double best = Double.POSITIVE_INFINITY;
             Filter chosen = null;
             for (int taps : lengths) {

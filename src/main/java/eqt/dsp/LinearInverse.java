@@ -26,6 +26,12 @@ public record LinearInverse(String method, int past, double[] taps, double input
         return taps.length;
     }
 
+    /** No filter at all: the station carried no signal to fit one to, so the estimate is the source mean. */
+    public boolean silent() {
+        for (double t : taps) if (t != 0) return false;
+        return true;
+    }
+
     /** The whole record filtered, same length. */
     public float[] apply(float[] y) {
         return apply(y, 0, y.length);

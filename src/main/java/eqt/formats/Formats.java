@@ -31,8 +31,50 @@ public final class Formats {
     public static Record read(List<Path> inputs, int pairs, double defaultRate) {
         if (inputs.isEmpty()) throw new BadInputException("--input: no input given");
         List<Record> parts = new ArrayList<>();
-        for (Path p : inputs) parts.add(checked(p, readOne(p, pairs, defaultRate)));
+        for (Path p : inputs) parts.add(named(p, checked(p, readOne(p, pairs, defaultRate))));
         return join(inputs, parts);
+    }
+
+    /**
+     * Channels whose identifiers are unset (a SAC header without station, network and component; codes that are
+     * all blank) are named after their file, with the channel's index when the file holds several.
+     */
+    private static Record named(Path p, Record r) {
+        List<String> names = new ArrayList<>();
+        String stem = p.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+        for (int c = 0; c < r.names().size(); c++) {
+            String n = r.names().get(c);
+            boolean unset = n == null || n.replaceAll("[^A-Za-z0-9]", "").isEmpty();
+            names.add(!unset ? n : r.names().size() == 1 ? stem : stem + "_" + c);
+        }
+        return new Record(names, r.channels(), r.sampleRate(), r.start());
+    }
+
+    /**
+     * The file (sac, text) or trace id (mseed) each channel of {@code r} is written under as {@code format};
+     * refuses, before any work, names that would collide (one channel overwriting another).
+     */
+    public static List<String> outputNames(Record r, String format) {
+        List<String> out = new ArrayList<>();
+        for (int c = 0; c < r.names().size(); c++) {
+            out.add(switch (format) {
+                case "sac" -> safe(r.names().get(c)) + ".sac";
+                case "mseed" -> MiniSeed.traceId(r.names().get(c), c);
+                case "text" -> "value_" + c;
+                default -> r.names().get(c);
+            });
+        }
+        if (format.equals("npy")) return out; // one array: columns cannot collide
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+        for (int c = 0; c < out.size(); c++) {
+            Integer first = seen.putIfAbsent(out.get(c).toLowerCase(Locale.ROOT), c);
+            if (first != null) {
+                throw new BadInputException("channels " + first + " (" + r.names().get(first) + ") and " + c + " ("
+                        + r.names().get(c) + ") would both be written as " + out.get(c) + "; give inputs distinct "
+                        + "station codes or file names, or write --format npy");
+            }
+        }
+        return out;
     }
 
     /**
@@ -139,8 +181,9 @@ public final class Formats {
                 case "sac", "text" -> {
                     Files.createDirectories(output);
                     List<Path> out = new ArrayList<>();
+                    List<String> names = outputNames(r, format);
                     for (int c = 0; c < r.channels().size(); c++) {
-                        Path f = output.resolve(format.equals("sac") ? safe(r.names().get(c)) + ".sac" : "value_" + c);
+                        Path f = output.resolve(names.get(c));
                         if (format.equals("sac")) Sac.write(r, c, f);
                         else eqt.data.SyntheticGenerator.writeColumn(f, r.channels().get(c));
                         out.add(f);

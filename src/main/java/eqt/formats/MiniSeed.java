@@ -121,49 +121,71 @@ final class MiniSeed {
         return out;
     }
 
-    /** Writes every channel as float32 records of 4 096 bytes (encoding 4, big-endian). */
+    /** Writes every channel as float32 records of 4 096 bytes (encoding 4, big-endian), atomically. */
     static void write(Record r, Path file) {
-        int perRecord = (RECORD_LENGTH - HEADER) / 4;
-        Instant start = r.start() != null ? r.start() : Instant.EPOCH;
-        int seq = 1;
-        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(file)))) {
-            for (int c = 0; c < r.channels().size(); c++) {
-                String[] nslc = nslc(r.names().get(c));
-                float[] v = r.channels().get(c);
-                for (int from = 0; from < v.length; from += perRecord) {
-                    int n = Math.min(perRecord, v.length - from);
-                    DataHeader h = new DataHeader(seq++ % 1_000_000, 'D', false);
-                    h.setNetworkCode(nslc[0]);
-                    h.setStationIdentifier(nslc[1]);
-                    h.setLocationIdentifier(nslc[2]);
-                    h.setChannelIdentifier(nslc[3]);
-                    h.setNumSamples((short) n);
-                    h.setSampleRate(r.sampleRate());
-                    h.setStartBtime(new Btime(start.plusNanos(Math.round(from / r.sampleRate() * 1e9))));
-                    DataRecord rec = new DataRecord(h);
-                    Blockette1000 b = new Blockette1000();
-                    b.setEncodingFormat((byte) 4);
-                    b.setWordOrder(Blockette1000.SEED_BIG_ENDIAN);
-                    b.setDataRecordLength((byte) 12);
-                    rec.addBlockette(b);
-                    ByteBuffer bytes = ByteBuffer.allocate(n * 4);
-                    for (int i = 0; i < n; i++) bytes.putFloat(v[from + i]);
-                    rec.setData(bytes.array());
-                    rec.setRecordSize(RECORD_LENGTH);
-                    rec.write(out);
+        try {
+            eqt.io.AtomicFile.write(file, raw -> {
+                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(raw));
+                try {
+                    records(r, out);
+                } catch (SeedFormatException e) {
+                    throw new IOException(e.getMessage(), e);
                 }
-            }
-        } catch (IOException | SeedFormatException e) {
+                out.flush();
+            });
+        } catch (IOException e) {
             throw new BadInputException(file + ": cannot write miniSEED (" + e.getMessage() + ")");
         }
     }
 
-    /** NET.STA.LOC.CHA; names that are not four dot-separated codes become the station code. */
-    private static String[] nslc(String name) {
+    private static void records(Record r, DataOutputStream out) throws IOException, SeedFormatException {
+        int perRecord = (RECORD_LENGTH - HEADER) / 4;
+        Instant start = r.start() != null ? r.start() : Instant.EPOCH;
+        int seq = 1;
+        for (int c = 0; c < r.channels().size(); c++) {
+            String[] nslc = nslc(r.names().get(c), c);
+            float[] v = r.channels().get(c);
+            for (int from = 0; from < v.length; from += perRecord) {
+                int n = Math.min(perRecord, v.length - from);
+                DataHeader h = new DataHeader(seq++ % 1_000_000, 'D', false);
+                h.setNetworkCode(nslc[0]);
+                h.setStationIdentifier(nslc[1]);
+                h.setLocationIdentifier(nslc[2]);
+                h.setChannelIdentifier(nslc[3]);
+                h.setNumSamples((short) n);
+                h.setSampleRate(r.sampleRate());
+                h.setStartBtime(new Btime(start.plusNanos(Math.round(from / r.sampleRate() * 1e9))));
+                DataRecord rec = new DataRecord(h);
+                Blockette1000 b = new Blockette1000();
+                b.setEncodingFormat((byte) 4);
+                b.setWordOrder(Blockette1000.SEED_BIG_ENDIAN);
+                b.setDataRecordLength((byte) 12);
+                rec.addBlockette(b);
+                ByteBuffer bytes = ByteBuffer.allocate(n * 4);
+                for (int i = 0; i < n; i++) bytes.putFloat(v[from + i]);
+                rec.setData(bytes.array());
+                rec.setRecordSize(RECORD_LENGTH);
+                rec.write(out);
+            }
+        }
+    }
+
+    /**
+     * NET.STA.LOC.CHA of channel {@code index}. A name that is not four dot-separated codes becomes the station
+     * code (its first five letters and digits) with the channel's index as location code, so channels whose
+     * names share a prefix still get distinct trace ids.
+     */
+    static String[] nslc(String name, int index) {
         String[] p = name.split("\\.", -1);
-        if (p.length == 4) return p;
+        if (p.length == 4 && p[0].length() <= 2 && p[1].length() <= 5 && p[2].length() <= 2 && p[3].length() <= 3) return p;
         String sta = name.replaceAll("[^A-Za-z0-9]", "");
-        return new String[] {"XX", sta.substring(0, Math.min(5, sta.length())), "", "BHZ"};
+        if (sta.isEmpty()) sta = "CH";
+        return new String[] {"XX", sta.substring(0, Math.min(5, sta.length())), String.format("%02d", index % 100), "BHZ"};
+    }
+
+    /** The trace id channel {@code index} named {@code name} is written under. */
+    static String traceId(String name, int index) {
+        return String.join(".", nslc(name, index));
     }
 
     private static String id(DataHeader h) {

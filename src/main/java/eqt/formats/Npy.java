@@ -92,7 +92,7 @@ final class Npy {
         bb.put(header.getBytes(StandardCharsets.ISO_8859_1));
         bb.asFloatBuffer().put(data);
         try {
-            Files.write(file, bb.array());
+            eqt.io.AtomicFile.write(file, out -> out.write(bb.array())); // --overwrite never truncates the old file first
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot write (" + e.getMessage() + ")");
         }

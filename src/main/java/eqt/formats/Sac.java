@@ -56,7 +56,10 @@ final class Sac {
             h.setNzmsec(t.getNano() / 1_000_000);
         }
         try {
-            new SacTimeSeries(h, r.channels().get(channel)).write(file.toFile());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            new SacTimeSeries(h, r.channels().get(channel)).write(tmp.toFile());
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING); // never a half-written file under its name
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot write SAC (" + e.getMessage() + ")");
         }

@@ -50,6 +50,27 @@ public final class RunDirectory {
         }
     }
 
+    /** Refuses now what {@link #create} would refuse later, creating nothing. */
+    public static void check(Path explicit, Path root, boolean overwrite) {
+        Path target = explicit != null ? explicit : root;
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new BadInputException(target + ": " + (explicit != null ? "--out" : "run root") + " exists and is not a directory");
+        }
+        try {
+            if (explicit != null && Files.isDirectory(explicit) && !overwrite && !isEmpty(explicit)) {
+                throw new BadInputException(explicit + ": output directory already holds a run; "
+                        + "pass --overwrite or choose another --out");
+            }
+        } catch (IOException e) {
+            throw new BadInputException(explicit + ": cannot list (" + e.getMessage() + ")");
+        }
+        if (Files.isDirectory(target)) {
+            if (!Files.isWritable(target)) throw new BadInputException(target + ": permission denied (output directory not writable)");
+        } else {
+            checkWritable(target, false);
+        }
+    }
+
     /** {@code explicit} if given (must be absent or empty, unless {@code overwrite}), else a new dir under {@code root}. */
     public static Path create(Path explicit, Path root, String prefix, boolean overwrite) {
         try {

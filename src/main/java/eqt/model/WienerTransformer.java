@@ -60,6 +60,12 @@ public final class WienerTransformer extends FunctionalModel {
         setNormalization(Normalization.fit(data, split.trainWindows()));
         fitted = Classical.fit(data, split, config.firTaps());
         setLinear(fitted.best().filters());
+        for (int c = 0; c < config.channels(); c++) {
+            if (fitted.best().filters().get(c).silent()) {
+                System.err.println("eq: warning: station record " + c + " carries no signal in the training block; "
+                        + "its linear path predicts the source mean");
+            }
+        }
     }
 
     /** Both classical methods as fitted by {@link #fitToTrainingData} (null for a model loaded from a file). */

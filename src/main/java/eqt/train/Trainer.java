@@ -144,6 +144,7 @@ public final class Trainer {
         List<Float> batchLosses = new ArrayList<>(progress.batchLosses());
         List<Double> epochLosses = new ArrayList<>(progress.epochLosses());
         long steps = progress.steps();
+        boolean agreedStop = false;
         boolean keepBest = split.valWindows() > 0;
         Integer bestEpoch = progress.bestEpoch();
         Double bestVal = progress.bestValLoss();
@@ -205,12 +206,13 @@ public final class Trainer {
                     }
                     // Every rank must stop at the same step, or the others would wait in the next all-reduce.
                     boolean stop = sync.average(stopRequested.get() ? 1 : 0) > 0;
+                    agreedStop = stop;
                     if (stop && b + 1 < batches) {
                         progress = new Progress(epoch, b + 1, steps, sum, batchLosses, epochLosses, bestEpoch, bestVal);
                         checkpointer.save(progress);
                         return new Result(progress, timed == 0 ? 0 : stepSeconds / timed, true);
                     }
-                    if (stop) stopRequested.set(true); // finish the epoch's bookkeeping below, then stop
+                    // At the last batch a stop agreed by every rank finishes the epoch's bookkeeping below first.
                 }
                 double avg = sum / batches;
                 epochLosses.add(avg);
@@ -242,7 +244,9 @@ public final class Trainer {
                 if (bar != null) bar.setExtraMessage(line);
                 else out.println(line);
                 progress = new Progress(epoch + 1, 0, steps, 0, batchLosses, epochLosses, bestEpoch, bestVal);
-                boolean stopping = stopRequested.get() && epoch < cfg.epochs();
+                // The agreed decision, never the local flag: a signal that arrived after the last agreement is
+                // agreed at the next step, or one rank would return while the others wait in the next all-reduce.
+                boolean stopping = agreedStop && epoch < cfg.epochs();
                 if (epoch % saveEvery == 0 || stopping || epoch == cfg.epochs()) checkpointer.save(progress);
                 if (stopping) return new Result(progress, timed == 0 ? 0 : stepSeconds / timed, true);
             }
