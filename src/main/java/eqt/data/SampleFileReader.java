@@ -19,6 +19,9 @@ import java.util.Arrays;
  */
 public final class SampleFileReader {
 
+    /** The most a Java array holds: larger text files are refused, not read into an OutOfMemoryError. */
+    private static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
     private static final double[] POW10 = new double[23];
 
     static {
@@ -33,6 +36,10 @@ public final class SampleFileReader {
     public static float[] read(Path file) {
         byte[] b;
         try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new BadInputException(file + ": " + Files.size(file) + " bytes of text, over the 2 GB this reader "
+                        + "holds in memory; convert it to .npy or miniSEED");
+            }
             b = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new BadInputException(file + ": file not found");

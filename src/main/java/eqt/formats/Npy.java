@@ -31,6 +31,7 @@ final class Npy {
     static Record read(Path file, double sampleRate) {
         byte[] b;
         try {
+            Inputs.refuseHuge(file);
             b = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
@@ -40,10 +41,12 @@ final class Npy {
         }
         ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         int major = b[6];
-        int headerLen = major == 1 ? Short.toUnsignedInt(bb.getShort(8)) : bb.getInt(8);
-        int dataStart = (major == 1 ? 10 : 12) + headerLen;
+        if (major != 1 && major != 2 && major != 3) throw new BadInputException(file + ": .npy format version " + major + " unknown");
+        if (major != 1 && b.length < 12) throw new BadInputException(file + ": truncated .npy header");
+        long headerLen = major == 1 ? Short.toUnsignedInt(bb.getShort(8)) : Integer.toUnsignedLong(bb.getInt(8));
+        long dataStart = (major == 1 ? 10 : 12) + headerLen;
         if (dataStart > b.length) throw new BadInputException(file + ": truncated .npy header");
-        String header = new String(b, major == 1 ? 10 : 12, headerLen, StandardCharsets.ISO_8859_1);
+        String header = new String(b, major == 1 ? 10 : 12, (int) headerLen, StandardCharsets.ISO_8859_1);
         Matcher d = DESCR.matcher(header);
         Matcher o = ORDER.matcher(header);
         Matcher s = SHAPE.matcher(header);
@@ -54,14 +57,21 @@ final class Npy {
         }
         if (o.group(1).equals("True")) throw new BadInputException(file + ": Fortran-order arrays are not supported");
         List<Long> dims = new ArrayList<>();
-        for (String part : s.group(1).split(",")) if (!part.isBlank()) dims.add(Long.parseLong(part.trim()));
+        for (String part : s.group(1).split(",")) {
+            if (part.isBlank()) continue;
+            if (!part.trim().matches("\\d{1,12}")) {
+                throw new BadInputException(file + ": .npy shape entry '" + part.trim() + "' is not a non-negative integer");
+            }
+            dims.add(Long.parseLong(part.trim()));
+        }
         if (dims.isEmpty() || dims.size() > 2) {
             throw new BadInputException(file + ": expected a [samples, channels] or [samples] array, shape " + dims);
         }
         long n = dims.get(0);
         long ch = dims.size() == 2 ? dims.get(1) : 1;
         int width = Integer.parseInt(d.group(3));
-        if ((long) dataStart + n * ch * width != b.length) {
+        if (n > Integer.MAX_VALUE || ch > Integer.MAX_VALUE || n * ch > Integer.MAX_VALUE
+                || dataStart + n * ch * width != b.length) {
             throw new BadInputException(file + ": data size does not match shape " + dims + " (truncated?)");
         }
         List<float[]> channels = new ArrayList<>();

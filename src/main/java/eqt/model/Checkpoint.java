@@ -101,7 +101,17 @@ public final class Checkpoint {
     public static Contents read(Path file) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
-            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) entries.put(e.getName(), readAll(zip));
+            // Float tensors deflate little: a checkpoint that inflates past this is a zip bomb, not a model.
+            long budget = 64L * 1024 * 1024 + 32 * Files.size(file);
+            for (ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+                byte[] b = zip.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, budget + 1));
+                budget -= b.length;
+                if (budget < 0) {
+                    throw new BadInputException(file + ": entry " + e.getName() + " inflates past " + (64 + 32 * Files.size(file)
+                            / (1024 * 1024)) + " MB, far beyond any checkpoint of its size (a zip bomb?)");
+                }
+                entries.put(e.getName(), b);
+            }
         } catch (NoSuchFileException e) {
             throw new BadInputException(file + ": checkpoint not found");
         } catch (ZipException | java.io.EOFException e) {
@@ -150,6 +160,20 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * Refuses a configuration that describes a model far larger than the tensors the file holds, before it is
+     * built (a hostile {@code config.json} would otherwise allocate whatever it names).
+     */
+    static void checkSize(Contents c, Path file) {
+        long held = 0;
+        for (float[] v : c.tensors().values()) held += v.length;
+        long described = c.config().approximateSize();
+        if (described > 2 * held + 1_000_000) {
+            throw new BadInputException(file + ": config.json describes a model of about " + described
+                    + " numbers, the file holds " + held);
+        }
+    }
+
     /** Builds the model the checkpoint describes on {@code device} and loads its weights. */
     public static Model load(Path file, Device device) {
         return load(read(file), file, device);
@@ -157,6 +181,7 @@ public final class Checkpoint {
 
     /** As {@link #load(Path, Device)} for contents already read ({@code file} names them in messages). */
     public static Model load(Contents c, Path file, Device device) {
+        checkSize(c, file);
         Model model = Model.create(c.config(), device, 0);
         loadInto(model, c, file);
         return model;

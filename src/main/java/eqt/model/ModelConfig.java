@@ -93,6 +93,15 @@ public record ModelConfig(String model, int channels, int dModel, int nHead, int
         }
     }
 
+    /** Roughly how many numbers the model's parameters and buffers hold (for bounding untrusted configurations). */
+    public long approximateSize() {
+        long d = dModel;
+        long layers = (long) numLayers * (4 * d * d + 2 * d * ffDim + ffDim + 9 * d);
+        if (REFERENCE.equals(model)) return layers + 2L * channels * d + d + channels + (long) maxLength * d;
+        long tokens = (maxLength + patch - 1) / patch;
+        return layers + 2L * channels * patch * d + tokens * d + (long) patch * channels * d + (long) channels * firTaps;
+    }
+
     private static BadInputException unknown(String model) {
         return new BadInputException("--model: unknown model '" + model + "'; valid: " + WIENER_TRANSFORMER + ", "
                 + FIR_TRANSFORMER + ", " + REFERENCE);

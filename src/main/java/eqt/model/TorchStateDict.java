@@ -85,7 +85,8 @@ public final class TorchStateDict {
         } catch (java.util.zip.ZipException e) {
             throw new BadInputException(file + ": not a PyTorch zip checkpoint (" + e.getMessage() + "); files from "
                     + "torch < 1.6 or saved with _use_new_zipfile_serialization=False must be re-saved with a newer torch");
-        } catch (IOException | PickleException | ClassCastException | ArrayIndexOutOfBoundsException e) {
+        } catch (IOException | PickleException | ClassCastException | ArrayIndexOutOfBoundsException
+                 | ArithmeticException | NegativeArraySizeException | NullPointerException e) {
             throw new BadInputException(file + ": unreadable torch.save file (" + e.getMessage() + ")");
         }
     }
@@ -244,7 +245,21 @@ public final class TorchStateDict {
         long[] shape = longs((Object[]) args[2]);
         long[] stride = longs((Object[]) args[3]);
         long n = 1;
-        for (long s : shape) n *= s;
+        for (long s : shape) {
+            if (s < 0) throw new PickleException("negative dimension " + s + " in shape " + java.util.Arrays.toString(shape));
+            n = Math.multiplyExact(n, s);
+        }
+        // A view never holds more elements than its storage (a legitimate state_dict has no zero strides), and
+        // every element it reads lies inside it: bounds what a hostile pickle can make us allocate or read.
+        long last = offset;
+        for (int d = 0; d < shape.length; d++) {
+            if (stride.length != shape.length || stride[d] < 0) throw new PickleException("bad strides " + java.util.Arrays.toString(stride));
+            if (shape[d] > 0) last += (shape[d] - 1) * stride[d];
+        }
+        if (offset < 0 || n > storage.length || (n > 0 && last >= storage.length)) {
+            throw new PickleException("tensor of shape " + java.util.Arrays.toString(shape) + " does not fit its storage of "
+                    + storage.length + " elements");
+        }
         float[] v = new float[(int) n];
         long[] idx = new long[shape.length];
         for (int i = 0; i < n; i++) {
@@ -382,12 +397,16 @@ public final class TorchStateDict {
                         + "float64, float16, bfloat16 are)");
             }
             String key = String.valueOf(id[2]);
-            int n = ((Number) id[4]).intValue();
+            long declared = ((Number) id[4]).longValue();
+            if (declared < 0 || declared * d.bytes > Integer.MAX_VALUE - 8) {
+                throw new BadInputException(file + ": storage " + id[2] + " declares " + declared + " elements");
+            }
+            int n = (int) declared;
             return storages.computeIfAbsent(key, k -> {
                 ZipEntry e = zip.getEntry(prefix + "data/" + k);
                 if (e == null) throw new BadInputException(file + ": storage " + k + " is missing (truncated file?)");
                 try (InputStream in = zip.getInputStream(e)) {
-                    byte[] raw = in.readAllBytes();
+                    byte[] raw = in.readNBytes(n * d.bytes); // never more than declared: no zip bomb
                     if (raw.length < (long) n * d.bytes) throw new BadInputException(file + ": storage " + k + " is truncated");
                     return d.decode(raw, n);
                 } catch (IOException x) {
