@@ -146,6 +146,10 @@ final class TrainJob {
                     trainer.restoreBest(Checkpoint.read(saved).tensors());
                 }
             }
+            eqt.dist.LauncherWatch.start(System.getenv(), () -> {
+                System.out.println("the launcher is gone: finishing the current step, then saving a checkpoint");
+                trainer.requestStop();
+            });
             try (Signals.Registration signals = Signals.onStop(sig -> {
                 System.out.println("received SIG" + sig + ": finishing the current step, then saving a checkpoint");
                 trainer.requestStop();

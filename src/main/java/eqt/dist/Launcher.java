@@ -28,6 +28,10 @@ public final class Launcher {
     private final Plan plan;
     private final PrintStream out;
     private final List<Process> workers = new ArrayList<>();
+    /** Set by the shutdown hook, under the workers' lock. */
+    private boolean stopping;
+    /** The launcher's process id, in every worker's environment ({@link LauncherWatch}). */
+    public static final String LAUNCHER_PID = "EQT_LAUNCHER_PID";
     private final List<Thread> pumps = new ArrayList<>();
 
     public Launcher(Plan plan, PrintStream out) {
@@ -46,6 +50,9 @@ public final class Launcher {
     public int run() throws IOException, InterruptedException {
         int world = plan.nproc() * plan.nnodes();
         Thread hook = new Thread(() -> {
+            synchronized (workers) {
+                stopping = true; // a worker started after this point is stopped at once (see below)
+            }
             if (workers().stream().anyMatch(Process::isAlive)) {
                 out.println("[launcher] stop requested: SIGTERM to the workers (they finish the step and save)");
             }
@@ -63,10 +70,12 @@ public final class Launcher {
                 env.put("LOCAL_WORLD_SIZE", String.valueOf(plan.nproc()));
                 env.put("MASTER_ADDR", plan.masterAddr());
                 env.put("MASTER_PORT", String.valueOf(plan.masterPort()));
+                env.put(LAUNCHER_PID, String.valueOf(ProcessHandle.current().pid())); // workers stop if it dies
                 HostTuning.putAllocatorSettings(env);
                 Process p = pb.start();
                 synchronized (workers) {
                     workers.add(p);
+                    if (stopping) p.toHandle().destroy(); // the shutdown hook has already taken its list
                 }
                 pump(p, rank);
             }
@@ -134,10 +143,14 @@ public final class Launcher {
         }
     }
 
-    /** The same JVM and classpath as this process, running the application's main class. */
+    /** The same JVM, JVM options and classpath as this process, running the application's main class. */
     private List<String> command() {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+        // The launcher's own JVM options (-Xmx, -D…) hold for its workers too; a debugger's port would clash.
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-agentlib:jdwp") && !a.startsWith("-Xrunjdwp")) cmd.add(a);
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("eqt.cli.Main");

@@ -105,4 +105,37 @@ class LauncherTest {
         assertTrue(launcher.workers().stream().noneMatch(Process::isAlive), "no worker left behind");
         System.out.printf("launcher: job ended with code %d %.1f s after a worker was killed%n", code, seconds);
     }
+
+    /** A launcher killed with SIGKILL leaves no orphans: its workers notice, save a checkpoint and free the port. */
+    @Test
+    void workersOfAKilledLauncherStopAndSave() throws Exception {
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 4);
+        Path run = dir.resolve("run");
+        int port = DataParallelTest.freePort();
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Dorphan.test=1", "-cp", System.getProperty("java.class.path"), "eqt.cli.Main", "launcher",
+                "--nproc", "2", "--nnodes", "1", "--master_port", String.valueOf(port), "--"));
+        cmd.addAll(tiny(data, run, 100_000));
+        Path log = dir.resolve("launcher.log");
+        Process launcher = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (!Files.readString(log).contains("[rank 1] epoch 1") && System.nanoTime() < deadline) Thread.sleep(100);
+        assertTrue(Files.readString(log).contains("[rank 1] epoch 1"), Files.readString(log));
+        List<ProcessHandle> workers = launcher.descendants().toList();
+        assertEquals(2, workers.size(), "two worker JVMs");
+        for (ProcessHandle w : workers) {
+            assertTrue(w.info().arguments().map(a -> List.of(a).contains("-Dorphan.test=1")).orElse(true),
+                    "the launcher's JVM options reach its workers");
+        }
+        launcher.destroyForcibly(); // SIGKILL: no shutdown hook runs
+        launcher.waitFor(10, TimeUnit.SECONDS);
+        for (ProcessHandle w : workers) {
+            w.onExit().get(60, TimeUnit.SECONDS);
+            assertFalse(w.isAlive(), "worker " + w.pid() + " outlived its launcher");
+        }
+        assertTrue(Files.exists(run.resolve("model_transf/model.eqt")), "rank 0 saved before stopping");
+        try (java.net.ServerSocket s = new java.net.ServerSocket(port)) {
+            assertEquals(port, s.getLocalPort(), "the master port is free for a relaunch");
+        }
+    }
 }
