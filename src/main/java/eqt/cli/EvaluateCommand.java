@@ -38,8 +38,13 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", description = "Checkpoint to evaluate (default: the newest under runs/).")
     Path checkpoint;
     @Option(names = {"--data-dir", "--data_dir"}, defaultValue = "eq_data",
-            description = "Data in the reference layout (default ${DEFAULT-VALUE}).")
+            description = "Data in the reference layout (default: the data the checkpoint was trained on, else eq_data).")
     Path dataDir;
+    @Option(names = {"--allow-other-data", "--allow_other_data"},
+            description = "Score on data other than the checkpoint was trained on (refused by default).")
+    boolean allowOtherData;
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--overlap", description = "Samples shared by neighbouring windows (default: a quarter window, as invert).")
     Integer overlap;
     @Option(names = "--out", description = "Output directory (default: a new evaluate-* beside the checkpoint's run).")
@@ -62,7 +67,15 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new BadInputException("--overlap must be in [0, " + layout.windowLength() / 2 + "], got " + ov);
         }
         Model model = Checkpoint.load(contents, ckpt, dev.torch());
-        EqDataset data = DataSource.load(dataDir, layout);
+        eqt.data.DataFingerprint recorded = TrainJob.recordedData(contents.metadata());
+        Path dir0 = recorded != null && !spec.commandLine().getParseResult().hasMatchedOption("--data-dir")
+                ? Path.of(recorded.dir()) : dataDir;
+        EqDataset data = DataSource.load(dir0, layout);
+        if (recorded != null && !allowOtherData && !recorded.sameData(eqt.data.DataFingerprint.of(dir0, data))) {
+            throw new BadInputException(ckpt + ": was trained on other data (" + recorded.dir() + ", sha256 "
+                    + recorded.sha256().substring(0, 12) + "…) than " + dir0 + " holds; its held-out blocks would not be "
+                    + "held out. Pass --data-dir " + recorded.dir() + ", or --allow-other-data to score anyway");
+        }
         Path dir = RunDirectory.create(out, ckpt.toAbsolutePath().getParent().getParent(), "evaluate", overwrite);
         Evaluation.Report r = Evaluation.run(model, data, split, ov);
         print(r, layout, contents, ckpt);

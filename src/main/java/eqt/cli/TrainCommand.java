@@ -101,6 +101,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = {"--window_length", "--window-length"}, defaultValue = "1500",
             description = "Samples per window (default ${DEFAULT-VALUE}).")
     int windowLength;
+    @Option(names = {"--allow-other-data", "--allow_other_data"}, description = "Resume on data other than the "
+            + "checkpoint was trained on (refused by default).")
+    boolean allowOtherData;
     @Option(names = "--out", description = "Run directory (default: a new one under runs/). Must be new or empty.")
     Path out;
     @Option(names = "--overwrite", description = "Allow --out to be a directory that already holds files.")
@@ -126,6 +129,8 @@ final class TrainCommand implements Callable<Integer> {
     Integer nprocPerNode;
     @Option(names = "--nnodes", description = "Nodes (with --ddp).")
     Integer nnodes;
+    @Option(names = {"--node_rank", "--node-rank"}, description = "This node's rank (with --ddp --nnodes N > 1; required there).")
+    Integer nodeRank;
     @Option(names = {"--local_rank", "--local-rank"}, hidden = true, description = "Accepted for torchrun compatibility.")
     Integer localRank;
 
@@ -135,10 +140,16 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DistEnv env = DistEnv.from(System.getenv());
-        if ((ddp || nprocPerNode != null || nnodes != null) && !env.distributed() && System.getenv("RANK") == null) {
+        if ((ddp || nprocPerNode != null || nnodes != null || nodeRank != null) && !env.distributed()
+                && System.getenv("RANK") == null) {
             // The reference's spelling: `--ddp --nproc_per_node N` starts the launcher with the remaining flags.
             if (inference) throw new BadInputException("--inference runs in one process; drop --ddp");
-            return LauncherCommand.launch(nprocPerNode != null ? nprocPerNode : 1, nnodes != null ? nnodes : 1, 0,
+            int nodes = nnodes != null ? nnodes : 1;
+            if (nodes > 1 && nodeRank == null) {
+                throw new BadInputException("--nnodes " + nodes + " needs --node_rank (0 on the master node, then 1, 2, …): "
+                        + "without it every node would take rank 0");
+            }
+            return LauncherCommand.launch(nprocPerNode != null ? nprocPerNode : 1, nodes, nodeRank != null ? nodeRank : 0,
                     env.masterAddr(), env.masterPort(), workerArgs(spec.commandLine().getParseResult().originalArgs()));
         }
         SelectedDevice dev = Devices.select(env.distributed() && !device.contains(":") && !device.equals("cpu")
@@ -155,6 +166,11 @@ final class TrainCommand implements Callable<Integer> {
         if (batchShards < 1) throw new BadInputException("--shards must be >= 1, got " + batchShards);
         HostTuning.threads(BatchShards.threadsEach(n, batchShards));
         return new TrainJob(this, dev, layout, env).run();
+    }
+
+    /** Whether {@code option} was on the command line (not taken from its default). */
+    boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
     /** The command line minus the flags that choose the launch itself. */
@@ -174,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private static final Set<String> LAUNCH_FLAGS = Set.of("--nproc_per_node", "--nproc-per-node", "--nnodes",
-            "--local_rank", "--local-rank");
+            "--node_rank", "--node-rank", "--local_rank", "--local-rank");
 
     ModelConfig modelConfig(int channels) {
         ModelConfig d = ModelConfig.defaults(model, channels);

@@ -3,7 +3,9 @@ package eqt.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import eqt.data.EqDataset;
+import eqt.data.DataFingerprint;
 import eqt.data.Layout;
+import eqt.dist.RankAgreement;
 import eqt.device.Devices;
 import eqt.device.SelectedDevice;
 import eqt.dist.C10dSync;
@@ -69,14 +71,24 @@ final class TrainJob {
             throw new BadInputException(opts.resume + ": already trained for " + start.epochsDone()
                     + " epochs; pass a larger --epochs to continue");
         }
-        EqDataset data = DataSource.load(opts.dataDir, layout);
+        DataFingerprint recorded = resumeFrom != null ? recordedData(resumeFrom.metadata()) : null;
+        Path dataDir = recorded != null && !opts.given("--data-dir") ? Path.of(recorded.dir()) : opts.dataDir;
+        EqDataset data = DataSource.load(dataDir, layout);
+        DataFingerprint fingerprint = DataFingerprint.of(dataDir, data);
+        if (recorded != null && !recorded.sameData(fingerprint) && !opts.allowOtherData) {
+            throw new BadInputException(opts.resume + ": was trained on other data (" + recorded.dir() + ", "
+                    + recorded.layout() + ", sha256 " + recorded.sha256().substring(0, 12) + "…) than " + dataDir
+                    + " holds (sha256 " + fingerprint.sha256().substring(0, 12) + "…); pass --data-dir " + recorded.dir()
+                    + ", or --allow-other-data to go on anyway");
+        }
         // Only rank 0 writes: the other ranks train and keep nothing. Where it will write is checked now and made
         // only after everything that can refuse (data, model fit, rendezvous) has passed: a refusal writes nothing.
         Path resumeRun = env.isMaster() && resumeFrom != null && opts.out == null ? runOf(opts.resume) : null;
         if (env.isMaster() && resumeRun == null) RunDirectory.check(opts.out, Path.of("runs"), opts.overwrite);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("train", tc);
-        meta.put("data_dir", opts.dataDir.toAbsolutePath().toString());
+        meta.put("data_dir", dataDir.toAbsolutePath().toString());
+        meta.put("data", fingerprint);
         meta.put("layout", layout);
         meta.put("sample_rate", eqt.data.SyntheticGenerator.SAMPLE_RATE); // the reference text layout carries none
         meta.put("split", split);
@@ -95,6 +107,12 @@ final class TrainJob {
         Trainer.Result r;
         Path ckpt;
         try (GradientSync sync = env.distributed() ? connect() : GradientSync.NONE) {
+            Map<String, String> agree = new LinkedHashMap<>();
+            agree.put("the model configuration", mc.toString());
+            agree.put("the training flags", tc.toString());
+            agree.put("the data", fingerprint.layout() + " sha256 " + fingerprint.sha256());
+            agree.put("the resumed step", start.epoch() + "/" + start.batch());
+            RankAgreement.check(sync, agree); // before anything is written
             Path run = !env.isMaster() ? null : resumeRun != null ? resumeRun
                     : RunDirectory.create(opts.out, Path.of("runs"), "train-" + mc.model(), opts.overwrite);
             if (run != null) write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta));
@@ -187,6 +205,16 @@ final class TrainJob {
                     + "to continue in a new run directory");
         }
         return run;
+    }
+
+    /** The data a checkpoint records it was trained on; null for checkpoints from before it was recorded. */
+    static DataFingerprint recordedData(com.fasterxml.jackson.databind.JsonNode meta) {
+        if (meta == null || !meta.has("data")) return null;
+        try {
+            return JSON.treeToValue(meta.get("data"), DataFingerprint.class);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Prints which classical inverse became the linear path and records both methods in the metadata. */

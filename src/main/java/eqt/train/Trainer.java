@@ -136,7 +136,8 @@ public final class Trainer {
         boolean crops = TrainConfig.CROPS.equals(cfg.sampling());
         Tensor x = crops ? null : Tensors.retain(Tensors.of(data.stationWindows(0, trainWindows), device.torch(), trainWindows, len, in));
         Tensor y = crops ? null : Tensors.retain(Tensors.of(data.sourceWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
-        if (progress.steps() == 0) sync.broadcast(params); // a resumed run already holds rank 0's weights
+        // Rank 0's weights and buffers (statistics, linear path) for all: a resumed run already holds them.
+        if (progress.steps() == 0) sync.broadcast(List.copyOf(model.state().values()));
         ShardSampler sampler = new ShardSampler(trainWindows, rank, sync.worldSize(), cfg.seed());
         int perRank = sampler.perRank();
         int batches = (perRank + cfg.batchSize() - 1) / cfg.batchSize();

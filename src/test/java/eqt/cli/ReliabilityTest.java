@@ -170,4 +170,30 @@ class ReliabilityTest {
             assertTrue(s.noneMatch(f -> f.getFileName().toString().startsWith(".generating-")), "no temporary left");
         }
     }
+
+    @Test
+    void evaluationAndResumeStayOnTheDataTheModelWasTrainedOn() throws Exception {
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 6);
+        Path other = TestData.write(dir.resolve("other"), TestData.TINY, 7);
+        Path ckpt = trained(data);
+        Outcome e = run(List.of("evaluate", "--checkpoint", ckpt.toString(), "--threads", "1", "--out",
+                dir.resolve("e1").toString()));
+        assertEquals(0, e.code(), "without --data-dir, the recorded data: " + e.err());
+        e = run(List.of("evaluate", "--checkpoint", ckpt.toString(), "--data-dir", other.toString(), "--threads", "1"));
+        assertEquals(2, e.code(), e.err());
+        assertTrue(e.err().contains("was trained on other data"), e.err());
+        e = run(List.of("evaluate", "--checkpoint", ckpt.toString(), "--data-dir", other.toString(), "--threads", "1",
+                "--allow-other-data", "--out", dir.resolve("e2").toString()));
+        assertEquals(0, e.code(), e.err());
+        Outcome r = run(tiny(other, "--resume", ckpt.toString(), "--epochs", "2"));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("was trained on other data"), r.err());
+    }
+
+    @Test
+    void aMultiNodeDdpLaunchNeedsItsNodeRank() {
+        Outcome o = run(List.of("--ddp", "--nproc_per_node", "1", "--nnodes", "2", "--epochs", "1"));
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("--nnodes 2 needs --node_rank"), o.err());
+    }
 }

@@ -76,6 +76,34 @@ class DataParallelTest {
                 .get("output_layer.weight")), "training must have moved the weights");
     }
 
+    /** Ranks started on other data refuse together, naming what differs, instead of training apart. */
+    @Test
+    void ranksThatDisagreeRefuseNamingTheFirstDifference() throws Exception {
+        int port = freePort();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Future<String>[] ranks = new Future[2];
+        for (int r = 0; r < 2; r++) {
+            int rank = r;
+            ranks[r] = pool.submit(() -> {
+                try (GradientSync sync = C10dSync.connect(new DistEnv(rank, rank, 2, 2, "127.0.0.1", port), "gloo", 30_000)) {
+                    Map<String, String> items = new java.util.LinkedHashMap<>();
+                    items.put("the model configuration", "same");
+                    items.put("the data", rank == 0 ? "sha256 aaaa" : "sha256 bbbb");
+                    items.put("the training flags", rank == 0 ? "x" : "y");
+                    RankAgreement.check(sync, items);
+                    return "agreed";
+                } catch (eqt.io.BadInputException e) {
+                    return e.getMessage();
+                }
+            });
+        }
+        for (Future<String> f : ranks) {
+            String m = f.get(60, TimeUnit.SECONDS);
+            assertTrue(m.startsWith("ranks disagree on the data (this rank: sha256 "), m);
+        }
+        pool.shutdown();
+    }
+
     @Test
     void shardsCoverEveryWindowWithTheSamePermutationOnEveryRank() {
         ShardSampler r0 = new ShardSampler(11, 0, 2, 3);
