@@ -9,7 +9,10 @@
  * Search order for each library (the first that opens wins):
  *   1. $SDAA_HOME/lib64, $SDAA_HOME/lib
  *   2. $TECO_HOME/lib64, $TECO_HOME/lib
- *   3. the dynamic loader's own search (LD_LIBRARY_PATH, /etc/ld.so.cache, system directories)
+ *   3. /opt/tecoai/lib64 (the vendor's default installation)
+ *   4. the directories given by eqt_sdaa_set_more_dirs (the Java side passes torch_sdaa's lib/ inside its Python
+ *      package)
+ *   5. the dynamic loader's own search (LD_LIBRARY_PATH, /etc/ld.so.cache, system directories)
  * eqt_sdaa_searched() lists what was tried, for error messages.
  *
  * This header is what JavaCPP parses into the Java API. The implementation is in eqt_sdaa_impl.h, pulled in
@@ -32,6 +35,7 @@ extern "C" {
 #define EQT_SDAA_ERR_VENDOR 3      /* the vendor call returned an error; the message carries its text */
 #define EQT_SDAA_ERR_NOT_LOADED 4  /* called before the library was loaded */
 #define EQT_SDAA_ERR_ARGUMENT 5    /* a bad argument (null pointer, negative size) */
+#define EQT_SDAA_ERR_VERSION 6     /* a library version whose values this shim was not checked against */
 
 /* Size of tcclUniqueId (opaque bytes, as ncclUniqueId's 128). */
 #define EQT_TCCL_UNIQUE_ID_BYTES 128
@@ -48,6 +52,10 @@ int eqt_sdaa_load_torch_sdaa(void);
 
 /* Test hook: the directory searched before everything else (NULL clears it). */
 void eqt_sdaa_set_extra_dir(const char* dir);
+/* Directories searched after the vendor default and before the loader's own search, ':'-separated. */
+void eqt_sdaa_set_more_dirs(const char* dirs);
+/* The loaded TCCL's tcclGetVersion(), 0 when it is not loaded. */
+int eqt_tccl_version(void);
 
 /* The last failure, in words; "" when none. */
 const char* eqt_sdaa_last_error(void);
@@ -63,7 +71,8 @@ int eqt_sdaa_get_device(int* device);
 int eqt_sdaa_mem_info(size_t* free_bytes, size_t* total_bytes);
 int eqt_sdaa_synchronize(void);
 
-/* Collectives (float32 sum / broadcast on the current stream; stream may be NULL for the default one). */
+/* Collectives (float32 sum / broadcast). Each synchronises the device before and after itself; stream may be NULL
+ * for the default one. A NULL communicator is refused; eqt_tccl_comm_destroy(NULL) does nothing. */
 int eqt_tccl_get_unique_id(char* id);
 int eqt_tccl_comm_init_rank(void** comm, int nranks, const char* id, int rank);
 int eqt_tccl_all_reduce_sum_float(const void* send, void* recv, size_t count, void* comm, void* stream);

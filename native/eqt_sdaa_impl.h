@@ -2,10 +2,27 @@
  * eqt_sdaa_impl.h: implementation of eqt_sdaa.h, included by it where EQT_SDAA_IMPLEMENTATION is defined (the
  * JNI source JavaCPP generates). Never parsed into Java.
  *
- * The vendor types are declared here from the public API as their CUDA/NCCL counterparts: error codes are ints
- * (0 = success), a stream and a communicator are opaque pointers, tcclUniqueId is 128 opaque bytes passed by
- * value. The TCCL enum values for float32 and sum are assumed to be NCCL's (7 and 0); no SDAA SDK was available to
- * check them, which the README says.
+ * The vendor types are declared here from the public API: error codes are ints (0 = success), a stream and a
+ * communicator are opaque pointers, tcclUniqueId is 128 opaque bytes passed by value. The TCCL enum values are
+ * Tecorigin's own, NOT NCCL's: they are taken from the vendor's tccl.h as published in a public copy (GitHub
+ * repository yl8908/swtccl, file src/tccl.h, "Copyright (c) 2023 Tecorigin", TCCL_VERSION_CODE 1200):
+ *   tcclDataType_t: tcclInt8 0, tcclUint8 1, tcclInt32 2, tcclUint32 3, tcclFloat32 4, tcclFloat64 5,
+ *                   tcclInt64 6, tcclUint64 7, tcclFloat16 8, tcclBF16 9
+ *   tcclRedOp_t:    tcclSum 0, tcclProd 1, tcclMax 2, tcclMin 3
+ *   tcclResult_t:   tcclSuccess 0, tcclUnhandledSdaaError 1, tcclSystemError 2, tcclInternalError 3,
+ *                   tcclInvalidArgument 4, tcclInvalidUsage 5, tcclInProgress 6
+ *   typedef struct { char internal[128]; } tcclUniqueId;   tcclResult_t tcclGetVersion(int*);
+ * (An earlier version of this shim sent NCCL's ncclFloat32 = 7, which is tcclUint64 here.) Only the version these
+ * values were read from is accepted: eqt_sdaa_load_tccl() refuses any other unless EQT_TCCL_UNCHECKED=1.
+ *
+ * Streams: TCCL, like NCCL, only enqueues a collective on the stream it is given. The shim passes the default
+ * stream (NULL) and synchronises the whole device before each collective (so the kernels that produced the buffer,
+ * on whatever stream torch_sdaa ran them, have finished) and after it (so the div_/copy_/item that follow in Java
+ * read the reduced values). One device-wide synchronisation per step costs little next to a training step and
+ * does not depend on torch_sdaa's stream API, which is not public.
+ *
+ * The load functions and the tables they fill are guarded by one mutex: two threads probing at once (the
+ * data-parallel test, a device check beside a training thread) never see a half-filled table.
  */
 #ifndef EQT_SDAA_IMPL_H
 #define EQT_SDAA_IMPL_H
@@ -13,6 +30,7 @@
 #include "eqt_sdaa.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,8 +49,15 @@ typedef int (*eqt_fn_tccl_allreduce)(const void*, void*, size_t, int, int, void*
 typedef int (*eqt_fn_tccl_bcast)(const void*, void*, size_t, int, int, void*, void*);
 typedef int (*eqt_fn_tccl_destroy)(void*);
 
-#define EQT_TCCL_FLOAT32 7
-#define EQT_TCCL_SUM 0
+#define EQT_TCCL_FLOAT32 4     /* tcclFloat32, tccl.h (yl8908/swtccl src/tccl.h) */
+#define EQT_TCCL_SUM 0         /* tcclSum, same header */
+#define EQT_TCCL_CHECKED_VERSION 1200 /* TCCL_VERSION_CODE of that header */
+
+static const char* eqt_tccl_result_names[] = {"tcclSuccess", "tcclUnhandledSdaaError", "tcclSystemError",
+    "tcclInternalError", "tcclInvalidArgument", "tcclInvalidUsage", "tcclInProgress"};
+static pthread_mutex_t eqt_lock = PTHREAD_MUTEX_INITIALIZER;
+static int eqt_tccl_loaded_version;
+static char eqt_more_dirs[4096];
 
 static __thread char eqt_error[1024];
 static char eqt_searched[4096];
@@ -49,6 +74,7 @@ static struct {
 } eqt_rt;
 
 static struct {
+    eqt_fn_int_intp get_version;
     eqt_fn_tccl_uid get_unique_id;
     eqt_fn_tccl_init comm_init_rank;
     eqt_fn_tccl_allreduce all_reduce;
@@ -73,8 +99,9 @@ static void eqt_note_searched(const char* path) {
 /* Tries each directory of the search order, then the loader's own search, for one library file name. */
 static int eqt_open(int which, const char* file) {
     if (eqt_handles[which]) return EQT_SDAA_OK;
-    const char* dirs[5] = {eqt_extra_dir[0] ? eqt_extra_dir : NULL, NULL, NULL, NULL, NULL};
+    const char* dirs[24] = {eqt_extra_dir[0] ? eqt_extra_dir : NULL};
     static char buf[4][1024];
+    static char more[4096];
     const char* homes[2] = {getenv("SDAA_HOME"), getenv("TECO_HOME")};
     int n = 1;
     for (int h = 0; h < 2; h++) {
@@ -85,6 +112,10 @@ static int eqt_open(int which, const char* file) {
             dirs[n++] = buf[2 * h + 1];
         }
     }
+    dirs[n++] = "/opt/tecoai/lib64"; /* the vendor's default installation */
+    /* Then the directories the Java side found (torch_sdaa's lib/ inside its Python package), ':'-separated. */
+    snprintf(more, sizeof more, "%s", eqt_more_dirs);
+    for (char* save = NULL, *d = strtok_r(more, ":", &save); d && n < 24; d = strtok_r(NULL, ":", &save)) dirs[n++] = d;
     eqt_searched[0] = '\0';
     char path[2048];
     const char* last = "";
@@ -135,6 +166,22 @@ static int eqt_vendor(int code, eqt_fn_errstr text, const char* call) {
     return eqt_fail(EQT_SDAA_ERR_VENDOR, "%s failed with error %d (%s)", call, code, s ? s : "no message");
 }
 
+/* A TCCL result, named from tccl.h's tcclResult_t when the library gives no text. */
+static int eqt_tccl_result(int code, const char* call) {
+    if (code == 0) return EQT_SDAA_OK;
+    const char* s = eqt_tccl.error_string ? eqt_tccl.error_string(code) : NULL;
+    const char* name = code > 0 && code < 7 ? eqt_tccl_result_names[code] : "unknown tcclResult_t";
+    return eqt_fail(EQT_SDAA_ERR_VENDOR, "%s failed with %s (%d): %s", call, name, code, s ? s : "no message");
+}
+
+void eqt_sdaa_set_more_dirs(const char* dirs) {
+    pthread_mutex_lock(&eqt_lock);
+    snprintf(eqt_more_dirs, sizeof eqt_more_dirs, "%s", dirs ? dirs : "");
+    pthread_mutex_unlock(&eqt_lock);
+}
+
+int eqt_tccl_version(void) { return eqt_tccl_loaded_version; }
+
 void eqt_sdaa_set_extra_dir(const char* dir) {
     snprintf(eqt_extra_dir, sizeof eqt_extra_dir, "%s", dir ? dir : "");
 }
@@ -145,7 +192,7 @@ const char* eqt_sdaa_loaded_path(int which) {
     return which >= 0 && which < 3 && eqt_handles[which] ? eqt_paths[which] : "";
 }
 
-int eqt_sdaa_load_runtime(void) {
+static int eqt_load_runtime_locked(void) {
     if (eqt_rt.get_device_count) return EQT_SDAA_OK;
     int s = eqt_open(EQT_SDAA_LIB_RUNTIME, "libsdaart.so");
     if (s) return s;
@@ -159,23 +206,56 @@ int eqt_sdaa_load_runtime(void) {
     return s;
 }
 
-int eqt_sdaa_load_tccl(void) {
+int eqt_sdaa_load_runtime(void) {
+    pthread_mutex_lock(&eqt_lock);
+    int s = eqt_load_runtime_locked();
+    pthread_mutex_unlock(&eqt_lock);
+    return s;
+}
+
+static int eqt_load_tccl_locked(void) {
     if (eqt_tccl.get_unique_id) return EQT_SDAA_OK;
     int s = eqt_open(EQT_SDAA_LIB_TCCL, "libtccl.so");
     if (s) return s;
+    eqt_tccl.get_version = (eqt_fn_int_intp) eqt_sym(1, "tcclGetVersion", &s);
     eqt_tccl.get_unique_id = (eqt_fn_tccl_uid) eqt_sym(1, "tcclGetUniqueId", &s);
     eqt_tccl.comm_init_rank = (eqt_fn_tccl_init) eqt_sym(1, "tcclCommInitRank", &s);
     eqt_tccl.all_reduce = (eqt_fn_tccl_allreduce) eqt_sym(1, "tcclAllReduce", &s);
     eqt_tccl.broadcast = (eqt_fn_tccl_bcast) eqt_sym(1, "tcclBroadcast", &s);
     eqt_tccl.comm_destroy = (eqt_fn_tccl_destroy) eqt_sym(1, "tcclCommDestroy", &s);
     eqt_tccl.error_string = (eqt_fn_errstr) eqt_sym(1, "tcclGetErrorString", &s);
-    if (s) eqt_unload(EQT_SDAA_LIB_TCCL, &eqt_tccl, sizeof eqt_tccl);
+    int version = 0;
+    if (!s) s = eqt_tccl_result(eqt_tccl.get_version(&version), "tcclGetVersion");
+    if (!s && version != EQT_TCCL_CHECKED_VERSION) {
+        const char* unchecked = getenv("EQT_TCCL_UNCHECKED");
+        if (!(unchecked && strcmp(unchecked, "1") == 0)) {
+            s = eqt_fail(EQT_SDAA_ERR_VERSION, "%s is TCCL version %d; this shim's data-type and operation values "
+                         "were checked against tccl.h of version %d only (tcclFloat32 = 4, tcclSum = 0): compare "
+                         "them with your SDK's tccl.h, then set EQT_TCCL_UNCHECKED=1", eqt_paths[1], version,
+                         EQT_TCCL_CHECKED_VERSION);
+        }
+    }
+    if (s) {
+        eqt_unload(EQT_SDAA_LIB_TCCL, &eqt_tccl, sizeof eqt_tccl);
+    } else {
+        eqt_tccl_loaded_version = version;
+    }
+    return s;
+}
+
+int eqt_sdaa_load_tccl(void) {
+    pthread_mutex_lock(&eqt_lock);
+    int s = eqt_load_tccl_locked();
+    pthread_mutex_unlock(&eqt_lock);
     return s;
 }
 
 /* Opening torch_sdaa runs its static initialisers, which register its kernels under PrivateUse1. */
 int eqt_sdaa_load_torch_sdaa(void) {
-    return eqt_open(EQT_SDAA_LIB_TORCH, "libtorch_sdaa.so");
+    pthread_mutex_lock(&eqt_lock);
+    int s = eqt_open(EQT_SDAA_LIB_TORCH, "libtorch_sdaa.so");
+    pthread_mutex_unlock(&eqt_lock);
+    return s;
 }
 
 #define EQT_NEED(table, lib) \
@@ -213,7 +293,7 @@ int eqt_tccl_get_unique_id(char* id) {
     EQT_NEED(eqt_tccl, "libtccl.so");
     if (!id) return eqt_fail(EQT_SDAA_ERR_ARGUMENT, "id is NULL");
     eqt_tccl_unique_id u;
-    int s = eqt_vendor(eqt_tccl.get_unique_id(&u), eqt_tccl.error_string, "tcclGetUniqueId");
+    int s = eqt_tccl_result(eqt_tccl.get_unique_id(&u), "tcclGetUniqueId");
     if (s == EQT_SDAA_OK) memcpy(id, u.internal, sizeof u.internal);
     return s;
 }
@@ -226,24 +306,39 @@ int eqt_tccl_comm_init_rank(void** comm, int nranks, const char* id, int rank) {
     }
     eqt_tccl_unique_id u;
     memcpy(u.internal, id, sizeof u.internal);
-    return eqt_vendor(eqt_tccl.comm_init_rank(comm, nranks, u, rank), eqt_tccl.error_string, "tcclCommInitRank");
+    return eqt_tccl_result(eqt_tccl.comm_init_rank(comm, nranks, u, rank), "tcclCommInitRank");
+}
+
+/* The device-wide synchronisation around every collective (see the note on streams at the top). */
+static int eqt_sync(const char* when) {
+    if (!eqt_rt.synchronize) return eqt_fail(EQT_SDAA_ERR_NOT_LOADED, "libsdaart.so is not loaded (needed %s)", when);
+    return eqt_vendor(eqt_rt.synchronize(), eqt_rt.error_string, when);
 }
 
 int eqt_tccl_all_reduce_sum_float(const void* send, void* recv, size_t count, void* comm, void* stream) {
     EQT_NEED(eqt_tccl, "libtccl.so");
-    return eqt_vendor(eqt_tccl.all_reduce(send, recv, count, EQT_TCCL_FLOAT32, EQT_TCCL_SUM, comm, stream),
-                      eqt_tccl.error_string, "tcclAllReduce");
+    if (!comm || !send || !recv) return eqt_fail(EQT_SDAA_ERR_ARGUMENT, "tcclAllReduce: NULL communicator or buffer");
+    int s = eqt_sync("sdaaDeviceSynchronize before tcclAllReduce");
+    if (!s) s = eqt_tccl_result(eqt_tccl.all_reduce(send, recv, count, EQT_TCCL_FLOAT32, EQT_TCCL_SUM, comm, stream),
+                                "tcclAllReduce");
+    if (!s) s = eqt_sync("sdaaDeviceSynchronize after tcclAllReduce");
+    return s;
 }
 
 int eqt_tccl_broadcast_float(const void* send, void* recv, size_t count, int root, void* comm, void* stream) {
     EQT_NEED(eqt_tccl, "libtccl.so");
-    return eqt_vendor(eqt_tccl.broadcast(send, recv, count, EQT_TCCL_FLOAT32, root, comm, stream),
-                      eqt_tccl.error_string, "tcclBroadcast");
+    if (!comm || !send || !recv) return eqt_fail(EQT_SDAA_ERR_ARGUMENT, "tcclBroadcast: NULL communicator or buffer");
+    int s = eqt_sync("sdaaDeviceSynchronize before tcclBroadcast");
+    if (!s) s = eqt_tccl_result(eqt_tccl.broadcast(send, recv, count, EQT_TCCL_FLOAT32, root, comm, stream),
+                                "tcclBroadcast");
+    if (!s) s = eqt_sync("sdaaDeviceSynchronize after tcclBroadcast");
+    return s;
 }
 
 int eqt_tccl_comm_destroy(void* comm) {
     EQT_NEED(eqt_tccl, "libtccl.so");
-    return eqt_vendor(eqt_tccl.comm_destroy(comm), eqt_tccl.error_string, "tcclCommDestroy");
+    if (!comm) return EQT_SDAA_OK; /* nothing to destroy: close() may run twice or after a failed init */
+    return eqt_tccl_result(eqt_tccl.comm_destroy(comm), "tcclCommDestroy");
 }
 
 #endif /* EQT_SDAA_IMPL_H */

@@ -265,7 +265,7 @@ final class TrainJob {
     }
 
     private GradientSync connect() {
-        return C10dSync.connect(env, device.backend().processGroupBackend(), RENDEZVOUS_TIMEOUT_MS);
+        return C10dSync.connect(env, device.backend().processGroupBackend(), RENDEZVOUS_TIMEOUT_MS, device.torch());
     }
 
     /** How long ranks wait for each other at start-up before giving up with a message. */

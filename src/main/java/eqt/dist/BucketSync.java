@@ -3,6 +3,7 @@ package eqt.dist;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
@@ -12,14 +13,31 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * The part of data parallelism every collective library shares: tensors travel as one flat bucket (one
  * collective per step instead of one per tensor) and sums become means. Subclasses supply the two collectives
- * on a contiguous float32 bucket.
+ * on a contiguous float32 bucket. Every tensor handed to a collective must live on the rank's device: NCCL
+ * refuses host tensors and TCCL would take a host pointer for device memory, so a tensor on another device is
+ * refused here, on every backend, before the library sees it.
  */
 abstract class BucketSync implements GradientSync {
 
     private final int world;
+    private final Device device;
 
-    BucketSync(int world) {
+    BucketSync(int world, Device device) {
         this.world = world;
+        this.device = device;
+    }
+
+    /** The device every tensor of this rank's collectives lives on. */
+    final Device device() {
+        return device;
+    }
+
+    private void requireOn(Tensor t, String what) {
+        Device d = t.device();
+        if (d.type().value != device.type().value || (device.has_index() && d.index() != device.index())) {
+            throw new IllegalStateException(what + ": a tensor on " + d.str().getString() + " handed to a collective of a rank on "
+                    + device.str().getString());
+        }
     }
 
     /** Sums {@code flat} over all ranks, in place. */
@@ -31,6 +49,7 @@ abstract class BucketSync implements GradientSync {
     @Override
     public final void broadcast(List<Tensor> tensors) {
         try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            for (Tensor t : tensors) requireOn(t, "broadcast");
             TensorVector like = new TensorVector(tensors.toArray(new Tensor[0]));
             Tensor flat = torch.flatten_dense_tensors(like).contiguous();
             broadcastFromRoot(flat);
@@ -42,7 +61,10 @@ abstract class BucketSync implements GradientSync {
     public final void averageGradients(List<Tensor> parameters) {
         try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             List<Tensor> grads = new ArrayList<>(parameters.size());
-            for (Tensor p : parameters) grads.add(p.grad());
+            for (Tensor p : parameters) {
+                requireOn(p.grad(), "gradient all-reduce");
+                grads.add(p.grad());
+            }
             TensorVector like = new TensorVector(grads.toArray(new Tensor[0]));
             Tensor flat = torch.flatten_dense_tensors(like).contiguous();
             allReduceSum(flat, "gradient all-reduce");
@@ -54,7 +76,8 @@ abstract class BucketSync implements GradientSync {
     @Override
     public final double average(double value) {
         try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            Tensor t = Tensor.create(new float[] {(float) value});
+            Tensor t = Tensor.create(new float[] {(float) value}).to(device, torch.ScalarType.Float); // on the device
+            requireOn(t, "loss all-reduce");
             allReduceSum(t, "loss all-reduce");
             return t.item_float() / (double) world;
         }

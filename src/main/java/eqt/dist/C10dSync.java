@@ -7,7 +7,9 @@ import org.bytedeco.pytorch.AllreduceOptions;
 import org.bytedeco.pytorch.Backend;
 import org.bytedeco.pytorch.BroadcastOptions;
 import org.bytedeco.pytorch.ProcessGroupGloo;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.TCPStore;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.TCPStoreOptions;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -22,8 +24,8 @@ public final class C10dSync extends BucketSync {
     private final TCPStore store;
     private final Backend group;
 
-    private C10dSync(TCPStore store, Backend group, int world) {
-        super(world);
+    private C10dSync(TCPStore store, Backend group, int world, Device device) {
+        super(world, device);
         this.store = store;
         this.group = group;
     }
@@ -33,14 +35,19 @@ public final class C10dSync extends BucketSync {
      * the others, then fails with a message naming the master address and port.
      */
     public static GradientSync connect(DistEnv env, String backend, long timeoutMs) {
+        return connect(env, backend, timeoutMs, new Device(torch.DeviceType.CPU));
+    }
+
+    /** As {@link #connect(DistEnv, String, long)}, for a rank whose model lives on {@code device}. */
+    public static GradientSync connect(DistEnv env, String backend, long timeoutMs, Device device) {
         TCPStore store = rendezvous(env, timeoutMs);
-        if (backend.equals("tccl")) return TcclSync.join(store, env);
+        if (backend.equals("tccl")) return TcclSync.join(store, env, device, timeoutMs);
         Backend group = switch (backend) {
             case "gloo" -> gloo(store, env);
             case "nccl" -> nccl(store, env);
             default -> throw new BadInputException("process-group backend '" + backend + "' is not known");
         };
-        return new C10dSync(store, group, env.worldSize());
+        return new C10dSync(store, group, env.worldSize(), device);
     }
 
     /** The job's key-value store on the master: served by rank 0, joined by the others. */

@@ -6,30 +6,38 @@ import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.pytorch.ByteVector;
+import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Store;
 import org.bytedeco.pytorch.Tensor;
 
 /**
  * Gradient averaging on SDAA devices through TCCL, reached via the project's shim (presets/). The rendezvous
- * reuses c10d's {@code TCPStore}: rank 0 creates the TCCL unique id and publishes it there, every rank then
- * joins the communicator. Gradients travel as one flat float32 bucket on the device, summed in place and
- * divided by the world size.
+ * reuses c10d's {@code TCPStore}: rank 0 creates the TCCL unique id and publishes it there, every rank checks it
+ * got all 128 bytes, waits (with a timeout) until every rank has arrived, then joins the communicator: a rank
+ * that never comes makes the others fail with a message instead of blocking in tcclCommInitRank forever.
+ * Gradients travel as one flat float32 bucket on the device, summed in place and divided by the world size; the
+ * shim synchronises the device around each collective (see native/eqt_sdaa_impl.h).
+ *
+ * <p>TCCL's own checks call {@code exit()} on an internal failure, which ends the JVM without a word from this
+ * program: the checkpoint written every {@code --save_every} epochs is what makes such a failure survivable.
  */
 public final class TcclSync extends BucketSync {
 
     static final String UID_KEY = "eqt/tccl/unique_id";
+    static final String ARRIVED_KEY = "eqt/tccl/arrived";
 
     private final Store store;
-    private final Pointer comm;
+    private Pointer comm;
 
-    private TcclSync(Store store, Pointer comm, int world) {
-        super(world);
+    private TcclSync(Store store, Pointer comm, int world, Device device) {
+        super(world, device);
         this.store = store;
         this.comm = comm;
     }
 
     /** Joins the communicator over {@code store} (already connected to the job's rendezvous). */
-    public static TcclSync join(Store store, DistEnv env) {
+    public static TcclSync join(Store store, DistEnv env, Device device, long timeoutMs) {
+        check(sdaa.eqt_sdaa_load_runtime(), "load the SDAA runtime"); // the shim synchronises through it
         check(sdaa.eqt_sdaa_load_tccl(), "load TCCL");
         byte[] id = new byte[sdaa.EQT_TCCL_UNIQUE_ID_BYTES];
         if (env.isMaster()) {
@@ -37,11 +45,35 @@ public final class TcclSync extends BucketSync {
             store.set(UID_KEY, new ByteVector(id));
         } else {
             ByteVector v = store.get(UID_KEY);
+            if (v.size() != id.length) {
+                throw new CollectiveException("sdaa: the TCCL unique id in the store has " + v.size() + " bytes, expected "
+                        + id.length + " (a rank of another job on the same master port?)", null);
+            }
             for (int i = 0; i < id.length; i++) id[i] = v.get(i);
         }
+        arrive(store, env, timeoutMs);
         PointerPointer<Pointer> out = new PointerPointer<>(1);
         check(sdaa.eqt_tccl_comm_init_rank(out, env.worldSize(), new BytePointer(id), env.rank()), "tcclCommInitRank");
-        return new TcclSync(store, out.get(0), env.worldSize());
+        return new TcclSync(store, out.get(0), env.worldSize(), device);
+    }
+
+    /** Waits until every rank has counted itself in the store, at most {@code timeoutMs}. */
+    private static void arrive(Store store, DistEnv env, long timeoutMs) {
+        store.add(ARRIVED_KEY, 1);
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        for (long n; (n = store.add(ARRIVED_KEY, 0)) < env.worldSize(); ) {
+            if (System.nanoTime() > deadline) {
+                throw new CollectiveException(String.format("sdaa: only %d of %d ranks reached the TCCL rendezvous at "
+                        + "%s:%d within %d s; not calling tcclCommInitRank, which would wait forever", n,
+                        env.worldSize(), env.masterAddr(), env.masterPort(), timeoutMs / 1000), null);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CollectiveException("sdaa: interrupted while waiting for the other ranks", e);
+            }
+        }
     }
 
     @Override
@@ -56,10 +88,13 @@ public final class TcclSync extends BucketSync {
                 "tcclAllReduce (" + what + ")");
     }
 
+    /** Idempotent: the communicator is destroyed once, and a second close (or one after a failure) does nothing. */
     @Override
-    public void close() {
-        sdaa.eqt_tccl_comm_destroy(comm);
-        store.close();
+    public synchronized void close() {
+        Pointer c = comm;
+        comm = null;
+        if (c != null && !c.isNull()) sdaa.eqt_tccl_comm_destroy(c);
+        if (c != null) store.close();
     }
 
     private static void check(int status, String what) {

@@ -60,19 +60,25 @@ class TcclSyncTest {
             assertEquals(2.5f, got[3][0], "mean of the logged scalar");
         }
         pool.shutdown();
+        assertEquals(1200, sdaa.eqt_tccl_version(), "tcclGetVersion read at load");
     }
 
+    /** The TCCL stand-in and the runtime stand-in it counts synchronisations of, in one directory. */
     private Path compileStandIn() throws IOException, InterruptedException {
-        Path src = Path.of("test/native/tccl_standin.c");
+        cc(Path.of("test/native/tccl_standin.c"), "libtccl.so");
+        cc(Path.of("../presets/src/test/native/sdaart_standin.c"), "libsdaart.so");
+        return dir;
+    }
+
+    private void cc(Path src, String lib) throws IOException, InterruptedException {
         Process p;
         try {
-            p = new ProcessBuilder("cc", "-shared", "-fPIC", "-pthread", "-o", dir.resolve("libtccl.so").toString(),
-                    src.toString()).inheritIO().start();
+            p = new ProcessBuilder("cc", "-shared", "-fPIC", "-pthread", "-o", dir.resolve(lib).toString(),
+                    src.toString(), "-ldl").inheritIO().start();
         } catch (IOException e) {
             assumeTrue(false, "no C compiler (cc) to build the stand-in: " + e.getMessage());
             throw e;
         }
         assertEquals(0, p.waitFor(), "cc failed on " + src);
-        return dir;
     }
 }

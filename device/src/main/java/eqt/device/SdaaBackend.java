@@ -32,6 +32,15 @@ final class SdaaBackend implements Backend {
         } catch (UnsatisfiedLinkError e) {
             return Availability.no("the SDAA shim's JNI library failed to load: " + e.getMessage(), details);
         }
+        // torch_sdaa's lib/ inside its Python package joins the search (after SDAA_HOME, TECO_HOME, /opt/tecoai).
+        List<TorchSdaa.Install> installs = TorchSdaa.find(System.getenv());
+        sdaa.eqt_sdaa_set_more_dirs(String.join(":", installs.stream().map(i -> i.lib().toString()).toList()));
+        details.add("libtorch: " + TorchSdaa.linkedLibtorch());
+        String visible = System.getenv("SDAA_VISIBLE_DEVICES");
+        details.add("SDAA_VISIBLE_DEVICES: " + (visible != null ? visible : "(unset: every device)"));
+        details.add("search order: $SDAA_HOME/lib64, $SDAA_HOME/lib, $TECO_HOME/lib64, $TECO_HOME/lib, /opt/tecoai/lib64, "
+                + (installs.isEmpty() ? "(no torch_sdaa Python package found), " : installs.stream()
+                .map(i -> i.lib() + ", ").reduce("", String::concat)) + "then the loader's (LD_LIBRARY_PATH, ld.so.cache)");
         if (sdaa.eqt_sdaa_load_runtime() != sdaa.EQT_SDAA_OK) {
             String searched = sdaa.eqt_sdaa_searched().getString();
             details.add("searched: " + searched);
@@ -45,8 +54,15 @@ final class SdaaBackend implements Backend {
         details.add("devices: " + count[0]);
         if (count[0] < 1) return Availability.no("the SDAA runtime loaded but reports no device", details);
         details.add(sdaa.eqt_sdaa_load_tccl() == sdaa.EQT_SDAA_OK
-                ? "tccl: " + sdaa.eqt_sdaa_loaded_path(sdaa.EQT_SDAA_LIB_TCCL).getString()
+                ? "tccl: " + sdaa.eqt_sdaa_loaded_path(sdaa.EQT_SDAA_LIB_TCCL).getString() + ", version "
+                        + sdaa.eqt_tccl_version()
                 : "tccl: unavailable (" + sdaa.eqt_sdaa_last_error().getString() + ")");
+        for (TorchSdaa.Install i : installs) {
+            details.add("torch_sdaa package: " + i.lib() + ", version " + (i.version() != null ? i.version() : "unknown")
+                    + ", requires torch " + (i.torchRequired() != null ? i.torchRequired() : "unknown"));
+            String refused = TorchSdaa.mismatch(i, TorchSdaa.linkedLibtorch());
+            if (refused != null) return Availability.no(refused, details); // before it is opened into this libtorch
+        }
         if (sdaa.eqt_sdaa_load_torch_sdaa() != sdaa.EQT_SDAA_OK) {
             String searched = sdaa.eqt_sdaa_searched().getString();
             details.add("searched: " + searched);
