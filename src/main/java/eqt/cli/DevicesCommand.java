@@ -12,8 +12,14 @@ import picocli.CommandLine.Command;
         description = "Report, per device family, whether it can be used here and why not.")
 final class DevicesCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Option(names = "--check", paramLabel = "DEVICE", description = "Run one forward, backward and "
+            + "optimiser step of each model on DEVICE (cpu, cuda[:N], sdaa[:N]) against the same step on the CPU, plus a "
+            + "one-rank collective round trip; one line, exit 0 when it passes, 1 when not.")
+    String check;
+
     @Override
     public Integer call() {
+        if (check != null) return DeviceCheck.run(Devices.select(check));
         for (DeviceKind k : DeviceKind.values()) {
             Backend b = Devices.backend(k);
             Availability a = b.probe();

@@ -5,15 +5,13 @@ import eqt.sdaa.global.sdaa;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
-import org.bytedeco.pytorch.ByteVector;
 import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.Store;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * Gradient averaging on SDAA devices through TCCL, reached via the project's shim (presets/). The rendezvous
- * reuses c10d's {@code TCPStore}: rank 0 creates the TCCL unique id and publishes it there, every rank checks it
- * got all 128 bytes, waits (with a timeout) until every rank has arrived, then joins the communicator: a rank
+ * Gradient averaging on SDAA devices through TCCL, reached via the project's shim (presets/). The rendezvous is
+ * the project's own key-value store ({@link Rendezvous}; the libtorch the SDAA build links binds no c10d
+ * store): rank 0 creates the TCCL unique id and publishes it there, every rank checks it got all 128 bytes, waits (with a timeout) until every rank has arrived, then joins the communicator: a rank
  * that never comes makes the others fail with a message instead of blocking in tcclCommInitRank forever.
  * Gradients travel as one flat float32 bucket on the device, summed in place and divided by the world size; the
  * shim synchronises the device around each collective (see native/eqt_sdaa_impl.h).
@@ -26,39 +24,49 @@ public final class TcclSync extends BucketSync {
     static final String UID_KEY = "eqt/tccl/unique_id";
     static final String ARRIVED_KEY = "eqt/tccl/arrived";
 
-    private final Store store;
+    private final Rendezvous store;
     private Pointer comm;
 
-    private TcclSync(Store store, Pointer comm, int world, Device device) {
+    private TcclSync(Rendezvous store, Pointer comm, int world, Device device) {
         super(world, device);
         this.store = store;
         this.comm = comm;
     }
 
-    /** Joins the communicator over {@code store} (already connected to the job's rendezvous). */
-    public static TcclSync join(Store store, DistEnv env, Device device, long timeoutMs) {
+    /** Joins the job's TCCL communicator: the rendezvous, the unique id, then the communicator. */
+    public static TcclSync join(DistEnv env, Device device, long timeoutMs) {
         check(sdaa.eqt_sdaa_load_runtime(), "load the SDAA runtime"); // the shim synchronises through it
         check(sdaa.eqt_sdaa_load_tccl(), "load TCCL");
-        byte[] id = new byte[sdaa.EQT_TCCL_UNIQUE_ID_BYTES];
-        if (env.isMaster()) {
-            check(sdaa.eqt_tccl_get_unique_id(id), "tcclGetUniqueId");
-            store.set(UID_KEY, new ByteVector(id));
-        } else {
-            ByteVector v = store.get(UID_KEY);
-            if (v.size() != id.length) {
-                throw new CollectiveException("sdaa: the TCCL unique id in the store has " + v.size() + " bytes, expected "
-                        + id.length + " (a rank of another job on the same master port?)", null);
+        Rendezvous store = Rendezvous.connect(env, timeoutMs);
+        try {
+            byte[] id = new byte[sdaa.EQT_TCCL_UNIQUE_ID_BYTES];
+            if (env.isMaster()) {
+                check(sdaa.eqt_tccl_get_unique_id(id), "tcclGetUniqueId");
+                store.set(UID_KEY, id);
+            } else {
+                byte[] v = store.get(UID_KEY);
+                if (v.length != id.length) {
+                    throw new CollectiveException("sdaa: the TCCL unique id in the rendezvous has " + v.length
+                            + " bytes, expected " + id.length + " (a rank of another job on the same master port?)", null);
+                }
+                id = v;
             }
-            for (int i = 0; i < id.length; i++) id[i] = v.get(i);
+            arrive(store, env, timeoutMs);
+            PointerPointer<Pointer> out = new PointerPointer<>(1);
+            check(sdaa.eqt_tccl_comm_init_rank(out, env.worldSize(), new BytePointer(id), env.rank()), "tcclCommInitRank");
+            return new TcclSync(store, out.get(0), env.worldSize(), device);
+        } catch (java.io.IOException e) {
+            store.close();
+            throw new CollectiveException("sdaa: TCCL rendezvous at " + env.masterAddr() + ":" + env.masterPort()
+                    + " failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
-        arrive(store, env, timeoutMs);
-        PointerPointer<Pointer> out = new PointerPointer<>(1);
-        check(sdaa.eqt_tccl_comm_init_rank(out, env.worldSize(), new BytePointer(id), env.rank()), "tcclCommInitRank");
-        return new TcclSync(store, out.get(0), env.worldSize(), device);
     }
 
     /** Waits until every rank has counted itself in the store, at most {@code timeoutMs}. */
-    private static void arrive(Store store, DistEnv env, long timeoutMs) {
+    private static void arrive(Rendezvous store, DistEnv env, long timeoutMs) throws java.io.IOException {
         store.add(ARRIVED_KEY, 1);
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
         for (long n; (n = store.add(ARRIVED_KEY, 0)) < env.worldSize(); ) {

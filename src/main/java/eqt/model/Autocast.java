@@ -17,22 +17,19 @@ public final class Autocast implements AutoCloseable {
     public static final String FP32 = "fp32";
     public static final String BF16 = "bf16";
 
-    private final torch.DeviceType type;
-    private final boolean wasEnabled;
-    private final torch.ScalarType wasDtype;
+    private final AutocastApi.State previous;
 
     private Autocast(torch.DeviceType type) {
-        this.type = type;
-        this.wasEnabled = torch.is_autocast_enabled(type);
-        this.wasDtype = torch.get_autocast_dtype(type);
-        torch.set_autocast_enabled(type, true);
-        torch.set_autocast_dtype(type, torch.ScalarType.BFloat16);
-        torch.increment_nesting();
+        this.previous = AutocastApi.enterBf16(type);
     }
 
     /** A guard for {@code precision} on {@code device}; for fp32 it does nothing. */
     public static Autocast open(String precision, Device device) {
         check(precision);
+        if (BF16.equals(precision) && !AutocastApi.AVAILABLE) {
+            throw new BadInputException("--precision bf16 needs the default build: the libtorch 2.7.1 preset of the "
+                    + "-Psdaa build binds no autocast API");
+        }
         return BF16.equals(precision) ? new Autocast(device.type()) : null;
     }
 
@@ -45,8 +42,6 @@ public final class Autocast implements AutoCloseable {
 
     @Override
     public void close() {
-        if (torch.decrement_nesting() == 0) torch.clear_cache();
-        torch.set_autocast_enabled(type, wasEnabled);
-        torch.set_autocast_dtype(type, wasDtype);
+        AutocastApi.exit(previous);
     }
 }

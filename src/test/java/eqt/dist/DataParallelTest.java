@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Data parallelism over c10d gloo, two ranks as two threads of this JVM on loopback. */
 class DataParallelTest {
@@ -42,6 +43,7 @@ class DataParallelTest {
      */
     @Test
     void twoRanksEndWithTheParametersOfOneProcessOnTheUnionOfTheirBatches() throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "gloo needs the default build's c10d binding (not -Psdaa)");
         EqDataset data = new SyntheticGenerator(LAYOUT, 21).generate();
         EqTransformer single = new EqTransformer(MODEL, CPU.torch(), 1);
         new Trainer(single, new TrainConfig(2, 4, 3e-4, 1000, 0.5, 5, 11), CPU).fit(data, 12, new TrainLog(null), QUIET, false);
@@ -79,6 +81,7 @@ class DataParallelTest {
     /** Ranks started on other data refuse together, naming what differs, instead of training apart. */
     @Test
     void ranksThatDisagreeRefuseNamingTheFirstDifference() throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "gloo needs the default build's c10d binding (not -Psdaa)");
         int port = freePort();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Future<String>[] ranks = new Future[2];
@@ -121,6 +124,7 @@ class DataParallelTest {
 
     @Test
     void unreachableMasterIsAClearError() throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "gloo needs the default build's c10d binding (not -Psdaa)");
         int port = freePort();
         BadInputException e = assertThrows(BadInputException.class,
                 () -> C10dSync.connect(new DistEnv(1, 1, 2, 2, "127.0.0.1", port), "gloo", 2_000));
@@ -129,6 +133,7 @@ class DataParallelTest {
 
     @Test
     void aTakenPortIsAClearError() throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "gloo needs the default build's c10d binding (not -Psdaa)");
         try (ServerSocket taken = new ServerSocket(0)) {
             int port = taken.getLocalPort();
             BadInputException e = assertThrows(BadInputException.class,

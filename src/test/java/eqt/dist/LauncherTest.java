@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher with real worker JVMs on loopback. */
@@ -29,6 +30,7 @@ class LauncherTest {
 
     @Test
     void twoWorkersTrainAndOnlyRankZeroWritesOutputs() throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "the launcher's workers train over gloo: the default build (not -Psdaa)");
         Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
         Path run = dir.resolve("run");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -50,6 +52,7 @@ class LauncherTest {
 
     @Test
     void twoNodesOnLoopbackFormOneJob() throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "the launcher's workers train over gloo: the default build (not -Psdaa)");
         Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
         Path run = dir.resolve("run");
         int port = DataParallelTest.freePort();
@@ -76,6 +79,7 @@ class LauncherTest {
 
     @Test
     void whenOneWorkerDiesTheJobEndsNonZeroWithinAMinute() throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "the launcher's workers train over gloo: the default build (not -Psdaa)");
         Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
@@ -109,6 +113,7 @@ class LauncherTest {
     /** A launcher killed with SIGKILL leaves no orphans: its workers notice, save a checkpoint and free the port. */
     @Test
     void workersOfAKilledLauncherStopAndSave() throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "the launcher's workers train over gloo: the default build (not -Psdaa)");
         Path data = TestData.write(dir.resolve("data"), TestData.TINY, 4);
         Path run = dir.resolve("run");
         int port = DataParallelTest.freePort();

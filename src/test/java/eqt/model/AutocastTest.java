@@ -18,6 +18,7 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** --precision bf16: autocast really engages, stays close to fp32, is undone on close, and training still learns. */
 class AutocastTest {
@@ -31,22 +32,23 @@ class AutocastTest {
 
     @Test
     void bf16ForwardIsCloseToFp32ButNotIdenticalAndTheGuardRestoresState() {
+        assumeTrue(AutocastApi.AVAILABLE, "this build's libtorch preset binds no autocast (-Psdaa)");
         Model m = new EqTransformer(Tiny.config(0), Tiny.CPU, 3);
         float[] x = input(2 * 256 * 10);
         float[] fp32;
         float[] bf16;
-        assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU));
+        assertFalse(AutocastApi.enabled(torch.DeviceType.CPU));
         try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             Tensor t = Tensors.of(x, Tiny.CPU, 2, 256, 10);
             fp32 = Tensors.toArray(m.forward(t, false));
             try (Autocast a = Autocast.open(Autocast.BF16, Tiny.CPU)) {
-                assertTrue(torch.is_autocast_enabled(torch.DeviceType.CPU));
+                assertTrue(AutocastApi.enabled(torch.DeviceType.CPU));
                 Tensor y = m.forward(t, false);
                 assertEquals("BFloat16", y.scalar_type().toString(), "the output layer ran in bf16");
                 bf16 = Tensors.toArray(y);
             }
         }
-        assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU), "closing the guard restores the state");
+        assertFalse(AutocastApi.enabled(torch.DeviceType.CPU), "closing the guard restores the state");
         double err = 0;
         double norm = 0;
         for (int i = 0; i < x.length; i++) {
@@ -60,6 +62,7 @@ class AutocastTest {
 
     @Test
     void bf16TrainingStepsLowerTheLoss() {
+        assumeTrue(AutocastApi.AVAILABLE, "this build's libtorch preset binds no autocast (-Psdaa)");
         EqDataset d = new SyntheticGenerator(TestData.TINY, 2).generate();
         EqTransformer m = new EqTransformer(Tiny.config(0.0), Tiny.CPU, 1);
         TrainConfig tc = new TrainConfig(1, 4, 3e-3, 1000, 0.5, 1, 11, TrainConfig.ADAM, 0, TrainConfig.STEP, 0,
@@ -75,12 +78,16 @@ class AutocastTest {
             float third = t.step(x, y, idx);
             assertTrue(third < first, "loss must fall on a fixed batch: " + first + " -> " + second + " -> " + third);
         }
-        assertFalse(torch.is_autocast_enabled(torch.DeviceType.CPU));
+        assertFalse(AutocastApi.enabled(torch.DeviceType.CPU));
     }
 
     @Test
     void fp32NeedsNoGuardAndUnknownPrecisionsAreRefused() {
         assertNull(Autocast.open(Autocast.FP32, Tiny.CPU));
+        if (!AutocastApi.AVAILABLE) {
+            assertTrue(assertThrows(BadInputException.class, () -> Autocast.open(Autocast.BF16, Tiny.CPU)).getMessage()
+                    .contains("--precision bf16 needs the default build"));
+        }
         assertTrue(assertThrows(BadInputException.class, () -> Autocast.open("fp8", Tiny.CPU)).getMessage()
                 .contains("--precision: unknown 'fp8'; valid: fp32, bf16"));
     }

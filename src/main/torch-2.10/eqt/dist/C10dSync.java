@@ -21,6 +21,9 @@ import org.bytedeco.pytorch.TensorVector;
  */
 public final class C10dSync extends BucketSync {
 
+    /** Whether gloo/NCCL process groups can be formed in this build (not in -Psdaa's; see src/main/torch-2.7). */
+    public static final boolean AVAILABLE = true;
+
     private final TCPStore store;
     private final Backend group;
 
@@ -40,8 +43,8 @@ public final class C10dSync extends BucketSync {
 
     /** As {@link #connect(DistEnv, String, long)}, for a rank whose model lives on {@code device}. */
     public static GradientSync connect(DistEnv env, String backend, long timeoutMs, Device device) {
+        if (backend.equals("tccl")) return TcclSync.join(env, device, timeoutMs);
         TCPStore store = rendezvous(env, timeoutMs);
-        if (backend.equals("tccl")) return TcclSync.join(store, env, device, timeoutMs);
         Backend group = switch (backend) {
             case "gloo" -> gloo(store, env);
             case "nccl" -> nccl(store, env);
