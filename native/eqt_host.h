@@ -38,6 +38,13 @@ void eqt_host_keep_mask(unsigned char* out, long long from, long long to, double
  */
 void eqt_host_drop_inplace(float* x, long long from, long long to, double p, unsigned long long key);
 
+/*
+ * A listening TCP socket bound to `addr` (a host name or address) and `port` only, for c10d's TCPStore, which
+ * otherwise listens on every interface: the store takes the descriptor through masterListenFd. Returns the
+ * descriptor, or -1 and eqt_host_last_error() says why.
+ */
+int eqt_host_listen(const char* addr, int port, int backlog);
+
 const char* eqt_host_last_error(void);
 
 #ifdef __cplusplus
@@ -52,6 +59,8 @@ const char* eqt_host_last_error(void);
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netdb.h>
+#include <sys/socket.h>
 
 static char eqt_host_error[256];
 
@@ -198,6 +207,34 @@ void eqt_host_drop_inplace(float* x, long long from, long long to, double p, uns
         if ((r & 0xFFFFFFFFULL) < threshold) x[i] = 0.0f;
         if (i + 1 < to && (r >> 32) < threshold) x[i + 1] = 0.0f;
     }
+}
+
+int eqt_host_listen(const char* addr, int port, int backlog) {
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    int rc = getaddrinfo(addr, service, &hints, &res);
+    if (rc != 0) {
+        snprintf(eqt_host_error, sizeof eqt_host_error, "%s: %s", addr, gai_strerror(rc));
+        return -1;
+    }
+    int fd = -1;
+    for (struct addrinfo* a = res; a; a = a->ai_next) {
+        fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+        if (fd < 0) continue;
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (bind(fd, a->ai_addr, a->ai_addrlen) == 0 && listen(fd, backlog) == 0) break;
+        snprintf(eqt_host_error, sizeof eqt_host_error, "%s:%d: %s", addr, port, strerror(errno));
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    return fd;
 }
 
 const char* eqt_host_last_error(void) {

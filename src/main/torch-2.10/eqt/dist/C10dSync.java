@@ -63,6 +63,13 @@ public final class C10dSync extends BucketSync {
             o.numWorkers(new SizeTPointer(1).put(env.worldSize()));
             o.waitWorkers(true);
             o.timeout(new Milliseconds(timeoutMs));
+            if (env.isMaster()) {
+                // Listen on the master address only (TCPStore alone binds every interface): a loopback job is
+                // not reachable from the network. The descriptor passes to the store, which owns it from here.
+                int fd = eqt.host.global.host.eqt_host_listen(env.masterAddr(), env.masterPort(), 128);
+                if (fd < 0) throw new RuntimeException(eqt.host.global.host.eqt_host_last_error().getString());
+                o.masterListenFd(new org.bytedeco.pytorch.IntOptional(fd));
+            }
             store = new TCPStore(env.masterAddr(), o);
         } catch (RuntimeException e) {
             String what = env.isMaster() ? "cannot serve the rendezvous on port " + env.masterPort()

@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -105,6 +106,43 @@ class DataParallelTest {
             assertTrue(m.startsWith("ranks disagree on the data (this rank: sha256 "), m);
         }
         pool.shutdown();
+    }
+
+    /** A job whose master is on loopback is not reachable from the network: the store listens on 127.0.0.1 only. */
+    @Test
+    void theStoreListensOnTheMasterAddressOnly() throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "gloo needs the default build's c10d binding (not -Psdaa)");
+        assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/net/tcp")), "Linux /proc/net/tcp");
+        int port = freePort();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        java.util.concurrent.CountDownLatch joined = new java.util.concurrent.CountDownLatch(2);
+        java.util.concurrent.CountDownLatch inspected = new java.util.concurrent.CountDownLatch(1);
+        List<Future<Object>> ranks = new java.util.ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            int rank = r;
+            ranks.add(pool.submit(() -> {
+                try (GradientSync sync = C10dSync.connect(new DistEnv(rank, rank, 2, 2, "127.0.0.1", port), "gloo", 30_000)) {
+                    joined.countDown();
+                    inspected.await(30, TimeUnit.SECONDS);
+                }
+                return null;
+            }));
+        }
+        assertTrue(joined.await(60, TimeUnit.SECONDS), "both ranks joined");
+        String hexPort = String.format(":%04X", port);
+        List<String> listening = new java.util.ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            java.nio.file.Path t = java.nio.file.Path.of(table);
+            if (!java.nio.file.Files.isReadable(t)) continue;
+            for (String line : java.nio.file.Files.readAllLines(t)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[1].endsWith(hexPort) && f[3].equals("0A")) listening.add(f[1]); // 0A: LISTEN
+            }
+        }
+        inspected.countDown();
+        for (Future<Object> f : ranks) f.get(60, TimeUnit.SECONDS);
+        pool.shutdown();
+        assertEquals(List.of("0100007F" + hexPort), listening, "bound to 127.0.0.1 only, not 0.0.0.0 or ::");
     }
 
     @Test
