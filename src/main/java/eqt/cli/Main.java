@@ -27,6 +27,12 @@ public final class Main {
 
     /** As {@link #run(String...)}, with error lines going to {@code err}. */
     public static int run(PrintWriter err, String... args) {
+        String noDriver = eqt.device.CudaDriver.missing(System.getenv()); // before anything loads libtorch
+        if (noDriver != null) {
+            err.println("eq: error: " + noDriver);
+            err.flush();
+            return 2;
+        }
         CommandLine cli = new CommandLine(new TrainCommand());
         for (Class<?> sub : new Class<?>[] {DataCommand.class, DevicesCommand.class, LauncherCommand.class, EvaluateCommand.class, InvertCommand.class, TorchCommand.class}) cli.addSubcommand(sub);
         cli.setErr(err); // after the subcommands, so their errors go to the same place
