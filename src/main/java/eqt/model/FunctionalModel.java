@@ -76,9 +76,15 @@ public abstract class FunctionalModel implements Model {
         return config.normalize() ? x.sub(buffers.get(NORM + "input_mean")).div(buffers.get(NORM + "input_std")) : x;
     }
 
-    /** Source units → the standardised units the model predicts in (the inverse of {@link #restore}). */
-    protected Tensor standardiseTarget(Tensor y) {
-        return config.normalize() ? y.sub(buffers.get(NORM + "target_mean")).div(buffers.get(NORM + "target_std")) : y;
+    /**
+     * {@code [.., 2·channels]}: station features then source-unit features, standardised in one pass with the input
+     * statistics and then the target statistics (one elementwise pass instead of two slices, two passes and a
+     * concatenation).
+     */
+    protected Tensor standardiseStationsAndTargets(Tensor x) {
+        Tensor mean = torch.cat(new TensorVector(buffers.get(NORM + "input_mean"), buffers.get(NORM + "target_mean")));
+        Tensor std = torch.cat(new TensorVector(buffers.get(NORM + "input_std"), buffers.get(NORM + "target_std")));
+        return x.sub(mean).div(std);
     }
 
     protected Tensor restore(Tensor y) {

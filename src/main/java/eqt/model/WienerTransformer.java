@@ -127,9 +127,9 @@ public final class WienerTransformer extends FunctionalModel {
         int c = config.channels();
         int p = config.patch();
         long tokens = tokens((int) len);
-        Tensor xs = standardise(x.narrow(2, 0, c));
-        Tensor linear = standardiseTarget(x.narrow(2, c, c));
-        Tensor u = torch.constant_pad_nd(torch.cat(new TensorVector(xs, linear), 2), 0, 0, 0, tokens * p - len);
+        Tensor standardised = standardiseStationsAndTargets(x);
+        Tensor linear = standardised.narrow(2, c, c);
+        Tensor u = torch.constant_pad_nd(standardised, 0, 0, 0, tokens * p - len);
         Tensor z = lin(u.reshape(batch, tokens, 2L * c * p), "embedding").add(param("position").narrow(0, 0, tokens));
         z = preNormEncoder(z, train);
         Tensor correction = lin(norm(z, "final_norm"), "head").reshape(batch, tokens * p, c).narrow(1, 0, len);
