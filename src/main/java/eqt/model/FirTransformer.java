@@ -37,21 +37,13 @@ public final class FirTransformer extends FunctionalModel {
         super(config, device);
         SplittableRandom rng = new SplittableRandom(seed);
         int c = config.channels();
-        int d = config.dModel();
-        int p = config.patch();
         int k = config.firTaps();
         past = FirInverse.pastTaps(k);
         float[] delta = new float[c * k]; // until fitted, the filter passes the input through
         for (int ch = 0; ch < c; ch++) delta[ch * k + past] = 1f;
         buffer("fir.weight", delta, c, 1, k);
         buffer("fir.bias", new float[c], c);
-        linear(rng, "embedding", 2 * c * p, d);
-        int tokens = tokens(config.maxLength());
-        add("position", uniform(rng, tokens * d, 0.02 * Math.sqrt(3)), tokens, d);
-        preNormLayers(rng);
-        layerNorm("final_norm", d);
-        add("head.weight", new float[p * c * d], (long) p * c, d);
-        add("head.bias", new float[p * c], (long) p * c);
+        patchTransformer(rng);
         identityNormalization();
     }
 
@@ -92,24 +84,12 @@ public final class FirTransformer extends FunctionalModel {
 
     @Override
     public Tensor forward(Tensor x, boolean train) {
-        long batch = x.size(0);
-        long len = x.size(1);
         int c = config.channels();
-        int p = config.patch();
-        long tokens = tokens((int) len);
         Tensor xn = standardise(x);
         Tensor padded = torch.constant_pad_nd(xn.transpose(1, 2), past, config.firTaps() - 1 - past);
         Tensor linear = torch.conv1d(padded, buffer("fir.weight"), new TensorOptional(buffer("fir.bias")),
                 new long[] {1}, new long[] {0}, new long[] {1}, c).transpose(1, 2); // [B, L, C]
-        Tensor u = torch.constant_pad_nd(torch.cat(new org.bytedeco.pytorch.TensorVector(xn, linear), 2),
-                0, 0, 0, tokens * p - len);
-        Tensor z = lin(u.reshape(batch, tokens, 2L * c * p), "embedding").add(param("position").narrow(0, 0, tokens));
-        z = preNormEncoder(z, train);
-        Tensor correction = lin(norm(z, "final_norm"), "head").reshape(batch, tokens * p, c).narrow(1, 0, len);
+        Tensor correction = patchCorrection(torch.cat(new org.bytedeco.pytorch.TensorVector(xn, linear), 2), train);
         return restore(linear.add(correction));
-    }
-
-    private int tokens(int len) {
-        return (len + config.patch() - 1) / config.patch();
     }
 }

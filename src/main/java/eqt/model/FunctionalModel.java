@@ -173,6 +173,46 @@ public abstract class FunctionalModel implements Model {
         return lin(a.transpose(1, 2).reshape(b, len, d), name + ".out_proj");
     }
 
+    /**
+     * The network both patch models share ({@link FirTransformer}, {@link WienerTransformer}): a linear embedding of
+     * each token's {@code 2·channels·patch} numbers (station and linear estimate), learned positions, the pre-norm
+     * layers, a final layer norm and a head back to {@code patch} samples per channel, initialised to zero so
+     * training starts at the linear path.
+     */
+    protected void patchTransformer(SplittableRandom rng) {
+        int c = config.channels();
+        int d = config.dModel();
+        int p = config.patch();
+        linear(rng, "embedding", 2 * c * p, d);
+        int tokens = patchTokens(config.maxLength());
+        add("position", uniform(rng, tokens * d, 0.02 * Math.sqrt(3)), tokens, d);
+        preNormLayers(rng);
+        layerNorm("final_norm", d);
+        add("head.weight", new float[p * c * d], (long) p * c, d);
+        add("head.bias", new float[p * c], (long) p * c);
+    }
+
+    /**
+     * {@link #patchTransformer}'s correction, in standardised units {@code [B, len, channels]}, for {@code u}
+     * {@code [B, len, 2·channels]} (standardised stations, then the standardised linear estimate).
+     */
+    protected Tensor patchCorrection(Tensor u, boolean train) {
+        long batch = u.size(0);
+        long len = u.size(1);
+        int c = config.channels();
+        int p = config.patch();
+        long tokens = patchTokens((int) len);
+        Tensor padded = torch.constant_pad_nd(u, 0, 0, 0, tokens * p - len);
+        Tensor z = lin(padded.reshape(batch, tokens, 2L * c * p), "embedding").add(param("position").narrow(0, 0, tokens));
+        z = preNormEncoder(z, train);
+        return lin(norm(z, "final_norm"), "head").reshape(batch, tokens * p, c).narrow(1, 0, len);
+    }
+
+    /** Tokens for {@code len} samples: one per {@code patch} samples, the last padded. */
+    protected int patchTokens(int len) {
+        return (len + config.patch() - 1) / config.patch();
+    }
+
     /** The pre-norm encoder layers ({@code numLayers}, GELU feed-forward) of the patch Transformers. */
     protected void preNormLayers(SplittableRandom rng) {
         int d = config.dModel();

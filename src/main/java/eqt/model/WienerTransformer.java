@@ -10,8 +10,6 @@ import java.util.stream.IntStream;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * The default model: the best classical inverse, applied to the continuous record, plus a Transformer that
@@ -39,19 +37,11 @@ public final class WienerTransformer extends FunctionalModel {
         super(config, device);
         SplittableRandom rng = new SplittableRandom(seed);
         int c = config.channels();
-        int d = config.dModel();
-        int p = config.patch();
         float[] delta = new float[c * config.firTaps()]; // until fitted, the linear path passes the input through
         for (int ch = 0; ch < c; ch++) delta[ch * config.firTaps() + config.firTaps() / 2] = 1f;
         buffer("linear.taps", delta, c, config.firTaps());
         buffer("linear.means", new float[2 * c], c, 2);
-        linear(rng, "embedding", 2 * c * p, d);
-        int tokens = tokens(config.maxLength());
-        add("position", uniform(rng, tokens * d, 0.02 * Math.sqrt(3)), tokens, d);
-        preNormLayers(rng);
-        layerNorm("final_norm", d);
-        add("head.weight", new float[p * c * d], (long) p * c, d);
-        add("head.bias", new float[p * c], (long) p * c);
+        patchTransformer(rng);
         identityNormalization();
     }
 
@@ -122,21 +112,9 @@ public final class WienerTransformer extends FunctionalModel {
 
     @Override
     public Tensor forward(Tensor x, boolean train) {
-        long batch = x.size(0);
-        long len = x.size(1);
         int c = config.channels();
-        int p = config.patch();
-        long tokens = tokens((int) len);
         Tensor standardised = standardiseStationsAndTargets(x);
         Tensor linear = standardised.narrow(2, c, c);
-        Tensor u = torch.constant_pad_nd(standardised, 0, 0, 0, tokens * p - len);
-        Tensor z = lin(u.reshape(batch, tokens, 2L * c * p), "embedding").add(param("position").narrow(0, 0, tokens));
-        z = preNormEncoder(z, train);
-        Tensor correction = lin(norm(z, "final_norm"), "head").reshape(batch, tokens * p, c).narrow(1, 0, len);
-        return restore(linear.add(correction));
-    }
-
-    private int tokens(int len) {
-        return (len + config.patch() - 1) / config.patch();
+        return restore(linear.add(patchCorrection(standardised, train)));
     }
 }
