@@ -17,6 +17,11 @@ final class DeviceOptions {
     @Option(names = "--threads", description = "Intra-op threads (default: all cores).")
     Integer threads;
 
+    /** The threads asked for (default: all cores). */
+    int count() {
+        return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
     /** Checks the flags, makes the device current and sets libtorch's intra-op threads. */
     SelectedDevice select() {
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();

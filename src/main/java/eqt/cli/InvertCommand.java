@@ -76,13 +76,18 @@ final class InvertCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         float[] out;
         float[][] stations = in.channels().toArray(new float[0][]);
+        // On a CPU, one chunk of windows per core at once, libtorch single-threaded in each: small GEMMs keep two
+        // cores busier that way than libtorch's own splitting of each (as batch shards do in training).
+        int workers = dev.torch().is_cpu() ? run.count() : 1;
+        if (workers > 1) eqt.device.HostTuning.threads(1);
         if (System.console() == null) { // a pipe or a log: plain lines, not a bar's redraws
-            out = LongRecord.invert(model, stations, window, ov, new ProgressLines("invert windows", windows, 10_000, System.err));
+            out = LongRecord.invert(model, stations, window, ov, workers,
+                    new ProgressLines("invert windows", windows, 10_000, System.err));
         } else {
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
                     .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
                     .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
-                out = LongRecord.invert(model, stations, window, ov, bar::stepTo);
+                out = LongRecord.invert(model, stations, window, ov, workers, bar::stepTo);
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;

@@ -26,6 +26,16 @@ public final class LongRecord {
      * edges), then cut into windows as {@link #invert(Model, float[], int, int, int, LongConsumer)} does.
      */
     public static float[] invert(Model model, float[][] stations, int window, int overlap, LongConsumer progress) {
+        return invert(model, stations, window, overlap, 1, progress);
+    }
+
+    /**
+     * As {@link #invert(Model, float[][], int, int, LongConsumer)}, with {@code workers} chunks of windows predicted
+     * at once on as many threads (libtorch's intra-op threads should then be set to the cores per worker). The
+     * chunks are added into the result in order, so the output does not depend on which finishes first.
+     */
+    public static float[] invert(Model model, float[][] stations, int window, int overlap, int workers,
+                                 LongConsumer progress) {
         float[][] in = model.inputs(stations);
         int samples = stations[0].length;
         float[] x = new float[samples * in.length];
@@ -33,7 +43,7 @@ public final class LongRecord {
             float[] v = in[c];
             for (int t = 0; t < samples; t++) x[t * in.length + c] = v[t];
         }
-        return invert(model, x, samples, window, overlap, progress);
+        return invert(model, x, samples, window, overlap, workers, progress);
     }
 
     /**
@@ -44,6 +54,11 @@ public final class LongRecord {
      */
     public static float[] invert(Model model, float[] record, int samples, int window, int overlap,
                                  LongConsumer progress) {
+        return invert(model, record, samples, window, overlap, 1, progress);
+    }
+
+    static float[] invert(Model model, float[] record, int samples, int window, int overlap, int workers,
+                          LongConsumer progress) {
         int ch = model.config().channels();
         int inCh = model.inputChannels();
         if (record.length != (long) samples * inCh) throw new IllegalArgumentException("record is not samples x channels");
@@ -52,33 +67,57 @@ public final class LongRecord {
         float[] taper = taper(window, overlap);
         double[] sum = new double[samples * ch];
         double[] weight = new double[samples];
-        for (int first = 0; first < starts.length; first += CHUNK) {
-            int n = Math.min(CHUNK, starts.length - first);
-            float[] x = new float[n * window * inCh];
-            for (int w = 0; w < n; w++) {
-                int s = starts[first + w];
-                int len = Math.min(window, samples - s); // short records: the rest stays zero padding
-                System.arraycopy(record, s * inCh, x, w * window * inCh, len * inCh);
-            }
-            float[] y = Inference.predict(model, x, n, window);
-            for (int w = 0; w < n; w++) {
-                int s = starts[first + w];
-                int len = Math.min(window, samples - s);
-                for (int t = 0; t < len; t++) {
-                    double wt = taper[t];
-                    weight[s + t] += wt;
-                    int o = (s + t) * ch;
-                    int i = (w * window + t) * ch;
-                    for (int c = 0; c < ch; c++) sum[o + c] += wt * y[i + c];
+        java.util.concurrent.ExecutorService pool = workers > 1 ? java.util.concurrent.Executors.newFixedThreadPool(workers) : null;
+        try {
+            java.util.ArrayDeque<java.util.concurrent.Future<float[]>> inFlight = new java.util.ArrayDeque<>();
+            int next = 0; // first window of the next chunk to submit
+            for (int first = 0; first < starts.length; first += CHUNK) {
+                while (next < starts.length && (pool == null ? next == first : inFlight.size() < workers)) {
+                    int from = next;
+                    java.util.concurrent.Callable<float[]> job = () -> predictChunk(model, record, samples, window, inCh, starts, from);
+                    inFlight.add(pool == null ? java.util.concurrent.CompletableFuture.completedFuture(job.call()) : pool.submit(job));
+                    next += CHUNK;
                 }
+                float[] y = inFlight.poll().get();
+                int n = Math.min(CHUNK, starts.length - first);
+                for (int w = 0; w < n; w++) {
+                    int s = starts[first + w];
+                    int len = Math.min(window, samples - s);
+                    for (int t = 0; t < len; t++) {
+                        double wt = taper[t];
+                        weight[s + t] += wt;
+                        int o = (s + t) * ch;
+                        int i = (w * window + t) * ch;
+                        for (int c = 0; c < ch; c++) sum[o + c] += wt * y[i + c];
+                    }
+                }
+                progress.accept(first + n);
             }
-            progress.accept(first + n);
+        } catch (Exception e) {
+            if (e instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IllegalStateException(e);
+        } finally {
+            if (pool != null) pool.shutdownNow();
         }
         float[] out = new float[samples * ch];
         for (int t = 0; t < samples; t++) {
             for (int c = 0; c < ch; c++) out[t * ch + c] = (float) (sum[t * ch + c] / weight[t]);
         }
         return out;
+    }
+
+    /** The predictions of the chunk of windows starting at window {@code first}. */
+    private static float[] predictChunk(Model model, float[] record, int samples, int window, int inCh, int[] starts,
+                                        int first) {
+        int n = Math.min(CHUNK, starts.length - first);
+        float[] x = new float[n * window * inCh];
+        for (int w = 0; w < n; w++) {
+            int s = starts[first + w];
+            int len = Math.min(window, samples - s); // short records: the rest stays zero padding
+            System.arraycopy(record, s * inCh, x, w * window * inCh, len * inCh);
+        }
+        return Inference.predict(model, x, n, window);
     }
 
     /** Number of windows {@link #invert} runs for a record of {@code samples}. */

@@ -77,4 +77,18 @@ class LongRecordTest {
         for (int i = 2; i < 400; i++) ownStep = Math.max(ownStep, Math.abs(first[i] - first[i - 2]));
         assertTrue(maxStep <= 1.5 * ownStep, "largest step " + maxStep + " vs window-wise " + ownStep);
     }
+
+    /** Chunks predicted on several threads are added in order: the result is the same, bit for bit. */
+    @Test
+    void parallelChunksGiveTheSequentialResult() {
+        Model m = tiny();
+        int n = 200 * 150; // 200 windows at a hop of 150: several chunks of 32
+        float[] x = signal(n, 2);
+        float[] one = LongRecord.invert(m, x, n, 200, 50, 1, k -> { });
+        java.util.List<Long> seen = new java.util.ArrayList<>();
+        float[] three = LongRecord.invert(m, x, n, 200, 50, 3, seen::add);
+        assertArrayEquals(one, three);
+        assertEquals((long) LongRecord.windows(n, 200, 50), seen.get(seen.size() - 1), "progress reaches every window");
+        for (int i = 1; i < seen.size(); i++) assertTrue(seen.get(i) > seen.get(i - 1), "progress in order");
+    }
 }
