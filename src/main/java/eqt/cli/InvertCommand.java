@@ -30,9 +30,18 @@ final class InvertCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, description = "Trained model.")
     Path checkpoint;
-    @Option(names = "--input", required = true, arity = "1..*", description = "Station record(s), channels in model order.")
+    @Option(names = "--input", arity = "1..*", description = "Station record(s), channels in model order.")
     List<Path> inputs;
-    @Option(names = "--output", required = true, description = "A .npy or .mseed file, or a directory with --format sac|text.")
+    @Option(names = "--inputs-from", paramLabel = "LIST_OR_DIR", description = "Many records in one run: a list "
+            + "file (one record per line; several files on a line are one record's channels) or a directory (every "
+            + "file below it is one record). --output is then a directory: one output per record and manifest.jsonl, "
+            + "so a rerun resumes and a bad file is reported and skipped.")
+    Path inputsFrom;
+    @Option(names = "--shard", paramLabel = "I/N", description = "With --inputs-from: only records I, I+N, I+2N, … "
+            + "(0-based), e.g. SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT.")
+    String shard;
+    @Option(names = "--output", required = true, description = "A .npy or .mseed file, or a directory with --format sac|text "
+            + "(with --inputs-from: the output directory).")
     Path output;
     @Option(names = "--format", description = "npy, mseed, sac or text (default: from --output's extension).")
     String format;
@@ -48,6 +57,9 @@ final class InvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((inputs == null) == (inputsFrom == null)) throw new BadInputException("give --input or --inputs-from (one of them)");
+        if (shard != null && inputsFrom == null) throw new BadInputException("--shard needs --inputs-from");
+        if (inputsFrom != null) return new ArchiveJob(this).run();
         String fmt = format != null ? format : Formats.formatOf(output);
         if (!Formats.WRITABLE.contains(fmt)) throw new BadInputException("--format: unknown '" + fmt + "'; valid: " + Formats.WRITABLE);
         RunDirectory.checkWritable(output, overwrite); // before the work, which can take minutes
@@ -57,6 +69,25 @@ final class InvertCommand implements Callable<Integer> {
         double modelRate = contents.metadata().path("sample_rate").asDouble(100.0);
         int ch = contents.config().channels();
         Record in = Formats.read(inputs, ch, sampleRate);
+        check(in, ch, modelRate, fmt);
+        int window = layout.windowLength();
+        int ov = overlapOf(window);
+        Model model = Checkpoint.load(contents, checkpoint, dev.torch());
+        int windows = LongRecord.windows(in.samples(), window, ov);
+        System.out.printf(Locale.ROOT, "inverting %d samples x %d channels (%.1f h at %.0f Hz) in %d windows of %d%n",
+                in.samples(), ch, in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows, window);
+        long t0 = System.nanoTime();
+        float[] out = invert(model, dev, in, window, ov, true);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        RunDirectory.createParents(output);
+        List<Path> written = Formats.write(in.withData(out), output, fmt);
+        System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per window); wrote %s%n", secs, secs * 1e3 / windows,
+                written.size() == 1 ? written.get(0) : written.size() + " files in " + output);
+        return 0;
+    }
+
+    /** Refuses, before any work, a record the model cannot invert or whose outputs would collide. */
+    static void check(Record in, int ch, double modelRate, String fmt) {
         if (in.channels().size() != ch) {
             throw new BadInputException("the model inverts " + ch + " channels; the input has " + in.channels().size()
                     + " (" + String.join(", ", in.names()) + ")");
@@ -66,35 +97,33 @@ final class InvertCommand implements Callable<Integer> {
             throw new BadInputException("the model was trained at " + modelRate + " Hz; the input is sampled at "
                     + in.sampleRate() + " Hz (resample it first)");
         }
-        int window = layout.windowLength();
+    }
+
+    int overlapOf(int window) {
         int ov = overlap != null ? overlap : window / 4;
         if (ov < 0 || ov > window / 2) throw new BadInputException("--overlap must be in [0, " + window / 2 + "], got " + ov);
-        Model model = Checkpoint.load(contents, checkpoint, dev.torch());
-        int windows = LongRecord.windows(in.samples(), window, ov);
-        System.out.printf(Locale.ROOT, "inverting %d samples x %d channels (%.1f h at %.0f Hz) in %d windows of %d%n",
-                in.samples(), ch, in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows, window);
-        long t0 = System.nanoTime();
-        float[] out;
+        return ov;
+    }
+
+    /**
+     * One record through the model, {@code [samples, channels]}. On a CPU, one chunk of windows per core at once,
+     * libtorch single-threaded in each: small GEMMs keep two cores busier that way than libtorch's own splitting of
+     * each (as batch shards do in training). {@code verbose}: a progress bar on a terminal, lines off one.
+     */
+    float[] invert(Model model, SelectedDevice dev, Record in, int window, int ov, boolean verbose) {
         float[][] stations = in.channels().toArray(new float[0][]);
-        // On a CPU, one chunk of windows per core at once, libtorch single-threaded in each: small GEMMs keep two
-        // cores busier that way than libtorch's own splitting of each (as batch shards do in training).
         int workers = dev.torch().is_cpu() ? run.count() : 1;
         if (workers > 1) eqt.device.HostTuning.threads(1);
+        int windows = LongRecord.windows(in.samples(), window, ov);
+        if (!verbose) return LongRecord.invert(model, stations, window, ov, workers, n -> { });
         if (System.console() == null) { // a pipe or a log: plain lines, not a bar's redraws
-            out = LongRecord.invert(model, stations, window, ov, workers,
+            return LongRecord.invert(model, stations, window, ov, workers,
                     new ProgressLines("invert windows", windows, 10_000, System.err));
-        } else {
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
-                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
-                out = LongRecord.invert(model, stations, window, ov, workers, bar::stepTo);
-            }
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        RunDirectory.createParents(output);
-        List<Path> written = Formats.write(in.withData(out), output, fmt);
-        System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per window); wrote %s%n", secs, secs * 1e3 / windows,
-                written.size() == 1 ? written.get(0) : written.size() + " files in " + output);
-        return 0;
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+            return LongRecord.invert(model, stations, window, ov, workers, bar::stepTo);
+        }
     }
 }

@@ -1,0 +1,203 @@
+package eqt.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import eqt.data.Layout;
+import eqt.device.SelectedDevice;
+import eqt.formats.Formats;
+import eqt.formats.Record;
+import eqt.io.BadInputException;
+import eqt.io.RunDirectory;
+import eqt.model.Checkpoint;
+import eqt.model.Model;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * {@code eq invert --inputs-from LIST_OR_DIR --output DIR}: many station records in one JVM, the model loaded once.
+ * Each record's output is written atomically, then a line is appended to {@code DIR/manifest.jsonl} (input,
+ * output, samples, seconds, status). A rerun skips what the manifest lists as done and whose output exists, so a
+ * killed run resumes with nothing inverted twice or lost; a bad file is recorded as failed and skipped, and the
+ * others go on. {@code --shard I/N} takes every N-th record from the I-th, for a job array.
+ */
+final class ArchiveJob {
+
+    static final String MANIFEST = "manifest.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final InvertCommand opts;
+
+    ArchiveJob(InvertCommand opts) {
+        this.opts = opts;
+    }
+
+    /** One record: its files (channels) and the path its output takes below the output directory. */
+    record Item(List<Path> files, String name) {
+    }
+
+    int run() {
+        String fmt = opts.format != null ? opts.format : "npy";
+        if (!Formats.WRITABLE.contains(fmt)) throw new BadInputException("--format: unknown '" + fmt + "'; valid: " + Formats.WRITABLE);
+        if (Files.exists(opts.output) && !Files.isDirectory(opts.output)) {
+            throw new BadInputException(opts.output + ": with --inputs-from, --output is a directory");
+        }
+        if (!Files.exists(opts.output)) RunDirectory.checkWritable(opts.output, false);
+        List<Item> all = items(opts.inputsFrom);
+        int[] shard = shard(opts.shard);
+        List<Item> mine = new ArrayList<>();
+        for (int i = shard[0]; i < all.size(); i += shard[1]) mine.add(all.get(i));
+        SelectedDevice dev = opts.run.select();
+        Checkpoint.Contents contents = Checkpoint.read(opts.checkpoint);
+        Layout layout = EvaluateCommand.layoutOf(contents.metadata(), contents.config().channels());
+        double modelRate = contents.metadata().path("sample_rate").asDouble(100.0);
+        int ch = contents.config().channels();
+        int window = layout.windowLength();
+        int ov = opts.overlapOf(window);
+        Model model = Checkpoint.load(contents, opts.checkpoint, dev.torch());
+        try {
+            Files.createDirectories(opts.output);
+        } catch (IOException e) {
+            throw new BadInputException(opts.output + ": cannot create (" + e.getMessage() + ")");
+        }
+        Path manifest = opts.output.resolve(MANIFEST);
+        Set<String> done = done(manifest);
+        int ok = 0;
+        int skipped = 0;
+        int failed = 0;
+        System.out.printf("%d record(s) from %s, %d in this shard, %d already in %s%n", all.size(), opts.inputsFrom,
+                mine.size(), mine.stream().filter(i -> done.contains(key(i))).count(), manifest);
+        for (Item item : mine) {
+            if (done.contains(key(item))) {
+                skipped++;
+                continue;
+            }
+            Path out = opts.output.resolve(item.name() + (fmt.equals("npy") || fmt.equals("mseed") ? "." + fmt : ""));
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("input", key(item));
+            line.put("output", out.toString());
+            long t0 = System.nanoTime();
+            try {
+                Record in = Formats.read(item.files(), ch, opts.sampleRate);
+                InvertCommand.check(in, ch, modelRate, fmt);
+                float[] y = opts.invert(model, dev, in, window, ov, false);
+                RunDirectory.createParents(out);
+                Formats.write(in.withData(y), out, fmt);
+                line.put("samples", in.samples());
+                line.put("status", "ok");
+                ok++;
+            } catch (BadInputException e) {
+                line.put("status", "failed");
+                line.put("error", e.getMessage());
+                failed++;
+                System.err.println("eq: skipped " + key(item) + ": " + e.getMessage());
+            }
+            line.put("seconds", (System.nanoTime() - t0) / 1e9);
+            append(manifest, line); // after the output is in place: a record listed ok is never lost
+            System.out.printf(Locale.ROOT, "%s: %s (%.1f s)%n", key(item), line.get("status"), line.get("seconds"));
+        }
+        System.out.printf("done: %d inverted, %d already done, %d failed (see %s)%n", ok, skipped, failed, manifest);
+        return failed == 0 ? 0 : 2;
+    }
+
+    /** The records of a list file (one per line, '#' comments) or a directory tree (each file one record). */
+    static List<Item> items(Path from) {
+        List<Item> out = new ArrayList<>();
+        try {
+            if (Files.isDirectory(from)) {
+                try (Stream<Path> s = Files.walk(from)) {
+                    for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                        out.add(new Item(List.of(f), stem(from.relativize(f))));
+                    }
+                }
+            } else if (Files.isRegularFile(from)) {
+                Path base = from.toAbsolutePath().getParent();
+                for (String raw : Files.readAllLines(from, StandardCharsets.UTF_8)) {
+                    String l = raw.strip();
+                    if (l.isEmpty() || l.startsWith("#")) continue;
+                    List<Path> files = new ArrayList<>();
+                    for (String f : l.split("\\s+")) files.add(base.resolve(f).normalize());
+                    Path first = files.get(0);
+                    out.add(new Item(files, stem(first.startsWith(base) ? base.relativize(first) : first.getFileName())));
+                }
+            } else {
+                throw new BadInputException(from + ": --inputs-from names no list file or directory");
+            }
+        } catch (IOException e) {
+            throw new BadInputException(from + ": cannot read (" + e.getMessage() + ")");
+        }
+        Set<String> names = new HashSet<>();
+        for (Item i : out) {
+            if (!names.add(i.name())) {
+                throw new BadInputException(from + ": two records would be written as " + i.name() + " (same name, "
+                        + "different extension?); rename one");
+            }
+        }
+        if (out.isEmpty()) throw new BadInputException(from + ": no records");
+        return out;
+    }
+
+    /** {@code "I/N"} → {I, N}; no shard: {0, 1}. */
+    static int[] shard(String spec) {
+        if (spec == null) return new int[] {0, 1};
+        String[] p = spec.split("/");
+        try {
+            int i = Integer.parseInt(p[0].trim());
+            int n = Integer.parseInt(p[1].trim());
+            if (p.length == 2 && n >= 1 && i >= 0 && i < n) return new int[] {i, n};
+        } catch (RuntimeException e) {
+            // refused below
+        }
+        throw new BadInputException("--shard: expected I/N with 0 <= I < N, got '" + spec + "'");
+    }
+
+    private static String stem(Path relative) {
+        return relative.toString().replaceFirst("\\.[^./]*$", "");
+    }
+
+    private static String key(Item i) {
+        return String.join(" ", i.files().stream().map(Path::toString).toList());
+    }
+
+    /** Inputs the manifest lists as done whose output is still there. */
+    private static Set<String> done(Path manifest) {
+        Set<String> done = new HashSet<>();
+        if (!Files.exists(manifest)) return done;
+        try {
+            for (String l : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+                if (l.isBlank()) continue;
+                JsonNode n;
+                try {
+                    n = JSON.readTree(l);
+                } catch (IOException e) {
+                    continue; // a line cut by a kill: that record is redone
+                }
+                if ("ok".equals(n.path("status").asText()) && Files.exists(Path.of(n.path("output").asText()))) {
+                    done.add(n.path("input").asText());
+                }
+            }
+        } catch (IOException e) {
+            throw new BadInputException(manifest + ": cannot read (" + e.getMessage() + ")");
+        }
+        return done;
+    }
+
+    private static void append(Path manifest, Map<String, Object> line) {
+        try {
+            Files.writeString(manifest, JSON.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new BadInputException(manifest + ": cannot write (" + e.getMessage() + ")");
+        }
+    }
+}
