@@ -58,7 +58,7 @@ public final class Evaluation {
         // The model's own linear path may be held to fewer lags; the classical anchors get the full room.
         Classical.Result classical = Classical.fit(data, split);
         List<float[]> classicalOut = new ArrayList<>();
-        for (Classical.Method m : classical.methods()) classicalOut.add(interleave(m.apply(stations)));
+        for (Classical.Method m : classical.methods()) classicalOut.add(LongRecord.interleave(m.apply(stations)));
         double classicalSeconds = (System.nanoTime() - t0) / 1e9;
 
         List<Method> methods = new ArrayList<>();
@@ -72,7 +72,7 @@ public final class Evaluation {
         methods.add(spans.score(ZERO, "predicting zero", new float[data.layout().samplesPerFile() * ch]));
         methods.add(spans.scoreTestOnly(WINDOWED, "each test window alone, zeros outside (the reference's framing)",
                 windowed(model, stations, split, len)));
-        return new Report(split, len, overlap, methods, classical.best().name(), spans.test(interleave(sources(data))),
+        return new Report(split, len, overlap, methods, classical.best().name(), spans.test(spans.truth),
                 modelSeconds, classicalSeconds);
     }
 
@@ -96,15 +96,6 @@ public final class Evaluation {
         return s;
     }
 
-    /** {@code [channel][sample]} → {@code [samples, channels]}. */
-    static float[] interleave(float[][] records) {
-        int ch = records.length;
-        int n = records[0].length;
-        float[] out = new float[n * ch];
-        for (int c = 0; c < ch; c++) for (int t = 0; t < n; t++) out[t * ch + c] = records[c][t];
-        return out;
-    }
-
     /** The validation and test blocks of the continuous records, in samples. */
     private static final class Spans {
         private final int ch;
@@ -119,7 +110,7 @@ public final class Evaluation {
             valFrom = split.valFrom() * len;
             testFrom = split.testFrom() * len;
             end = split.windows() * len;
-            truth = interleave(sources(data));
+            truth = LongRecord.interleave(sources(data));
         }
 
         float[] test(float[] whole) {

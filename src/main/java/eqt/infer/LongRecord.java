@@ -36,14 +36,19 @@ public final class LongRecord {
      */
     public static float[] invert(Model model, float[][] stations, int window, int overlap, int workers,
                                  LongConsumer progress) {
-        float[][] in = model.inputs(stations);
-        int samples = stations[0].length;
-        float[] x = new float[samples * in.length];
-        for (int c = 0; c < in.length; c++) {
-            float[] v = in[c];
-            for (int t = 0; t < samples; t++) x[t * in.length + c] = v[t];
+        return invert(model, interleave(model.inputs(stations)), stations[0].length, window, overlap, workers, progress);
+    }
+
+    /** {@code [channel][sample]} → {@code [samples, channels]} row-major, the layout the model's windows take. */
+    public static float[] interleave(float[][] records) {
+        int ch = records.length;
+        int n = records[0].length;
+        float[] out = new float[n * ch];
+        for (int c = 0; c < ch; c++) {
+            float[] v = records[c];
+            for (int t = 0; t < n; t++) out[t * ch + c] = v[t];
         }
-        return invert(model, x, samples, window, overlap, workers, progress);
+        return out;
     }
 
     /**
