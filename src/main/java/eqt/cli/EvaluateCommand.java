@@ -13,7 +13,6 @@ import eqt.io.RunDirectory;
 import eqt.model.Checkpoint;
 import eqt.model.Model;
 import eqt.report.Plots;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,7 +57,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         Path ckpt = checkpoint != null ? checkpoint : InferenceJob.newestCheckpoint(Path.of("runs"));
         SelectedDevice dev = run.select();
-        if (out != null && !Files.exists(out)) RunDirectory.checkWritable(out, false); // fail before the work
+        RunDirectory.check(out, ckpt.toAbsolutePath().getParent().getParent(), overwrite); // fail before the work
         Checkpoint.Contents contents = Checkpoint.read(ckpt);
         Layout layout = layoutOf(contents.metadata(), contents.config().channels());
         Split split = splitOf(contents.metadata(), layout);

@@ -36,7 +36,7 @@ final class InferenceJob {
 
     int run() {
         Path ckpt = opts.checkpoint != null ? opts.checkpoint : newestCheckpoint(Path.of("runs"));
-        if (opts.out != null && !Files.exists(opts.out)) RunDirectory.checkWritable(opts.out, false); // fail before the work
+        RunDirectory.check(opts.out, ckpt.toAbsolutePath().getParent().getParent(), opts.overwrite); // fail before the work
         Model model = Checkpoint.load(ckpt, device.torch());
         int window = opts.window != null ? opts.window : layout.windows() - 1;
         if (window < 0 || window >= layout.windows()) {

@@ -50,7 +50,10 @@ public final class RunDirectory {
         }
     }
 
-    /** Refuses now what {@link #create} would refuse later, creating nothing. */
+    /**
+     * Refuses now what {@link #create} would refuse later, creating nothing: an {@code explicit} directory that is a
+     * file or already holds something (unless {@code overwrite}), or a target that cannot be written or made.
+     */
     public static void check(Path explicit, Path root, boolean overwrite) {
         Path target = explicit != null ? explicit : root;
         if (Files.exists(target) && !Files.isDirectory(target)) {
@@ -64,30 +67,19 @@ public final class RunDirectory {
         } catch (IOException e) {
             throw new BadInputException(explicit + ": cannot list (" + e.getMessage() + ")");
         }
-        if (Files.isDirectory(target)) {
-            if (!Files.isWritable(target)) throw new BadInputException(target + ": permission denied (output directory not writable)");
-        } else {
-            checkWritable(target, false);
-        }
+        if (Files.isDirectory(target)) checkWritable(target);
+        else checkWritable(target, false);
     }
 
     /** {@code explicit} if given (must be absent or empty, unless {@code overwrite}), else a new dir under {@code root}. */
     public static Path create(Path explicit, Path root, String prefix, boolean overwrite) {
+        check(explicit, root, overwrite);
         try {
             if (explicit != null) {
-                if (Files.exists(explicit) && !Files.isDirectory(explicit)) {
-                    throw new BadInputException(explicit + ": --out exists and is not a directory");
-                }
-                if (Files.isDirectory(explicit) && !overwrite && !isEmpty(explicit)) {
-                    throw new BadInputException(explicit + ": output directory already holds a run; "
-                            + "pass --overwrite or choose another --out");
-                }
                 Files.createDirectories(explicit);
-                checkWritable(explicit);
                 return explicit;
             }
             Files.createDirectories(root);
-            checkWritable(root);
             String base = prefix + "-" + LocalDateTime.now().format(STAMP);
             for (int i = 1; ; i++) {
                 Path p = root.resolve(i == 1 ? base : base + "-" + i);
