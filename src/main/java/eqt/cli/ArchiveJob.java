@@ -2,13 +2,10 @@ package eqt.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import eqt.data.Layout;
-import eqt.device.SelectedDevice;
 import eqt.formats.Formats;
 import eqt.formats.Record;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
-import eqt.model.Checkpoint;
 import eqt.model.Model;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +44,7 @@ final class ArchiveJob {
     }
 
     int run() {
-        String fmt = opts.format != null ? opts.format : "npy";
-        if (!Formats.WRITABLE.contains(fmt)) throw new BadInputException("--format: unknown '" + fmt + "'; valid: " + Formats.WRITABLE);
+        String fmt = InvertCommand.format(opts.format != null ? opts.format : "npy");
         if (Files.exists(opts.output) && !Files.isDirectory(opts.output)) {
             throw new BadInputException(opts.output + ": with --inputs-from, --output is a directory");
         }
@@ -57,14 +53,8 @@ final class ArchiveJob {
         int[] shard = shard(opts.shard);
         List<Item> mine = new ArrayList<>();
         for (int i = shard[0]; i < all.size(); i += shard[1]) mine.add(all.get(i));
-        SelectedDevice dev = opts.run.select();
-        Checkpoint.Contents contents = Checkpoint.read(opts.checkpoint);
-        Layout layout = EvaluateCommand.layoutOf(contents.metadata(), contents.config().channels());
-        double modelRate = contents.metadata().path("sample_rate").asDouble(100.0);
-        int ch = contents.config().channels();
-        int window = layout.windowLength();
-        int ov = opts.overlapOf(window);
-        Model model = Checkpoint.load(contents, opts.checkpoint, dev.torch());
+        InvertCommand.Setup setup = opts.setup();
+        Model model = setup.model();
         try {
             Files.createDirectories(opts.output);
         } catch (IOException e) {
@@ -88,9 +78,9 @@ final class ArchiveJob {
             line.put("output", out.toString());
             long t0 = System.nanoTime();
             try {
-                Record in = Formats.read(item.files(), ch, opts.sampleRate);
-                InvertCommand.check(in, ch, modelRate, fmt);
-                float[] y = opts.invert(model, dev, in, window, ov, false);
+                Record in = Formats.read(item.files(), setup.channels(), opts.sampleRate);
+                setup.check(in, fmt);
+                float[] y = opts.invert(model, setup.dev(), in, setup.window(), setup.overlap(), false);
                 RunDirectory.createParents(out);
                 Formats.write(in.withData(y), out, fmt);
                 line.put("samples", in.samples());

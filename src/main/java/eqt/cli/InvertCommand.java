@@ -1,6 +1,5 @@
 package eqt.cli;
 
-import eqt.data.Layout;
 import eqt.device.SelectedDevice;
 import eqt.formats.Formats;
 import eqt.formats.Record;
@@ -60,24 +59,18 @@ final class InvertCommand implements Callable<Integer> {
         if ((inputs == null) == (inputsFrom == null)) throw new BadInputException("give --input or --inputs-from (one of them)");
         if (shard != null && inputsFrom == null) throw new BadInputException("--shard needs --inputs-from");
         if (inputsFrom != null) return new ArchiveJob(this).run();
-        String fmt = format != null ? format : Formats.formatOf(output);
-        if (!Formats.WRITABLE.contains(fmt)) throw new BadInputException("--format: unknown '" + fmt + "'; valid: " + Formats.WRITABLE);
+        String fmt = format(format != null ? format : Formats.formatOf(output));
         RunDirectory.checkWritable(output, overwrite); // before the work, which can take minutes
-        SelectedDevice dev = run.select();
-        Checkpoint.Contents contents = Checkpoint.read(checkpoint);
-        Layout layout = EvaluateCommand.layoutOf(contents.metadata(), contents.config().channels());
-        double modelRate = contents.metadata().path("sample_rate").asDouble(100.0);
-        int ch = contents.config().channels();
-        Record in = Formats.read(inputs, ch, sampleRate);
-        check(in, ch, modelRate, fmt);
-        int window = layout.windowLength();
-        int ov = overlapOf(window);
-        Model model = Checkpoint.load(contents, checkpoint, dev.torch());
-        int windows = LongRecord.windows(in.samples(), window, ov);
+        Setup setup = setup();
+        Record in = Formats.read(inputs, setup.channels(), sampleRate);
+        setup.check(in, fmt);
+        Model model = setup.model();
+        int windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
         System.out.printf(Locale.ROOT, "inverting %d samples x %d channels (%.1f h at %.0f Hz) in %d windows of %d%n",
-                in.samples(), ch, in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows, window);
+                in.samples(), setup.channels(), in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows,
+                setup.window());
         long t0 = System.nanoTime();
-        float[] out = invert(model, dev, in, window, ov, true);
+        float[] out = invert(model, setup.dev(), in, setup.window(), setup.overlap(), true);
         double secs = (System.nanoTime() - t0) / 1e9;
         RunDirectory.createParents(output);
         List<Path> written = Formats.write(in.withData(out), output, fmt);
@@ -86,23 +79,43 @@ final class InvertCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Refuses, before any work, a record the model cannot invert or whose outputs would collide. */
-    static void check(Record in, int ch, double modelRate, String fmt) {
-        if (in.channels().size() != ch) {
-            throw new BadInputException("the model inverts " + ch + " channels; the input has " + in.channels().size()
-                    + " (" + String.join(", ", in.names()) + ")");
+    /** {@code fmt} if it can be written, else the one-line refusal. */
+    static String format(String fmt) {
+        if (!Formats.WRITABLE.contains(fmt)) throw new BadInputException("--format: unknown '" + fmt + "'; valid: " + Formats.WRITABLE);
+        return fmt;
+    }
+
+    /** What inverting with the checkpoint needs, read once: for one record here, for many in {@link ArchiveJob}. */
+    record Setup(Path checkpoint, Checkpoint.Contents contents, SelectedDevice dev, int channels, double rate,
+                 int window, int overlap) {
+
+        /** Refuses, before any work, a record the model cannot invert or whose outputs would collide. */
+        void check(Record in, String fmt) {
+            if (in.channels().size() != channels) {
+                throw new BadInputException("the model inverts " + channels + " channels; the input has "
+                        + in.channels().size() + " (" + String.join(", ", in.names()) + ")");
+            }
+            Formats.outputNames(in, fmt); // a name clash is refused now, not after the work
+            if (Math.abs(in.sampleRate() - rate) > 1e-6 * rate) {
+                throw new BadInputException("the model was trained at " + rate + " Hz; the input is sampled at "
+                        + in.sampleRate() + " Hz (resample it first)");
+            }
         }
-        Formats.outputNames(in, fmt); // a name clash is refused now, not after the work
-        if (Math.abs(in.sampleRate() - modelRate) > 1e-6 * modelRate) {
-            throw new BadInputException("the model was trained at " + modelRate + " Hz; the input is sampled at "
-                    + in.sampleRate() + " Hz (resample it first)");
+
+        Model model() {
+            return Checkpoint.load(contents, checkpoint, dev.torch());
         }
     }
 
-    int overlapOf(int window) {
+    /** The device selected, the checkpoint read, its window and the overlap checked; the model not yet built. */
+    Setup setup() {
+        SelectedDevice dev = run.select();
+        Checkpoint.Contents contents = Checkpoint.read(checkpoint);
+        int window = EvaluateCommand.layoutOf(contents.metadata(), contents.config().channels()).windowLength();
         int ov = overlap != null ? overlap : window / 4;
         if (ov < 0 || ov > window / 2) throw new BadInputException("--overlap must be in [0, " + window / 2 + "], got " + ov);
-        return ov;
+        return new Setup(checkpoint, contents, dev, contents.config().channels(),
+                contents.metadata().path("sample_rate").asDouble(100.0), window, ov);
     }
 
     /**
