@@ -66,7 +66,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new BadInputException("--overlap must be in [0, " + layout.windowLength() / 2 + "], got " + ov);
         }
         Model model = Checkpoint.load(contents, ckpt, dev.torch());
-        eqt.data.DataFingerprint recorded = TrainJob.recordedData(contents.metadata());
+        eqt.data.DataFingerprint recorded = eqt.data.DataFingerprint.recorded(contents.metadata());
         Path dir0 = recorded != null && !spec.commandLine().getParseResult().hasMatchedOption("--data-dir")
                 ? Path.of(recorded.dir()) : dataDir;
         EqDataset data = DataSource.load(dir0, layout);

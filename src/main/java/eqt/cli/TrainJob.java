@@ -71,7 +71,7 @@ final class TrainJob {
             throw new BadInputException(opts.resume + ": already trained for " + start.epochsDone()
                     + " epochs; pass a larger --epochs to continue");
         }
-        DataFingerprint recorded = resumeFrom != null ? recordedData(resumeFrom.metadata()) : null;
+        DataFingerprint recorded = resumeFrom != null ? DataFingerprint.recorded(resumeFrom.metadata()) : null;
         Path dataDir = recorded != null && !opts.given("--data-dir") ? Path.of(recorded.dir()) : opts.dataDir;
         EqDataset data = DataSource.load(dataDir, layout);
         DataFingerprint fingerprint = DataFingerprint.of(dataDir, data);
@@ -205,16 +205,6 @@ final class TrainJob {
                     + "to continue in a new run directory");
         }
         return run;
-    }
-
-    /** The data a checkpoint records it was trained on; null for checkpoints from before it was recorded. */
-    static DataFingerprint recordedData(com.fasterxml.jackson.databind.JsonNode meta) {
-        if (meta == null || !meta.has("data")) return null;
-        try {
-            return JSON.treeToValue(meta.get("data"), DataFingerprint.class);
-        } catch (IOException | IllegalArgumentException e) {
-            return null;
-        }
     }
 
     /** Prints which classical inverse became the linear path and records both methods in the metadata. */

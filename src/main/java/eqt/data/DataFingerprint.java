@@ -32,6 +32,19 @@ public record DataFingerprint(String dir, Layout layout, String sha256) {
         return new DataFingerprint(dir.toAbsolutePath().normalize().toString(), data.layout(), hex.toString());
     }
 
+    /**
+     * The fingerprint a checkpoint's metadata records under {@code data}; null for checkpoints from before it was
+     * recorded (or unreadable), which are then not checked.
+     */
+    public static DataFingerprint recorded(com.fasterxml.jackson.databind.JsonNode metadata) {
+        if (metadata == null || !metadata.has("data")) return null;
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().treeToValue(metadata.get("data"), DataFingerprint.class);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** Whether {@code other} holds the same samples in the same layout (wherever it lives). */
     public boolean sameData(DataFingerprint other) {
         return layout.equals(other.layout) && sha256.equals(other.sha256);

@@ -27,8 +27,4 @@ public final class C10dSync {
         throw new BadInputException("data parallelism over " + backend + " needs the default build: the -Psdaa build's "
                 + "libtorch 2.7.1 preset binds no c10d TCPStore (TCCL on sdaa works)");
     }
-
-    static boolean isLoopback(String addr) {
-        return addr.startsWith("127.") || addr.equals("localhost") || addr.equals("::1");
-    }
 }
