@@ -31,9 +31,10 @@ public final class SpectralWiener {
             if (n > b.fitEnd() / 4 || n > maxLags) continue; // too few segments to average, or too long
             Welch w = Welch.of(y, s, 0, b.fitEnd(), n);
             for (double level : WATER_LEVELS) {
-                double err = b.error(w.filter(level), y, s);
+                LinearInverse f = w.filter(level);
+                double err = b.error(f, y, s);
                 if (best == null || err < best.error()) {
-                    best = new Fitted(w.filter(level), err);
+                    best = new Fitted(f, err);
                     bestN = n;
                     bestLevel = level;
                 }
