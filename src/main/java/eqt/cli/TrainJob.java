@@ -52,6 +52,11 @@ final class TrainJob {
 
     int run() {
         Checkpoint.Contents resumeFrom = opts.resume != null ? resumable(opts.resume) : null;
+        DataFingerprint recorded = resumeFrom != null ? DataFingerprint.recorded(resumeFrom.metadata()) : null;
+        // A resumed run goes on with its own windows (a requeued job passes only --resume and --epochs); windows
+        // named on the command line are compared with the recorded ones below like any other data.
+        Layout layout = recorded != null && !opts.given("--windows") && !opts.given("--window_length")
+                ? recorded.layout() : this.layout;
         ModelConfig mc = resumeFrom != null ? resumeFrom.config() : opts.modelConfig(layout.pairs());
         TrainConfig tc = resumeFrom != null ? resumedConfig(resumeFrom) : opts.trainConfig();
         if (opts.saveEvery < 1) throw new BadInputException("--save_every must be >= 1, got " + opts.saveEvery);
@@ -71,7 +76,6 @@ final class TrainJob {
             throw new BadInputException(opts.resume + ": already trained for " + start.epochsDone()
                     + " epochs; pass a larger --epochs to continue");
         }
-        DataFingerprint recorded = resumeFrom != null ? DataFingerprint.recorded(resumeFrom.metadata()) : null;
         Path dataDir = recorded != null && !opts.given("--data-dir") ? Path.of(recorded.dir()) : opts.dataDir;
         EqDataset data = DataSource.load(dataDir, layout);
         DataFingerprint fingerprint = DataFingerprint.of(dataDir, data);

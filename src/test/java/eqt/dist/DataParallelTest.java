@@ -190,6 +190,12 @@ class DataParallelTest {
         Map<String, String> slurm = Map.of("SLURM_PROCID", "5", "SLURM_NTASKS", "8", "SLURM_LOCALID", "1",
                 "SLURM_NTASKS_PER_NODE", "4(x2)", "MASTER_PORT", "29501");
         assertEquals(new DistEnv(5, 1, 8, 4, "127.0.0.1", 29501), DistEnv.from(slurm));
+        // what srun sets without --ntasks-per-node: the step's tasks per node, this task's node index
+        Map<String, String> uneven = Map.of("SLURM_PROCID", "8", "SLURM_NTASKS", "9", "SLURM_LOCALID", "0",
+                "SLURM_NODEID", "2", "SLURM_STEP_TASKS_PER_NODE", "4(x2),1", "SLURM_TASKS_PER_NODE", "5(x2)");
+        assertEquals(new DistEnv(8, 0, 9, 1, "127.0.0.1", 29500), DistEnv.from(uneven));
+        assertThrows(BadInputException.class, () -> DistEnv.from(Map.of("SLURM_PROCID", "0", "SLURM_NTASKS", "2",
+                "SLURM_NODEID", "3", "SLURM_TASKS_PER_NODE", "2")));
         assertThrows(BadInputException.class, () -> DistEnv.from(Map.of("RANK", "4", "WORLD_SIZE", "4")));
     }
 
