@@ -3,7 +3,7 @@ package eqt.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import eqt.formats.Formats;
-import eqt.formats.Record;
+import eqt.formats.RecordStream;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
 import eqt.model.Model;
@@ -78,11 +78,9 @@ final class ArchiveJob {
             line.put("output", out.toString());
             long t0 = System.nanoTime();
             try {
-                Record in = Formats.read(item.files(), setup.channels(), opts.sampleRate);
+                RecordStream in = Formats.open(item.files(), setup.channels(), opts.sampleRate);
                 setup.check(in, fmt);
-                float[] y = opts.invert(model, setup.dev(), in, setup.window(), setup.overlap(), false);
-                RunDirectory.createParents(out);
-                Formats.write(in.withData(y), out, fmt);
+                opts.invert(model, setup, in, out, fmt, false);
                 line.put("samples", in.samples());
                 line.put("status", "ok");
                 ok++;

@@ -2,10 +2,12 @@ package eqt.cli;
 
 import eqt.device.SelectedDevice;
 import eqt.formats.Formats;
-import eqt.formats.Record;
+import eqt.formats.RecordSink;
+import eqt.formats.RecordStream;
 import eqt.infer.LongRecord;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
+import eqt.io.SampleSource;
 import eqt.model.Checkpoint;
 import eqt.model.Model;
 import java.nio.file.Path;
@@ -62,18 +64,16 @@ final class InvertCommand implements Callable<Integer> {
         String fmt = format(format != null ? format : Formats.formatOf(output));
         RunDirectory.checkWritable(output, overwrite); // before the work, which can take minutes
         Setup setup = setup();
-        Record in = Formats.read(inputs, setup.channels(), sampleRate);
+        RecordStream in = Formats.open(inputs, setup.channels(), sampleRate);
         setup.check(in, fmt);
         Model model = setup.model();
-        int windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
+        long windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
         System.out.printf(Locale.ROOT, "inverting %d samples x %d channels (%.1f h at %.0f Hz) in %d windows of %d%n",
                 in.samples(), setup.channels(), in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows,
                 setup.window());
         long t0 = System.nanoTime();
-        float[] out = invert(model, setup.dev(), in, setup.window(), setup.overlap(), true);
+        List<Path> written = invert(model, setup, in, output, fmt, true);
         double secs = (System.nanoTime() - t0) / 1e9;
-        RunDirectory.createParents(output);
-        List<Path> written = Formats.write(in.withData(out), output, fmt);
         System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per window); wrote %s%n", secs, secs * 1e3 / windows,
                 written.size() == 1 ? written.get(0) : written.size() + " files in " + output);
         return 0;
@@ -90,12 +90,12 @@ final class InvertCommand implements Callable<Integer> {
                  int window, int overlap) {
 
         /** Refuses, before any work, a record the model cannot invert or whose outputs would collide. */
-        void check(Record in, String fmt) {
-            if (in.channels().size() != channels) {
+        void check(RecordStream in, String fmt) {
+            if (in.channels() != channels) {
                 throw new BadInputException("the model inverts " + channels + " channels; the input has "
-                        + in.channels().size() + " (" + String.join(", ", in.names()) + ")");
+                        + in.channels() + " (" + String.join(", ", in.names()) + ")");
             }
-            Formats.outputNames(in, fmt); // a name clash is refused now, not after the work
+            Formats.outputNames(in.names(), fmt); // a name clash is refused now, not after the work
             if (Math.abs(in.sampleRate() - rate) > 1e-6 * rate) {
                 throw new BadInputException("the model was trained at " + rate + " Hz; the input is sampled at "
                         + in.sampleRate() + " Hz (resample it first)");
@@ -119,24 +119,32 @@ final class InvertCommand implements Callable<Integer> {
     }
 
     /**
-     * One record through the model, {@code [samples, channels]}. On a CPU, one chunk of windows per core at once,
-     * libtorch single-threaded in each: small GEMMs keep two cores busier that way than libtorch's own splitting of
-     * each (as batch shards do in training). {@code verbose}: a progress bar on a terminal, lines off one.
+     * One record streamed through the model into {@code output} as {@code fmt}: read, inverted and written a few
+     * chunks of windows at a time, so memory does not grow with the record. On a CPU, one chunk of windows per
+     * core at once, libtorch single-threaded in each: small GEMMs keep two cores busier that way than libtorch's
+     * own splitting of each (as batch shards do in training). {@code verbose}: a progress bar on a terminal,
+     * lines off one. Nothing appears under {@code output} unless the whole record is inverted.
      */
-    float[] invert(Model model, SelectedDevice dev, Record in, int window, int ov, boolean verbose) {
-        float[][] stations = in.channels().toArray(new float[0][]);
-        int workers = dev.torch().is_cpu() ? run.count() : 1;
+    List<Path> invert(Model model, Setup setup, RecordStream in, Path output, String fmt, boolean verbose) {
+        int workers = setup.dev().torch().is_cpu() ? run.count() : 1;
         if (workers > 1) eqt.device.HostTuning.threads(1);
-        int windows = LongRecord.windows(in.samples(), window, ov);
-        if (!verbose) return LongRecord.invert(model, stations, window, ov, workers, n -> { });
-        if (System.console() == null) { // a pipe or a log: plain lines, not a bar's redraws
-            return LongRecord.invert(model, stations, window, ov, workers,
-                    new ProgressLines("invert windows", windows, 10_000, System.err));
-        }
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
-            return LongRecord.invert(model, stations, window, ov, workers, bar::stepTo);
+        long windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
+        RunDirectory.createParents(output);
+        try (SampleSource src = in.open();
+             RecordSink out = Formats.sink(in.names(), in.sampleRate(), in.start(), in.samples(), output, fmt)) {
+            if (!verbose) {
+                LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, n -> { });
+            } else if (System.console() == null) { // a pipe or a log: plain lines, not a bar's redraws
+                LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers,
+                        new ProgressLines("invert windows", windows, 10_000, System.err));
+            } else {
+                try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
+                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+                    LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, bar::stepTo);
+                }
+            }
+            return out.commit();
         }
     }
 }

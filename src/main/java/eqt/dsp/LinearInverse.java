@@ -39,31 +39,87 @@ public record LinearInverse(String method, int past, double[] taps, double input
 
     /** Samples {@code [from, to)} of the filtered record (the filter reads the record beyond them as needed). */
     public float[] apply(float[] y, int from, int to) {
-        int k = taps.length;
-        // Blocks of up to BLOCK samples, fewer for a short span, never shorter than twice the filter.
-        int size = Math.max(Fft.nextPow2(2L * k), Math.min(BLOCK, Fft.nextPow2((long) to - from + k)));
-        int hop = size - k + 1; // outputs per block (overlap-save)
-        DoubleFFT_1D fft = new DoubleFFT_1D(size);
-        // As a convolution with g, the taps reversed: ŝ[t] = Σ_j g[j]·x[t + k − 1 − past − j], x = y − inputMean.
-        double[] g = new double[size];
-        for (int j = 0; j < k; j++) g[j] = taps[k - 1 - j];
-        fft.realForward(g);
+        Blocks b = blocks(to - from);
         float[] out = new float[to - from];
-        double[] buf = new double[size];
-        for (int t0 = from; t0 < to; t0 += hop) {
+        for (int t0 = from; t0 < to; t0 += b.hop()) b.apply(y, 0, y.length, t0, Math.min(b.hop(), to - t0), out, t0 - from);
+        return out;
+    }
+
+    /**
+     * The FFT blocks {@link #apply(float[], int, int)} filters a span of {@code span} samples in, for a caller that
+     * holds only part of the record at a time: called at the same block starts, it computes the same samples bit
+     * for bit (a record streamed from block {@code 0} gets exactly what {@link #apply(float[])} returns).
+     */
+    public Blocks blocks(long span) {
+        return new Blocks(span);
+    }
+
+    /** Overlap-save FFT blocks; not thread-safe (one scratch buffer). */
+    public final class Blocks {
+        private final int size;
+        private final DoubleFFT_1D fft;
+        private final double[] g;
+        private final double[] buf;
+
+        private Blocks(long span) {
+            int k = taps.length;
+            // Blocks of up to BLOCK samples, fewer for a short span, never shorter than twice the filter.
+            size = Math.max(Fft.nextPow2(2L * k), Math.min(BLOCK, Fft.nextPow2(span + k)));
+            fft = new DoubleFFT_1D(size);
+            // As a convolution with g, the taps reversed: ŝ[t] = Σ_j g[j]·x[t + k − 1 − past − j], x = y − inputMean.
+            g = new double[size];
+            for (int j = 0; j < k; j++) g[j] = taps[k - 1 - j];
+            fft.realForward(g);
+            buf = new double[size];
+        }
+
+        /** Outputs per block (overlap-save). */
+        public int hop() {
+            return size - taps.length + 1;
+        }
+
+        /** First station sample block {@code t0} reads (may be negative: zero before the record). */
+        public long firstInput(long t0) {
+            return t0 - past;
+        }
+
+        /** One past the last station sample block {@code t0} reads (may pass the record's end: zero there). */
+        public long endInput(long t0) {
+            return t0 - past + size;
+        }
+
+        /**
+         * {@code n ≤ hop()} filtered samples from {@code t0} into {@code out[off..]}. The record has {@code total}
+         * samples; {@code seg[i]} holds sample {@code segStart + i}, and must hold every sample of
+         * {@code [firstInput(t0), endInput(t0))} inside the record.
+         */
+        public void apply(float[] seg, long segStart, long total, long t0, int n, float[] out, int off) {
             // Block input x[t0 − past + m]; the circular convolution's index k − 1 + i is then ŝ[t0 + i], free of
             // wrap-around for i < hop.
-            int base = t0 - past;
+            long base = t0 - past;
             for (int m = 0; m < size; m++) {
-                int t = base + m;
-                buf[m] = t >= 0 && t < y.length ? y[t] - inputMean : 0;
+                long t = base + m;
+                buf[m] = t >= 0 && t < total ? seg[(int) (t - segStart)] - inputMean : 0;
             }
+            filter(n, out, off);
+        }
+
+        /** As {@link #apply(float[], long, long, long, int, float[], int)}, sample {@code t} at {@code seg[t + shift]}. */
+        public void apply(double[] seg, long shift, long total, long t0, int n, float[] out, int off) {
+            long base = t0 - past;
+            for (int m = 0; m < size; m++) {
+                long t = base + m;
+                buf[m] = t >= 0 && t < total ? seg[(int) (t + shift)] - inputMean : 0;
+            }
+            filter(n, out, off);
+        }
+
+        private void filter(int n, float[] out, int off) {
             fft.realForward(buf);
             Fft.times(buf, g);
             fft.realInverse(buf, true);
-            int n = Math.min(hop, to - t0);
-            for (int i = 0; i < n; i++) out[t0 - from + i] = (float) (buf[k - 1 + i] + targetMean);
+            int k = taps.length;
+            for (int i = 0; i < n; i++) out[off + i] = (float) (buf[k - 1 + i] + targetMean);
         }
-        return out;
     }
 }

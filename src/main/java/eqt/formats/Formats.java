@@ -29,9 +29,18 @@ public final class Formats {
      * {@code defaultRate} applies to formats without a sample rate (NPY, text).
      */
     public static Record read(List<Path> inputs, int pairs, double defaultRate) {
+        return open(inputs, pairs, defaultRate).read();
+    }
+
+    /**
+     * As {@link #read}, without reading the samples into memory: NPY, SAC and miniSEED are then read a block at a
+     * time when the stream is opened. Every sample is checked now (one pass), so a bad file is refused before
+     * the work starts.
+     */
+    public static RecordStream open(List<Path> inputs, int pairs, double defaultRate) {
         if (inputs.isEmpty()) throw new BadInputException("--input: no input given");
-        List<Record> parts = new ArrayList<>();
-        for (Path p : inputs) parts.add(named(p, checked(p, readOne(p, pairs, defaultRate))));
+        List<RecordStream> parts = new ArrayList<>();
+        for (Path p : inputs) parts.add(named(p, checked(p, openOne(p, pairs, defaultRate))));
         return join(inputs, parts);
     }
 
@@ -39,7 +48,7 @@ public final class Formats {
      * Channels whose identifiers are unset (a SAC header without station, network and component; codes that are
      * all blank) are named after their file, with the channel's index when the file holds several.
      */
-    private static Record named(Path p, Record r) {
+    private static RecordStream named(Path p, RecordStream r) {
         List<String> names = new ArrayList<>();
         String stem = p.getFileName().toString().replaceFirst("\\.[^.]*$", "");
         for (int c = 0; c < r.names().size(); c++) {
@@ -47,21 +56,21 @@ public final class Formats {
             boolean unset = n == null || n.replaceAll("[^A-Za-z0-9]", "").isEmpty();
             names.add(!unset ? n : r.names().size() == 1 ? stem : stem + "_" + c);
         }
-        return new Record(names, r.channels(), r.sampleRate(), r.start());
+        return r.renamed(names);
     }
 
     /**
      * The file (sac, text) or trace id (mseed) each channel of {@code r} is written under as {@code format};
      * refuses, before any work, names that would collide (one channel overwriting another).
      */
-    public static List<String> outputNames(Record r, String format) {
+    public static List<String> outputNames(List<String> names, String format) {
         List<String> out = new ArrayList<>();
-        for (int c = 0; c < r.names().size(); c++) {
+        for (int c = 0; c < names.size(); c++) {
             out.add(switch (format) {
-                case "sac" -> safe(r.names().get(c)) + ".sac";
-                case "mseed" -> MiniSeed.traceId(r.names().get(c), c);
+                case "sac" -> safe(names.get(c)) + ".sac";
+                case "mseed" -> MiniSeed.traceId(names.get(c), c);
                 case "text" -> "value_" + c;
-                default -> r.names().get(c);
+                default -> names.get(c);
             });
         }
         if (format.equals("npy")) return out; // one array: columns cannot collide
@@ -69,8 +78,8 @@ public final class Formats {
         for (int c = 0; c < out.size(); c++) {
             Integer first = seen.putIfAbsent(out.get(c).toLowerCase(Locale.ROOT), c);
             if (first != null) {
-                throw new BadInputException("channels " + first + " (" + r.names().get(first) + ") and " + c + " ("
-                        + r.names().get(c) + ") would both be written as " + out.get(c) + "; give inputs distinct "
+                throw new BadInputException("channels " + first + " (" + names.get(first) + ") and " + c + " ("
+                        + names.get(c) + ") would both be written as " + out.get(c) + "; give inputs distinct "
                         + "station codes or file names, or write --format npy");
             }
         }
@@ -81,36 +90,53 @@ public final class Formats {
      * Refuses what cannot be inverted, naming the file: a channel without samples, or with a NaN or infinite
      * sample. A constant channel (a dead or clipped-flat station) is inverted, with a warning on stderr.
      */
-    static Record checked(Path p, Record r) {
-        for (int c = 0; c < r.channels().size(); c++) {
-            float[] v = r.channels().get(c);
-            String which = r.channels().size() > 1 ? " channel " + r.names().get(c) : "";
-            if (v.length == 0) throw new BadInputException(p + ":" + which + " has no samples");
-            boolean constant = true;
-            for (int i = 0; i < v.length; i++) {
-                if (!Float.isFinite(v[i])) {
-                    throw new BadInputException(p + ":" + which + " sample " + i + " is " + v[i]);
+    static RecordStream checked(Path p, RecordStream r) {
+        int k = r.channels();
+        if (r.samples() == 0) throw new BadInputException(p + ":" + which(r, 0) + " has no samples");
+        float[] first = new float[k];
+        boolean[] constant = new boolean[k];
+        java.util.Arrays.fill(constant, true);
+        float[][] buf = new float[k][(int) Math.min(1 << 16, r.samples())];
+        try (eqt.io.SampleSource s = r.open()) {
+            for (long at = 0; at < r.samples(); at += buf[0].length) {
+                int n = (int) Math.min(buf[0].length, r.samples() - at);
+                s.read(buf, 0, n);
+                for (int c = 0; c < k; c++) {
+                    float[] v = buf[c];
+                    if (at == 0) first[c] = v[0];
+                    for (int i = 0; i < n; i++) {
+                        if (!Float.isFinite(v[i])) {
+                            throw new BadInputException(p + ":" + which(r, c) + " sample " + (at + i) + " is " + v[i]);
+                        }
+                        constant[c] &= v[i] == first[c];
+                    }
                 }
-                constant &= v[i] == v[0];
             }
-            if (constant && v.length > 1) {
-                System.err.println("eq: warning: " + p + ":" + which + " is constant (" + v[0] + ") over all "
-                        + v.length + " samples: a dead channel carries no signal to invert");
+        }
+        for (int c = 0; c < k; c++) {
+            if (constant[c] && r.samples() > 1) {
+                System.err.println("eq: warning: " + p + ":" + which(r, c) + " is constant (" + first[c] + ") over all "
+                        + r.samples() + " samples: a dead channel carries no signal to invert");
             }
         }
         return r;
     }
 
-    private static Record readOne(Path p, int pairs, double defaultRate) {
-        if (Files.isDirectory(p)) return referenceLayout(p, pairs, defaultRate);
+    private static String which(RecordStream r, int c) {
+        return r.channels() > 1 ? " channel " + r.names().get(c) : "";
+    }
+
+    private static RecordStream openOne(Path p, int pairs, double defaultRate) {
+        if (Files.isDirectory(p)) return RecordStream.of(referenceLayout(p, pairs, defaultRate));
         if (!Files.isRegularFile(p)) throw new BadInputException(p + ": input not found");
         String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".sac")) return Sac.read(p);
-        if (name.endsWith(".npy")) return Npy.read(p, defaultRate);
+        if (name.endsWith(".sac")) return Sac.open(p);
+        if (name.endsWith(".npy")) return Npy.open(p, defaultRate);
         if (name.endsWith(".mseed") || name.endsWith(".miniseed") || name.endsWith(".msd") || looksLikeMiniSeed(p)) {
-            return MiniSeed.read(p);
+            return MiniSeed.open(p);
         }
-        return new Record(List.of(p.getFileName().toString()), List.of(SampleFileReader.read(p)), defaultRate, null);
+        return RecordStream.of(new Record(List.of(p.getFileName().toString()), List.of(SampleFileReader.read(p)),
+                defaultRate, null));
     }
 
     private static Record referenceLayout(Path dir, int pairs, double rate) {
@@ -128,13 +154,11 @@ public final class Formats {
         return new Record(names, channels, rate, null);
     }
 
-    private static Record join(List<Path> inputs, List<Record> parts) {
-        Record first = parts.get(0);
-        List<String> names = new ArrayList<>();
-        List<float[]> channels = new ArrayList<>();
+    private static RecordStream join(List<Path> inputs, List<RecordStream> parts) {
+        RecordStream first = parts.get(0);
         Instant start = first.start();
         for (int i = 0; i < parts.size(); i++) {
-            Record r = parts.get(i);
+            RecordStream r = parts.get(i);
             if (r.sampleRate() != first.sampleRate()) {
                 throw new BadInputException(inputs.get(i) + ": sample rate " + r.sampleRate() + " Hz differs from "
                         + inputs.get(0) + "'s " + first.sampleRate() + " Hz");
@@ -148,10 +172,8 @@ public final class Formats {
                         + " at " + start);
             }
             if (start == null) start = r.start();
-            names.addAll(r.names());
-            channels.addAll(r.channels());
         }
-        return new Record(names, channels, first.sampleRate(), start);
+        return parts.size() == 1 && start == first.start() ? first : RecordStream.join(parts, first.sampleRate(), start);
     }
 
     /** The format {@link #write} uses for {@code output} when none is named: from the extension. */
@@ -168,32 +190,46 @@ public final class Formats {
      * for sac, a directory of {@code value_0..} files (one value per line) for text. Returns what was written.
      */
     public static List<Path> write(Record r, Path output, String format) {
-        try {
-            switch (format) {
-                case "npy" -> {
-                    Npy.write(r, output);
-                    return List.of(output);
-                }
-                case "mseed" -> {
-                    MiniSeed.write(r, output);
-                    return List.of(output);
-                }
-                case "sac", "text" -> {
-                    Files.createDirectories(output);
-                    List<Path> out = new ArrayList<>();
-                    List<String> names = outputNames(r, format);
-                    for (int c = 0; c < r.channels().size(); c++) {
-                        Path f = output.resolve(names.get(c));
-                        if (format.equals("sac")) Sac.write(r, c, f);
-                        else eqt.data.SyntheticGenerator.writeColumn(f, r.channels().get(c));
-                        out.add(f);
-                    }
-                    return out;
-                }
-                default -> throw new BadInputException("--format: unknown '" + format + "'; valid: " + WRITABLE);
+        try (RecordSink sink = sink(r.names(), r.sampleRate(), r.start(), r.samples(), output, format)) {
+            sink.write(r.channels().toArray(new float[0][]), 0, r.samples());
+            return sink.commit();
+        }
+    }
+
+    /**
+     * Where a record of {@code samples} per channel is written forward as {@code format} ({@link #write}'s
+     * layouts); the files appear when it is committed.
+     */
+    public static RecordSink sink(List<String> names, double rate, Instant start, long samples, Path output,
+                                  String format) {
+        switch (format) {
+            case "npy" -> {
+                return Npy.writer(output, names.size(), samples);
             }
-        } catch (IOException e) {
-            throw new BadInputException(output + ": cannot write (" + e.getMessage() + ")");
+            case "mseed" -> {
+                return MiniSeed.writer(output, names, rate, start, samples);
+            }
+            case "sac", "text" -> {
+                try {
+                    Files.createDirectories(output);
+                } catch (IOException e) {
+                    throw new BadInputException(output + ": cannot write (" + e.getMessage() + ")");
+                }
+                List<String> files = outputNames(names, format);
+                List<RecordSink> each = new ArrayList<>();
+                try {
+                    for (int c = 0; c < names.size(); c++) {
+                        Path f = output.resolve(files.get(c));
+                        each.add(format.equals("sac") ? Sac.writer(f, names.get(c), rate, start, samples)
+                                : Text.writer(f, samples));
+                    }
+                } catch (RuntimeException e) {
+                    each.forEach(RecordSink::close);
+                    throw e;
+                }
+                return RecordSink.perChannel(output, samples, each);
+            }
+            default -> throw new BadInputException("--format: unknown '" + format + "'; valid: " + WRITABLE);
         }
     }
 

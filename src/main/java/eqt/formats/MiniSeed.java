@@ -40,7 +40,19 @@ final class MiniSeed {
     }
 
     static Record read(Path file) {
-        Map<String, List<SeedRecord>> byChannel = new LinkedHashMap<>();
+        return open(file).read();
+    }
+
+    /** Where a channel's record lies in the file, and what it holds. */
+    private record Entry(long offset, int length, Instant start, int count, double rate) {
+    }
+
+    /**
+     * Indexes the file (every record decoded once, so a corrupt one is refused now, by byte offset), then reads
+     * each channel forward record by record: a block of samples in memory at a time.
+     */
+    static RecordStream open(Path file) {
+        Map<String, List<Entry>> byChannel = new LinkedHashMap<>();
         long size;
         try {
             size = Files.size(file);
@@ -62,7 +74,10 @@ final class MiniSeed {
                 }
                 byte[] rec = in.readNBytes(layout.length());
                 SeedRecord r = SeedRecord.decode(rec, layout, codec);
-                if (r.samples().length > 0) byChannel.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(r);
+                if (r.samples().length > 0) {
+                    byChannel.computeIfAbsent(r.id(), k -> new ArrayList<>())
+                            .add(new Entry(offset, layout.length(), r.start(), r.samples().length, r.sampleRate()));
+                }
                 offset += layout.length();
             }
         } catch (SeedRecord.Invalid e) {
@@ -72,13 +87,14 @@ final class MiniSeed {
         }
         if (byChannel.isEmpty()) throw new BadInputException(file + ": no miniSEED data records with samples");
         List<String> names = new ArrayList<>();
-        List<float[]> channels = new ArrayList<>();
+        List<List<Entry>> channels = new ArrayList<>();
         double rate = Double.NaN;
         Instant start = null;
-        for (Map.Entry<String, List<SeedRecord>> e : byChannel.entrySet()) {
-            List<SeedRecord> recs = e.getValue();
+        long samples = -1;
+        for (Map.Entry<String, List<Entry>> e : byChannel.entrySet()) {
+            List<Entry> recs = e.getValue();
             recs.sort((a, b) -> a.start().compareTo(b.start()));
-            double r = recs.get(0).sampleRate();
+            double r = recs.get(0).rate();
             Instant s = recs.get(0).start();
             if (channels.isEmpty()) {
                 rate = r;
@@ -87,18 +103,25 @@ final class MiniSeed {
                 throw new BadInputException(file + ": channel " + e.getKey() + " (" + r + " Hz from " + s
                         + ") does not match " + names.get(0) + " (" + rate + " Hz from " + start + ")");
             }
+            long n = contiguous(file, e.getKey(), recs, r);
+            if (samples >= 0 && n != samples) {
+                throw new BadInputException("channels differ in length: " + names.get(0) + " has " + samples
+                        + " samples, " + e.getKey() + " has " + n);
+            }
+            samples = n;
             names.add(e.getKey());
-            channels.add(join(file, e.getKey(), recs, r));
+            channels.add(recs);
         }
-        return new Record(names, channels, rate, start);
+        long total = samples;
+        return new RecordStream(names, rate, start, total, () -> new Records(file, channels, total));
     }
 
-    /** Joins a channel's records into one array, refusing gaps, overlaps and rate changes. */
-    private static float[] join(Path file, String id, List<SeedRecord> recs, double rate) {
-        int total = 0;
+    /** A channel's samples: refuses gaps, overlaps and rate changes between its records. */
+    private static long contiguous(Path file, String id, List<Entry> recs, double rate) {
+        long total = 0;
         Instant expected = null;
-        for (SeedRecord r : recs) {
-            if (r.sampleRate() != rate) {
+        for (Entry r : recs) {
+            if (r.rate() != rate) {
                 throw new BadInputException(file + ": " + id + " changes sample rate at " + r.start());
             }
             if (expected != null) {
@@ -109,64 +132,183 @@ final class MiniSeed {
                             file, id, gap > 0 ? "gap" : "overlap", Math.abs(gap), expected));
                 }
             }
-            total += r.samples().length;
-            expected = r.start().plusNanos(Math.round(r.samples().length / rate * 1e9));
+            total += r.count();
+            expected = r.start().plusNanos(Math.round(r.count() / rate * 1e9));
         }
-        float[] out = new float[total];
-        int at = 0;
-        for (SeedRecord r : recs) {
-            System.arraycopy(r.samples(), 0, out, at, r.samples().length);
-            at += r.samples().length;
-        }
-        return out;
+        return total;
     }
 
-    /** Writes every channel as float32 records of 4 096 bytes (encoding 4, big-endian), atomically. */
-    static void write(Record r, Path file) {
-        try {
-            eqt.io.AtomicFile.write(file, raw -> {
-                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(raw));
-                try {
-                    records(r, out);
-                } catch (SeedFormatException e) {
-                    throw new IOException(e.getMessage(), e);
+    /** Every channel read forward through its records, each decoded when reached. */
+    private static final class Records implements eqt.io.SampleSource {
+        private final Path file;
+        private final List<List<Entry>> channels;
+        private final long samples;
+        private final java.nio.channels.FileChannel in;
+        private final Codec codec = new Codec();
+        private final int[] next;          // per channel: its next record
+        private final float[][] decoded;   // per channel: the record being read
+        private final int[] used;          // per channel: samples of it already read
+
+        Records(Path file, List<List<Entry>> channels, long samples) throws IOException {
+            this.file = file;
+            this.channels = channels;
+            this.samples = samples;
+            this.in = java.nio.channels.FileChannel.open(file);
+            int k = channels.size();
+            next = new int[k];
+            decoded = new float[k][0];
+            used = new int[k];
+        }
+
+        @Override
+        public int channels() {
+            return channels.size();
+        }
+
+        @Override
+        public long samples() {
+            return samples;
+        }
+
+        @Override
+        public void read(float[][] dst, int off, int n) {
+            for (int c = 0; c < channels.size(); c++) {
+                for (int got = 0; got < n; ) {
+                    if (used[c] == decoded[c].length) {
+                        decoded[c] = decode(channels.get(c).get(next[c]++));
+                        used[c] = 0;
+                    }
+                    int take = Math.min(n - got, decoded[c].length - used[c]);
+                    System.arraycopy(decoded[c], used[c], dst[c], off + got, take);
+                    used[c] += take;
+                    got += take;
                 }
-                out.flush();
-            });
+            }
+        }
+
+        private float[] decode(Entry e) {
+            ByteBuffer b = ByteBuffer.allocate(e.length());
+            try {
+                while (b.hasRemaining()) {
+                    if (in.read(b, e.offset() + b.position()) < 0) throw new IOException("file ends early");
+                }
+                byte[] rec = b.array();
+                return SeedRecord.decode(rec, SeedRecord.Layout.of(rec, Math.min(PROBE, rec.length)), codec).samples();
+            } catch (SeedRecord.Invalid ex) {
+                throw new BadInputException(file + ": miniSEED record at byte " + e.offset() + ": " + ex.getMessage());
+            } catch (IOException ex) {
+                throw new BadInputException(file + ": cannot read (" + ex.getMessage() + ")");
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // read-only: nothing was lost
+            }
+        }
+    }
+
+    /**
+     * Every channel as float32 records of 4 096 bytes (encoding 4, big-endian), channel after channel as the
+     * file is laid out; samples arrive for all channels at once, so each channel's records go to a temporary
+     * file of their own and the channels are joined at commit.
+     */
+    static RecordSink writer(Path file, List<String> names, double rate, Instant start, long samples) {
+        int k = names.size();
+        int perRecord = (RECORD_LENGTH - HEADER) / 4;
+        long recordsPerChannel = (samples + perRecord - 1) / perRecord;
+        Instant t0 = start != null ? start : Instant.EPOCH;
+        eqt.io.AtomicFile.Pending[] spill = new eqt.io.AtomicFile.Pending[k];
+        try {
+            for (int c = 0; c < k; c++) spill[c] = new eqt.io.AtomicFile.Pending(file.resolveSibling(file.getFileName() + ".ch" + c));
         } catch (IOException e) {
+            for (eqt.io.AtomicFile.Pending p : spill) if (p != null) p.close();
             throw new BadInputException(file + ": cannot write miniSEED (" + e.getMessage() + ")");
         }
+        return new RecordSink(file, samples) {
+            private final float[][] pending = new float[k][perRecord];
+            private final long[] records = new long[k]; // per channel, records written
+            private int filled;                         // samples in pending (the same for every channel)
+
+            @Override
+            void append(float[][] src, int off, int n) throws IOException {
+                while (n > 0) {
+                    int take = Math.min(n, perRecord - filled);
+                    for (int c = 0; c < k; c++) System.arraycopy(src[c], off, pending[c], filled, take);
+                    filled += take;
+                    off += take;
+                    n -= take;
+                    if (filled == perRecord) flush();
+                }
+            }
+
+            private void flush() throws IOException {
+                for (int c = 0; c < k; c++) {
+                    long seq = 1 + c * recordsPerChannel + records[c];
+                    long from = records[c] * perRecord;
+                    record(names.get(c), c, (int) (seq % 1_000_000), t0.plusNanos(Math.round(from / rate * 1e9)),
+                            rate, pending[c], filled, new DataOutputStream(spill[c].out())); // unbuffered wrapper
+                    records[c]++;
+                }
+                filled = 0;
+            }
+
+            @Override
+            List<Path> finish() throws IOException {
+                if (filled > 0) flush();
+                List<Path> parts = new ArrayList<>();
+                for (eqt.io.AtomicFile.Pending p : spill) parts.add(p.commit());
+                try (eqt.io.AtomicFile.Pending out = new eqt.io.AtomicFile.Pending(file)) {
+                    for (Path p : parts) Files.copy(p, out.out());
+                    out.commit();
+                } finally {
+                    for (Path p : parts) Files.deleteIfExists(p);
+                }
+                return List.of(file);
+            }
+
+            @Override
+            public void close() {
+                for (eqt.io.AtomicFile.Pending p : spill) p.close();
+                for (int c = 0; c < k; c++) {
+                    try {
+                        Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".ch" + c));
+                    } catch (IOException e) {
+                        // only a leftover part file
+                    }
+                }
+            }
+        };
     }
 
-    private static void records(Record r, DataOutputStream out) throws IOException, SeedFormatException {
-        int perRecord = (RECORD_LENGTH - HEADER) / 4;
-        Instant start = r.start() != null ? r.start() : Instant.EPOCH;
-        int seq = 1;
-        for (int c = 0; c < r.channels().size(); c++) {
-            String[] nslc = nslc(r.names().get(c), c);
-            float[] v = r.channels().get(c);
-            for (int from = 0; from < v.length; from += perRecord) {
-                int n = Math.min(perRecord, v.length - from);
-                DataHeader h = new DataHeader(seq++ % 1_000_000, 'D', false);
-                h.setNetworkCode(nslc[0]);
-                h.setStationIdentifier(nslc[1]);
-                h.setLocationIdentifier(nslc[2]);
-                h.setChannelIdentifier(nslc[3]);
-                h.setNumSamples((short) n);
-                h.setSampleRate(r.sampleRate());
-                h.setStartBtime(new Btime(start.plusNanos(Math.round(from / r.sampleRate() * 1e9))));
-                DataRecord rec = new DataRecord(h);
-                Blockette1000 b = new Blockette1000();
-                b.setEncodingFormat((byte) 4);
-                b.setWordOrder(Blockette1000.SEED_BIG_ENDIAN);
-                b.setDataRecordLength((byte) 12);
-                rec.addBlockette(b);
-                ByteBuffer bytes = ByteBuffer.allocate(n * 4);
-                for (int i = 0; i < n; i++) bytes.putFloat(v[from + i]);
-                rec.setData(bytes.array());
-                rec.setRecordSize(RECORD_LENGTH);
-                rec.write(out);
-            }
+    private static void record(String name, int index, int seq, Instant start, double rate, float[] v, int n,
+                               DataOutputStream out) throws IOException {
+        String[] nslc = nslc(name, index);
+        DataHeader h = new DataHeader(seq, 'D', false);
+        h.setNetworkCode(nslc[0]);
+        h.setStationIdentifier(nslc[1]);
+        h.setLocationIdentifier(nslc[2]);
+        h.setChannelIdentifier(nslc[3]);
+        h.setNumSamples((short) n);
+        h.setSampleRate(rate);
+        h.setStartBtime(new Btime(start));
+        DataRecord rec = new DataRecord(h);
+        Blockette1000 b = new Blockette1000();
+        b.setEncodingFormat((byte) 4);
+        b.setWordOrder(Blockette1000.SEED_BIG_ENDIAN);
+        b.setDataRecordLength((byte) 12);
+        ByteBuffer bytes = ByteBuffer.allocate(n * 4);
+        for (int i = 0; i < n; i++) bytes.putFloat(v[i]);
+        try {
+            rec.addBlockette(b);
+            rec.setData(bytes.array());
+            rec.setRecordSize(RECORD_LENGTH);
+            rec.write(out);
+        } catch (SeedFormatException e) {
+            throw new IOException(e.getMessage(), e);
         }
     }
 

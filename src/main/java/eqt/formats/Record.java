@@ -28,29 +28,4 @@ public record Record(List<String> names, List<float[]> channels, double sampleRa
     public int samples() {
         return channels.get(0).length;
     }
-
-    /** {@code [samples, channels]} row-major, the model's layout. */
-    public float[] interleaved() {
-        int ch = channels.size();
-        int n = samples();
-        float[] out = new float[n * ch];
-        for (int c = 0; c < ch; c++) {
-            float[] v = channels.get(c);
-            for (int t = 0; t < n; t++) out[t * ch + c] = v[t];
-        }
-        return out;
-    }
-
-    /** A record with this one's names, rate and start time holding {@code data} ({@code [samples, channels]}). */
-    public Record withData(float[] data) {
-        int ch = channels.size();
-        int n = data.length / ch;
-        List<float[]> out = new java.util.ArrayList<>();
-        for (int c = 0; c < ch; c++) {
-            float[] v = new float[n];
-            for (int t = 0; t < n; t++) v[t] = data[t * ch + c];
-            out.add(v);
-        }
-        return new Record(names, out, sampleRate, start);
-    }
 }

@@ -1,7 +1,6 @@
 package eqt.formats;
 
 import edu.sc.seis.seisFile.sac.SacHeader;
-import edu.sc.seis.seisFile.sac.SacTimeSeries;
 import eqt.io.BadInputException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,14 +18,18 @@ final class Sac {
     }
 
     static Record read(Path file) {
-        checkHeader(file);
-        SacTimeSeries s;
-        try {
-            s = SacTimeSeries.read(file.toFile());
+        return open(file).read();
+    }
+
+    /** The header now; the samples read forward from the file a block at a time. */
+    static RecordStream open(Path file) {
+        java.nio.ByteOrder order = checkHeader(file);
+        SacHeader h;
+        try (var in = new java.io.DataInputStream(new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file)))) {
+            h = new SacHeader(in);
         } catch (IOException | RuntimeException e) {
             throw new BadInputException(file + ": not a readable SAC file (" + e.getMessage() + ")");
         }
-        SacHeader h = s.getHeader();
         if (h.getLeven() == 0) throw new BadInputException(file + ": unevenly sampled SAC traces are not supported");
         if (!(h.getDelta() > 0)) throw new BadInputException(file + ": SAC header has no sample interval (delta)");
         String name = clean(h.getKnetwk()) + "." + clean(h.getKstnm()) + "." + clean(h.getKcmpnm());
@@ -36,25 +39,80 @@ final class Sac {
         } catch (BadInputException e) {
             throw new BadInputException(file + ": " + e.getMessage());
         }
-        return new Record(java.util.List.of(name), java.util.List.of(s.getY()), 1.0 / h.getDelta(), start);
+        int npts = h.getNpts();
+        return new RecordStream(java.util.List.of(name), 1.0 / h.getDelta(), start, npts, () -> new Samples(file, order, npts));
     }
 
-    static void write(Record r, int channel, Path file) {
+    /** One trace's samples, read forward after the header. */
+    private static final class Samples implements eqt.io.SampleSource {
+        private final Path file;
+        private final java.nio.channels.FileChannel in;
+        private final java.nio.ByteOrder order;
+        private final int npts;
+        private java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(0);
+        private long at;
+
+        Samples(Path file, java.nio.ByteOrder order, int npts) throws IOException {
+            this.file = file;
+            this.order = order;
+            this.npts = npts;
+            this.in = java.nio.channels.FileChannel.open(file);
+        }
+
+        @Override
+        public int channels() {
+            return 1;
+        }
+
+        @Override
+        public long samples() {
+            return npts;
+        }
+
+        @Override
+        public void read(float[][] dst, int off, int n) {
+            if (buf.capacity() < 4 * n) buf = java.nio.ByteBuffer.allocate(4 * n);
+            buf.clear().limit(4 * n);
+            try {
+                while (buf.hasRemaining()) {
+                    if (in.read(buf, HEADER_BYTES + 4 * at + buf.position()) < 0) throw new IOException("file ends early");
+                }
+            } catch (IOException e) {
+                throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
+            }
+            buf.flip().order(order);
+            for (int i = 0; i < n; i++) dst[0][off + i] = buf.getFloat();
+            at += n;
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // read-only: nothing was lost
+            }
+        }
+    }
+
+    /** One trace: seisFile's header, then the samples in its byte order as they arrive. */
+    static RecordSink writer(Path file, String name, double rate, Instant start, long samples) {
+        if (samples > Integer.MAX_VALUE) throw new BadInputException(file + ": SAC holds at most 2^31 - 1 samples");
         SacHeader h = SacHeader.createEmptyEvenSampledTimeSeriesHeader();
-        h.setDelta((float) (1.0 / r.sampleRate()));
-        h.setNpts(r.samples());
+        h.setDelta((float) (1.0 / rate));
+        h.setNpts((int) samples);
         h.setB(0f);
-        h.setE((float) ((r.samples() - 1) / r.sampleRate()));
-        String[] parts = r.names().get(channel).split("\\.", -1);
+        h.setE((float) ((samples - 1) / rate));
+        String[] parts = name.split("\\.", -1);
         if (parts.length == 3) {
             h.setKnetwk(parts[0]);
             h.setKstnm(parts[1]);
             h.setKcmpnm(parts[2]);
         } else {
-            h.setKstnm(r.names().get(channel));
+            h.setKstnm(name);
         }
-        if (r.start() != null) {
-            var t = r.start().atOffset(ZoneOffset.UTC);
+        if (start != null) {
+            var t = start.atOffset(ZoneOffset.UTC);
             h.setNzyear(t.getYear());
             h.setNzjday(t.getDayOfYear());
             h.setNzhour(t.getHour());
@@ -62,14 +120,36 @@ final class Sac {
             h.setNzsec(t.getSecond());
             h.setNzmsec(t.getNano() / 1_000_000);
         }
+        java.nio.ByteOrder order = h.getByteOrder() == edu.sc.seis.seisFile.sac.SacConstants.SunByteOrder
+                ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN;
+        eqt.io.AtomicFile.Pending out;
         try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            new SacTimeSeries(h, r.channels().get(channel)).write(tmp.toFile());
-            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING); // never a half-written file under its name
+            out = new eqt.io.AtomicFile.Pending(file); // never a half-written file under its name
+            h.writeHeader(new java.io.DataOutputStream(out.out()));
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot write SAC (" + e.getMessage() + ")");
         }
+        return new RecordSink(file, samples) {
+            private java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(0);
+
+            @Override
+            void append(float[][] src, int off, int n) throws IOException {
+                if (bytes.capacity() < 4 * n) bytes = java.nio.ByteBuffer.allocate(4 * n).order(order);
+                bytes.clear();
+                for (int i = 0; i < n; i++) bytes.putFloat(src[0][off + i]);
+                out.out().write(bytes.array(), 0, bytes.position());
+            }
+
+            @Override
+            java.util.List<Path> finish() throws IOException {
+                return java.util.List.of(out.commit());
+            }
+
+            @Override
+            public void close() {
+                out.close();
+            }
+        };
     }
 
     /** Bytes of a SAC header: 70 floats, 40 integers, 5 logicals, 24 strings of 8 bytes. */
@@ -77,9 +157,9 @@ final class Sac {
 
     /**
      * Reads {@code npts} and {@code leven} from the header (either byte order, told by {@code nvhdr}) and refuses
-     * a file that does not hold that many samples, before the reader allocates them.
+     * a file that does not hold that many samples, before the reader allocates them. Returns the byte order.
      */
-    private static void checkHeader(Path file) {
+    private static java.nio.ByteOrder checkHeader(Path file) {
         byte[] h = new byte[HEADER_BYTES];
         long size;
         try (var in = java.nio.file.Files.newInputStream(file)) {
@@ -104,6 +184,7 @@ final class Sac {
             throw new BadInputException(file + ": SAC header declares " + npts + " samples" + (even ? "" : " (uneven: x and y)")
                     + ", " + want + " bytes, but the file holds " + size);
         }
+        return b.order();
     }
 
     /** Reference time plus the begin offset {@code b}; {@code null} when the header has no reference time. */

@@ -1,7 +1,18 @@
 package eqt.infer;
 
+import eqt.dsp.LinearInverse;
+import eqt.io.SampleSink;
+import eqt.io.SampleSource;
 import eqt.model.Model;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
+import java.util.stream.IntStream;
 
 /**
  * Inverts a station record of any length with a model trained on fixed windows: overlapping windows, each
@@ -9,8 +20,12 @@ import java.util.function.LongConsumer;
  * divided by the summed weights. The ramps never reach zero, so every sample is covered, a sample covered by one
  * window gets that window's prediction unchanged, and window edges (where the model saw the least context) count
  * least, which removes the seams that butting windows together would leave. Records shorter than a window are
- * padded with zeros and the padding removed. Windows are processed in chunks, so memory stays bounded for a day
- * of data.
+ * padded with zeros and the padding removed.
+ *
+ * <p>The record streams through: read forward from a {@link SampleSource}, the model's linear path applied in its
+ * FFT blocks, windows predicted in chunks, and each sample written to the {@link SampleSink} as soon as the last
+ * window over it is added. Only a few chunks and one FFT block are held, so memory does not grow with the
+ * record's length; a record held in memory goes through the same code and gets the same numbers bit for bit.
  */
 public final class LongRecord {
 
@@ -21,22 +36,48 @@ public final class LongRecord {
     }
 
     /**
-     * Whole station records {@code [channel][sample]} → source estimate {@code [samples, channels]} row-major:
-     * the model's {@link Model#inputs} are made from the continuous records (a linear path sees across window
-     * edges), then cut into windows as {@link #invert(Model, float[], int, int, int, LongConsumer)} does.
+     * Whole station records {@code [channel][sample]} → source estimate {@code [samples, channels]} row-major;
+     * {@code workers} chunks of windows are predicted at once on as many threads (libtorch's intra-op threads
+     * should then be set to the cores per worker).
      */
+    public static float[] invert(Model model, float[][] stations, int window, int overlap, int workers,
+                                 LongConsumer progress) {
+        Interleaved out = new Interleaved(model.config().channels(), stations[0].length);
+        invert(model, SampleSource.of(stations), model.linearPath(), out, window, overlap, workers, progress);
+        return out.data;
+    }
+
     public static float[] invert(Model model, float[][] stations, int window, int overlap, LongConsumer progress) {
         return invert(model, stations, window, overlap, 1, progress);
     }
 
     /**
-     * As {@link #invert(Model, float[][], int, int, LongConsumer)}, with {@code workers} chunks of windows predicted
-     * at once on as many threads (libtorch's intra-op threads should then be set to the cores per worker). The
-     * chunks are added into the result in order, so the output does not depend on which finishes first.
+     * A record streamed from {@code in} to {@code out} (the model's channels, in order): the model's linear path
+     * is applied here, block by block.
      */
-    public static float[] invert(Model model, float[][] stations, int window, int overlap, int workers,
+    public static void invert(Model model, SampleSource in, SampleSink out, int window, int overlap, int workers,
+                              LongConsumer progress) {
+        invert(model, in, model.linearPath(), out, window, overlap, workers, progress);
+    }
+
+    /**
+     * {@code record}: the model's input already made, {@code [samples, inputChannels]} row-major → source estimate
+     * {@code [samples, channels]}. {@code overlap}: samples shared by neighbouring windows, in {@code [0, window/2]}.
+     */
+    public static float[] invert(Model model, float[] record, int samples, int window, int overlap,
                                  LongConsumer progress) {
-        return invert(model, interleave(model.inputs(stations)), stations[0].length, window, overlap, workers, progress);
+        return invert(model, record, samples, window, overlap, 1, progress);
+    }
+
+    static float[] invert(Model model, float[] record, int samples, int window, int overlap, int workers,
+                          LongConsumer progress) {
+        int inCh = model.inputChannels();
+        if (record.length != (long) samples * inCh) throw new IllegalArgumentException("record is not samples x channels");
+        float[][] features = new float[inCh][samples];
+        for (int t = 0; t < samples; t++) for (int c = 0; c < inCh; c++) features[c][t] = record[t * inCh + c];
+        Interleaved out = new Interleaved(model.config().channels(), samples);
+        invert(model, SampleSource.of(features), List.of(), out, window, overlap, workers, progress);
+        return out.data;
     }
 
     /** {@code [channel][sample]} → {@code [samples, channels]} row-major, the layout the model's windows take. */
@@ -52,82 +93,214 @@ public final class LongRecord {
     }
 
     /**
-     * {@code record}: the model's input {@code [samples, inputChannels]} row-major → source estimate
-     * {@code [samples, channels]}.
-     * {@code overlap}: samples shared by neighbouring windows, in {@code [0, window/2]}.
-     * {@code progress} receives the number of windows done after each chunk.
+     * The one pass: {@code in} holds the model's input channels but those {@code path} appends (one filtered
+     * copy of each of the first {@code path.size()} channels).
      */
-    public static float[] invert(Model model, float[] record, int samples, int window, int overlap,
-                                 LongConsumer progress) {
-        return invert(model, record, samples, window, overlap, 1, progress);
-    }
-
-    static float[] invert(Model model, float[] record, int samples, int window, int overlap, int workers,
-                          LongConsumer progress) {
+    private static void invert(Model model, SampleSource in, List<LinearInverse> path, SampleSink out, int window,
+                               int overlap, int workers, LongConsumer progress) {
         int ch = model.config().channels();
         int inCh = model.inputChannels();
-        if (record.length != (long) samples * inCh) throw new IllegalArgumentException("record is not samples x channels");
+        if (in.channels() + path.size() != inCh) {
+            throw new IllegalArgumentException(in.channels() + " channels read and " + path.size()
+                    + " filtered for a model that takes " + inCh);
+        }
         if (overlap < 0 || overlap > window / 2) throw new IllegalArgumentException("overlap must be in [0, window/2]");
-        int[] starts = starts(samples, window, window - overlap);
-        float[] taper = taper(window, overlap);
-        double[] sum = new double[samples * ch];
-        double[] weight = new double[samples];
-        java.util.concurrent.ExecutorService pool = workers > 1 ? java.util.concurrent.Executors.newFixedThreadPool(workers) : null;
-        try {
-            java.util.ArrayDeque<java.util.concurrent.Future<float[]>> inFlight = new java.util.ArrayDeque<>();
-            int next = 0; // first window of the next chunk to submit
-            for (int first = 0; first < starts.length; first += CHUNK) {
-                while (next < starts.length && (pool == null ? next == first : inFlight.size() < workers)) {
-                    int from = next;
-                    java.util.concurrent.Callable<float[]> job = () -> predictChunk(model, record, samples, window, inCh, starts, from);
-                    inFlight.add(pool == null ? java.util.concurrent.CompletableFuture.completedFuture(job.call()) : pool.submit(job));
-                    next += CHUNK;
-                }
-                float[] y = inFlight.poll().get();
-                int n = Math.min(CHUNK, starts.length - first);
-                for (int w = 0; w < n; w++) {
-                    int s = starts[first + w];
-                    int len = Math.min(window, samples - s);
-                    for (int t = 0; t < len; t++) {
-                        double wt = taper[t];
-                        weight[s + t] += wt;
-                        int o = (s + t) * ch;
-                        int i = (w * window + t) * ch;
-                        for (int c = 0; c < ch; c++) sum[o + c] += wt * y[i + c];
-                    }
-                }
-                progress.accept(first + n);
-            }
-        } catch (Exception e) {
-            if (e instanceof RuntimeException r) throw r;
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw new IllegalStateException(e);
-        } finally {
-            if (pool != null) pool.shutdownNow();
-        }
-        float[] out = new float[samples * ch];
-        for (int t = 0; t < samples; t++) {
-            for (int c = 0; c < ch; c++) out[t * ch + c] = (float) (sum[t * ch + c] / weight[t]);
-        }
-        return out;
+        new Pass(model, in, path, out, window, overlap, workers).run(progress);
     }
 
-    /** The predictions of the chunk of windows starting at window {@code first}. */
-    private static float[] predictChunk(Model model, float[] record, int samples, int window, int inCh, int[] starts,
-                                        int first) {
-        int n = Math.min(CHUNK, starts.length - first);
-        float[] x = new float[n * window * inCh];
-        for (int w = 0; w < n; w++) {
-            int s = starts[first + w];
-            int len = Math.min(window, samples - s); // short records: the rest stays zero padding
-            System.arraycopy(record, s * inCh, x, w * window * inCh, len * inCh);
+    /** The state of one streamed inversion; see {@link LongRecord}. */
+    private static final class Pass {
+        private final Model model;
+        private final SampleSource in;
+        private final SampleSink sink;
+        private final int window;
+        private final int hop;
+        private final long samples;
+        private final long windows;
+        private final int ch;
+        private final int inCh;
+        private final float[] taper;
+        private final int workers;
+        private final List<LinearInverse.Blocks> blocks;
+        private final Sliding stations; // what `in` gives, as far as read
+        private final Sliding linear;   // the linear path's output, as far as filtered
+        private final Sliding sum;      // weighted predictions (channels) and, last, the summed weights
+        private final float[][] readBuf;
+        private long written;
+
+        Pass(Model model, SampleSource in, List<LinearInverse> path, SampleSink sink, int window, int overlap,
+             int workers) {
+            this.model = model;
+            this.in = in;
+            this.sink = sink;
+            this.window = window;
+            this.hop = window - overlap;
+            this.samples = in.samples();
+            this.windows = windows(samples, window, overlap);
+            this.ch = model.config().channels();
+            this.inCh = model.inputChannels();
+            this.taper = taper(window, overlap);
+            this.workers = Math.max(1, workers);
+            this.blocks = path.stream().map(f -> f.blocks(samples)).toList();
+            if (path.stream().mapToInt(LinearInverse::length).distinct().count() > 1
+                    || path.stream().mapToInt(LinearInverse::past).distinct().count() > 1) {
+                throw new IllegalArgumentException("the linear path's filters differ in length or lead");
+            }
+            int ahead = (this.workers + 1) * CHUNK * hop + window;
+            this.stations = new Sliding(in.channels(), ahead + (blocks.isEmpty() ? 0 : 2 * blocks.get(0).hop()));
+            this.linear = new Sliding(path.size(), ahead + (blocks.isEmpty() ? 0 : blocks.get(0).hop()));
+            this.sum = new Sliding(ch + 1, ahead);
+            this.readBuf = new float[in.channels()][1 << 14];
         }
-        return Inference.predict(model, x, n, window);
+
+        void run(LongConsumer progress) {
+            ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers) : null;
+            try {
+                ArrayDeque<Future<float[]>> inFlight = new ArrayDeque<>();
+                long next = 0; // first window of the next chunk to submit
+                for (long first = 0; first < windows; first += CHUNK) {
+                    while (next < windows && (pool == null ? next == first : inFlight.size() < workers)) {
+                        float[] x = chunkInput(next);
+                        int n = (int) Math.min(CHUNK, windows - next);
+                        Callable<float[]> job = () -> Inference.predict(model, x, n, window);
+                        inFlight.add(pool == null ? CompletableFuture.completedFuture(job.call()) : pool.submit(job));
+                        next += CHUNK;
+                        forgetInputsBefore(next < windows ? start(next) : samples);
+                    }
+                    int n = (int) Math.min(CHUNK, windows - first);
+                    add(first, n, inFlight.poll().get());
+                    emit(first + n < windows ? start(first + n) : samples);
+                    progress.accept(first + n);
+                }
+            } catch (Exception e) {
+                if (e instanceof RuntimeException r) throw r;
+                if (e.getCause() instanceof RuntimeException r) throw r;
+                throw new IllegalStateException(e);
+            } finally {
+                if (pool != null) pool.shutdownNow();
+            }
+        }
+
+        private long start(long w) {
+            return samples <= window ? 0 : Math.min(w * hop, samples - window);
+        }
+
+        /** The model's input for the chunk of windows from {@code first}: {@code [n, window, inCh]}. */
+        private float[] chunkInput(long first) {
+            int n = (int) Math.min(CHUNK, windows - first);
+            long end = Math.min(samples, start(first + n - 1) + window);
+            readTo(end);
+            filterTo(end);
+            float[] x = new float[n * window * inCh];
+            int sc = in.channels();
+            for (int w = 0; w < n; w++) {
+                long s = start(first + w);
+                int len = (int) Math.min(window, samples - s); // short records: the rest stays zero padding
+                for (int c = 0; c < sc; c++) {
+                    double[] row = stations.row(c);
+                    int at = stations.index(s);
+                    for (int t = 0; t < len; t++) x[(w * window + t) * inCh + c] = (float) row[at + t];
+                }
+                for (int c = 0; c < blocks.size(); c++) {
+                    double[] row = linear.row(c);
+                    int at = linear.index(s);
+                    for (int t = 0; t < len; t++) x[(w * window + t) * inCh + sc + c] = (float) row[at + t];
+                }
+            }
+            return x;
+        }
+
+        /** Reads the record up to sample {@code end}. */
+        private void readTo(long end) {
+            end = Math.min(end, samples);
+            while (stations.end() < end) {
+                int n = (int) Math.min(readBuf[0].length, end - stations.end());
+                in.read(readBuf, 0, n);
+                stations.append(readBuf, 0, n);
+            }
+        }
+
+        /** Runs the linear path's FFT blocks (the blocks of the whole record, from sample 0) up to {@code end}. */
+        private void filterTo(long end) {
+            if (blocks.isEmpty()) return;
+            end = Math.min(end, samples);
+            while (linear.end() < end) {
+                long t0 = linear.end();
+                LinearInverse.Blocks b0 = blocks.get(0);
+                int n = (int) Math.min(b0.hop(), samples - t0);
+                readTo(b0.endInput(t0));
+                float[][] out = new float[blocks.size()][n];
+                IntStream.range(0, blocks.size()).parallel().forEach(c -> blocks.get(c).apply(stations.row(c),
+                        stations.index(0), samples, t0, n, out[c], 0));
+                linear.append(out, 0, n);
+            }
+        }
+
+        /** Forgets what no window from sample {@code from} on, and no FFT block still to run, reads. */
+        private void forgetInputsBefore(long from) {
+            long keep = from;
+            if (!blocks.isEmpty() && linear.end() < samples) keep = Math.min(keep, blocks.get(0).firstInput(linear.end()));
+            stations.dropBefore(keep);
+            linear.dropBefore(from);
+        }
+
+        /** Adds the predictions {@code y} of the {@code n} windows from {@code first} into the weighted sum. */
+        private void add(long first, int n, float[] y) {
+            for (int w = 0; w < n; w++) {
+                long s = start(first + w);
+                int len = (int) Math.min(window, samples - s);
+                sum.extendTo(s + len);
+                double[] weight = sum.row(ch);
+                int at = sum.index(s);
+                for (int t = 0; t < len; t++) {
+                    double wt = taper[t];
+                    weight[at + t] += wt;
+                    int i = (w * window + t) * ch;
+                    for (int c = 0; c < ch; c++) sum.row(c)[at + t] += wt * y[i + c];
+                }
+            }
+        }
+
+        /** Writes the samples before {@code end}, which no window still to come covers, and forgets their sums. */
+        private void emit(long end) {
+            while (written < end) {
+                int n = (int) Math.min(1 << 14, end - written);
+                float[][] out = new float[ch][n];
+                double[] weight = sum.row(ch);
+                int at = sum.index(written);
+                for (int c = 0; c < ch; c++) {
+                    double[] row = sum.row(c);
+                    for (int i = 0; i < n; i++) out[c][i] = (float) (row[at + i] / weight[at + i]);
+                }
+                sink.write(out, 0, n);
+                written += n;
+                sum.dropBefore(written);
+            }
+        }
+    }
+
+    /** Collects a streamed estimate as {@code [samples, channels]} row-major. */
+    private static final class Interleaved implements SampleSink {
+        final float[] data;
+        private final int ch;
+        private int at;
+
+        Interleaved(int ch, int samples) {
+            this.ch = ch;
+            this.data = new float[samples * ch];
+        }
+
+        @Override
+        public void write(float[][] src, int off, int n) {
+            for (int i = 0; i < n; i++) for (int c = 0; c < ch; c++) data[(at + i) * ch + c] = src[c][off + i];
+            at += n;
+        }
     }
 
     /** Number of windows {@link #invert} runs for a record of {@code samples}. */
-    public static int windows(int samples, int window, int overlap) {
-        return starts(samples, window, window - overlap).length;
+    public static long windows(long samples, int window, int overlap) {
+        int hop = window - overlap;
+        return samples <= window ? 1 : (samples - window + hop - 1) / hop + 1;
     }
 
     /** Window starts every {@code hop} samples, the last moved back so it ends with the record. */

@@ -2,7 +2,10 @@ package eqt.model;
 
 import eqt.data.EqDataset;
 import eqt.data.Split;
+import eqt.dsp.LinearInverse;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
 
@@ -36,7 +39,24 @@ public interface Model {
      * continuous linear inverse, which reads across window edges. {@code [inputChannel][sample]}.
      */
     default float[][] inputs(float[][] stations) {
-        return stations;
+        List<LinearInverse> path = linearPath();
+        if (path.isEmpty()) return stations;
+        int c = stations.length;
+        if (path.size() != c) throw new IllegalArgumentException(c + " records for " + path.size() + " channels");
+        float[][] out = new float[2 * c][];
+        IntStream.range(0, c).parallel().forEach(ch -> {
+            out[ch] = stations[ch];
+            out[c + ch] = path.get(ch).apply(stations[ch]);
+        });
+        return out;
+    }
+
+    /**
+     * The fixed linear inverse per channel whose continuous output {@link #inputs} appends to the records (one
+     * per channel), or none: a streaming caller applies it block by block ({@link LinearInverse#blocks}).
+     */
+    default List<LinearInverse> linearPath() {
+        return List.of();
     }
 
     /**

@@ -4,9 +4,9 @@ import eqt.data.EqDataset;
 import eqt.data.Split;
 import eqt.dsp.Classical;
 import eqt.dsp.LinearInverse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -93,20 +93,17 @@ public final class WienerTransformer extends FunctionalModel {
 
     /** The station records, then their linear estimates (source units). */
     @Override
-    public float[][] inputs(float[][] stations) {
+    public List<LinearInverse> linearPath() {
         int c = config.channels();
-        if (stations.length != c) throw new IllegalArgumentException(stations.length + " records for " + c + " channels");
         int k = config.firTaps();
         float[] taps = Tensors.toArray(buffer("linear.taps"));
         float[] means = Tensors.toArray(buffer("linear.means"));
-        float[][] out = new float[2 * c][];
-        IntStream.range(0, c).parallel().forEach(ch -> {
+        List<LinearInverse> out = new ArrayList<>();
+        for (int ch = 0; ch < c; ch++) {
             double[] h = new double[k];
             for (int i = 0; i < k; i++) h[i] = taps[ch * k + i];
-            LinearInverse f = new LinearInverse("stored", k / 2, h, means[2 * ch], means[2 * ch + 1], "");
-            out[ch] = stations[ch];
-            out[c + ch] = f.apply(stations[ch]);
-        });
+            out.add(new LinearInverse("stored", k / 2, h, means[2 * ch], means[2 * ch + 1], ""));
+        }
         return out;
     }
 
