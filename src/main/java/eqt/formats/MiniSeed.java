@@ -48,8 +48,10 @@ final class MiniSeed {
     }
 
     /**
-     * Indexes the file (every record decoded once, so a corrupt one is refused now, by byte offset), then reads
-     * each channel forward record by record: a block of samples in memory at a time.
+     * Indexes the file by its record headers (a truncated record, a gap or a rate change is refused now, by byte
+     * offset or time), then reads each channel forward record by record, decoding each when reached: a block of
+     * samples in memory at a time. {@link Formats#open} reads it through once before the work, so undecodable
+     * data are refused then.
      */
     static RecordStream open(Path file) {
         Map<String, List<Entry>> byChannel = new LinkedHashMap<>();
@@ -59,11 +61,11 @@ final class MiniSeed {
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
-        Codec codec = new Codec();
         long offset = 0;
         try (BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             byte[] head = new byte[PROBE];
             while (offset < size) {
+                // headers only: the data are decoded (and checked) when read, a record at a time
                 in.mark(PROBE);
                 int got = in.readNBytes(head, 0, (int) Math.min(PROBE, size - offset));
                 in.reset();
@@ -72,11 +74,11 @@ final class MiniSeed {
                     throw new SeedRecord.Invalid("truncated: the record needs " + layout.length() + " bytes, "
                             + (size - offset) + " remain");
                 }
-                byte[] rec = in.readNBytes(layout.length());
-                SeedRecord r = SeedRecord.decode(rec, layout, codec);
-                if (r.samples().length > 0) {
+                in.skipNBytes(layout.length());
+                SeedRecord.Header r = SeedRecord.header(head, layout);
+                if (r.count() > 0) {
                     byChannel.computeIfAbsent(r.id(), k -> new ArrayList<>())
-                            .add(new Entry(offset, layout.length(), r.start(), r.samples().length, r.sampleRate()));
+                            .add(new Entry(offset, layout.length(), r.start(), r.count(), r.rate()));
                 }
                 offset += layout.length();
             }
@@ -186,8 +188,11 @@ final class MiniSeed {
             }
         }
 
+        private ByteBuffer buf = ByteBuffer.allocate(0);
+
         private float[] decode(Entry e) {
-            ByteBuffer b = ByteBuffer.allocate(e.length());
+            if (buf.capacity() != e.length()) buf = ByteBuffer.allocate(e.length());
+            ByteBuffer b = buf.clear();
             try {
                 while (b.hasRemaining()) {
                     if (in.read(b, e.offset() + b.position()) < 0) throw new IOException("file ends early");

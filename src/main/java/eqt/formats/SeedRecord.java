@@ -106,8 +106,12 @@ record SeedRecord(String id, Instant start, double sampleRate, float[] samples, 
         }
     }
 
-    /** Decodes a whole record of {@code layout.length()} bytes. */
-    static SeedRecord decode(byte[] rec, Layout layout, Codec codec) throws Invalid {
+    /** What the fixed header says: the trace id, first sample's time, rate and number of samples. */
+    record Header(String id, Instant start, double rate, int count) {
+    }
+
+    /** Reads the fixed header of a record ({@code rec} holds at least its first 48 bytes); decodes no data. */
+    static Header header(byte[] rec, Layout layout) throws Invalid {
         ByteBuffer b = ByteBuffer.wrap(rec).order(layout.order());
         String id = text(rec, 18, 2) + "." + text(rec, 8, 5) + "." + text(rec, 13, 2) + "." + text(rec, 15, 3);
         int n = b.getShort(30) & 0xffff;
@@ -118,6 +122,16 @@ record SeedRecord(String id, Instant start, double sampleRate, float[] samples, 
         Instant start = LocalDate.ofYearDay(b.getShort(20) & 0xffff, b.getShort(22) & 0xffff).atStartOfDay()
                 .toInstant(ZoneOffset.UTC).plusSeconds((rec[24] & 0xff) * 3600L + (rec[25] & 0xff) * 60L + (rec[26] & 0xff))
                 .plusNanos((fract + correction) * 100_000L + layout.microseconds() * 1_000L);
+        return new Header(id, start, rate, n);
+    }
+
+    /** Decodes a whole record of {@code layout.length()} bytes. */
+    static SeedRecord decode(byte[] rec, Layout layout, Codec codec) throws Invalid {
+        Header h = header(rec, layout);
+        String id = h.id();
+        Instant start = h.start();
+        double rate = h.rate();
+        int n = h.count();
         if (n == 0) return new SeedRecord(id, start, rate, new float[0], layout.length());
         int enc = layout.encoding();
         if (!codec.isDecompressable(enc)) {
@@ -125,9 +139,10 @@ record SeedRecord(String id, Instant start, double sampleRate, float[] samples, 
                     + "), which this reader does not decode; it reads int16, int24, int32, float32, float64, Steim-1, "
                     + "Steim-2, CDSN, SRO and DWWSSN");
         }
-        byte[] data = java.util.Arrays.copyOfRange(rec, layout.dataOffset(), layout.length());
-        float[] v = plain(enc, ByteBuffer.wrap(data).order(layout.dataOrder()), n);
+        float[] v = plain(enc, ByteBuffer.wrap(rec, layout.dataOffset(), layout.length() - layout.dataOffset()).slice()
+                .order(layout.dataOrder()), n);
         if (v == null) {
+            byte[] data = java.util.Arrays.copyOfRange(rec, layout.dataOffset(), layout.length());
             try {
                 DecompressedData d = codec.decompress(enc, data, n, layout.dataOrder() == ByteOrder.LITTLE_ENDIAN);
                 v = d.getType() == DecompressedData.DOUBLE ? toFloat(d.getAsDouble()) : d.getAsFloat();

@@ -20,18 +20,22 @@ public final class Inference {
      * estimates {@code [n, len, channels]}.
      */
     public static float[] predict(Model model, float[] inputs, int n, int len) {
+        float[] out = new float[n * len * model.config().channels()];
+        predict(model, inputs, n, len, out);
+        return out;
+    }
+
+    /** As {@link #predict(Model, float[], int, int)}, into {@code out} (at least {@code n·len·channels} long). */
+    public static void predict(Model model, float[] inputs, int n, int len, float[] out) {
         int in = model.inputChannels();
         int perIn = len * in;
         int perOut = len * model.config().channels();
-        float[] out = new float[n * perOut];
         for (int from = 0; from < n; from += CHUNK) {
             int k = Math.min(CHUNK, n - from);
             try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-                float[] part = java.util.Arrays.copyOfRange(inputs, from * perIn, (from + k) * perIn);
-                float[] y = Tensors.toArray(model.forward(Tensors.of(part, model.device(), k, len, in), false));
-                System.arraycopy(y, 0, out, from * perOut, y.length);
+                Tensor x = Tensors.of(inputs, from * perIn, model.device(), k, len, in);
+                Tensors.copyTo(model.forward(x, false), out, from * perOut);
             }
         }
-        return out;
     }
 }

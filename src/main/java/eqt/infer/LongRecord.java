@@ -126,6 +126,9 @@ public final class LongRecord {
         private final Sliding linear;   // the linear path's output, as far as filtered
         private final Sliding sum;      // weighted predictions (channels) and, last, the summed weights
         private final float[][] readBuf;
+        private final float[][] filtered; // one FFT block of the linear path
+        private final float[][] out;      // samples on their way to the sink
+        private final ArrayDeque<Slot> free = new ArrayDeque<>();
         private long written;
 
         Pass(Model model, SampleSource in, List<LinearInverse> path, SampleSink sink, int window, int overlap,
@@ -151,24 +154,32 @@ public final class LongRecord {
             this.linear = new Sliding(path.size(), ahead + (blocks.isEmpty() ? 0 : blocks.get(0).hop()));
             this.sum = new Sliding(ch + 1, ahead);
             this.readBuf = new float[in.channels()][1 << 14];
+            this.filtered = new float[path.size()][blocks.isEmpty() ? 0 : blocks.get(0).hop()];
+            this.out = new float[ch][1 << 14];
         }
 
         void run(LongConsumer progress) {
             ExecutorService pool = workers > 1 ? Executors.newFixedThreadPool(workers) : null;
             try {
-                ArrayDeque<Future<float[]>> inFlight = new ArrayDeque<>();
+                ArrayDeque<Future<Slot>> inFlight = new ArrayDeque<>();
                 long next = 0; // first window of the next chunk to submit
                 for (long first = 0; first < windows; first += CHUNK) {
                     while (next < windows && (pool == null ? next == first : inFlight.size() < workers)) {
-                        float[] x = chunkInput(next);
+                        Slot slot = free.isEmpty() ? new Slot() : free.pop();
                         int n = (int) Math.min(CHUNK, windows - next);
-                        Callable<float[]> job = () -> Inference.predict(model, x, n, window);
+                        chunkInput(next, n, slot.x);
+                        Callable<Slot> job = () -> {
+                            Inference.predict(model, slot.x, n, window, slot.y);
+                            return slot;
+                        };
                         inFlight.add(pool == null ? CompletableFuture.completedFuture(job.call()) : pool.submit(job));
                         next += CHUNK;
                         forgetInputsBefore(next < windows ? start(next) : samples);
                     }
                     int n = (int) Math.min(CHUNK, windows - first);
-                    add(first, n, inFlight.poll().get());
+                    Slot done = inFlight.poll().get();
+                    add(first, n, done.y);
+                    free.push(done); // its arrays serve a later chunk: no Java heap churn per chunk
                     emit(first + n < windows ? start(first + n) : samples);
                     progress.accept(first + n);
                 }
@@ -181,17 +192,22 @@ public final class LongRecord {
             }
         }
 
+        /** One chunk's model input and output, reused from chunk to chunk. */
+        private final class Slot {
+            final float[] x = new float[CHUNK * window * inCh];
+            final float[] y = new float[CHUNK * window * ch];
+        }
+
         private long start(long w) {
             return samples <= window ? 0 : Math.min(w * hop, samples - window);
         }
 
-        /** The model's input for the chunk of windows from {@code first}: {@code [n, window, inCh]}. */
-        private float[] chunkInput(long first) {
-            int n = (int) Math.min(CHUNK, windows - first);
+        /** Writes the model's input for the {@code n} windows from {@code first} into {@code x}: {@code [n, window, inCh]}. */
+        private void chunkInput(long first, int n, float[] x) {
             long end = Math.min(samples, start(first + n - 1) + window);
             readTo(end);
             filterTo(end);
-            float[] x = new float[n * window * inCh];
+            if (samples < window) java.util.Arrays.fill(x, 0f); // the zero padding of a short record
             int sc = in.channels();
             for (int w = 0; w < n; w++) {
                 long s = start(first + w);
@@ -207,7 +223,6 @@ public final class LongRecord {
                     for (int t = 0; t < len; t++) x[(w * window + t) * inCh + sc + c] = (float) row[at + t];
                 }
             }
-            return x;
         }
 
         /** Reads the record up to sample {@code end}. */
@@ -229,10 +244,9 @@ public final class LongRecord {
                 LinearInverse.Blocks b0 = blocks.get(0);
                 int n = (int) Math.min(b0.hop(), samples - t0);
                 readTo(b0.endInput(t0));
-                float[][] out = new float[blocks.size()][n];
                 IntStream.range(0, blocks.size()).parallel().forEach(c -> blocks.get(c).apply(stations.row(c),
-                        stations.index(0), samples, t0, n, out[c], 0));
-                linear.append(out, 0, n);
+                        stations.index(0), samples, t0, n, filtered[c], 0));
+                linear.append(filtered, 0, n);
             }
         }
 
@@ -264,8 +278,7 @@ public final class LongRecord {
         /** Writes the samples before {@code end}, which no window still to come covers, and forgets their sums. */
         private void emit(long end) {
             while (written < end) {
-                int n = (int) Math.min(1 << 14, end - written);
-                float[][] out = new float[ch][n];
+                int n = (int) Math.min(out[0].length, end - written);
                 double[] weight = sum.row(ch);
                 int at = sum.index(written);
                 for (int c = 0; c < ch; c++) {

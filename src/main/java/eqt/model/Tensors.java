@@ -19,6 +19,26 @@ public final class Tensors {
         return device == null || device.is_cpu() ? cpu : cpu.to(device, torch.ScalarType.Float);
     }
 
+    /**
+     * As {@link #of(float[], Device, long...)}, for the values of {@code data} from {@code off} on: no array of
+     * their own is made first (a long record's chunks would otherwise churn megabytes of Java heap each).
+     */
+    public static Tensor of(float[] data, int off, Device device, long... shape) {
+        Tensor cpu = torch.empty(shape, new org.bytedeco.pytorch.TensorOptions(torch.ScalarType.Float), null);
+        FloatBuffer fb = cpu.createBuffer();
+        fb.put(data, off, (int) cpu.numel());
+        return device == null || device.is_cpu() ? cpu : cpu.to(device, torch.ScalarType.Float);
+    }
+
+    /** Copies {@code t}'s values, in row-major order, into {@code out} from {@code off} on. */
+    public static void copyTo(Tensor t, float[] out, int off) {
+        try (PointerScope scope = new PointerScope()) {
+            Tensor c = t.detach().to(new Device(torch.DeviceType.CPU), torch.ScalarType.Float).contiguous();
+            FloatBuffer fb = c.createBuffer();
+            fb.get(out, off, (int) c.numel());
+        }
+    }
+
     /** A copy of {@code t}'s values, in row-major order, as a Java array. */
     public static float[] toArray(Tensor t) {
         try (PointerScope scope = new PointerScope()) {
