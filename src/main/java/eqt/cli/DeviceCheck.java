@@ -1,12 +1,14 @@
 package eqt.cli;
 
+import eqt.model.ModelKind;
+
 import eqt.device.SelectedDevice;
 import eqt.dist.C10dSync;
 import eqt.dist.DistEnv;
 import eqt.dist.GradientSync;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
-import eqt.model.Tensors;
+import eqt.ops.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +54,7 @@ final class DeviceCheck {
                             dev, mc.model(), diff, TOLERANCE);
                     return 1;
                 }
-                done.add(mc.model());
+                done.add(mc.model().id());
             } catch (RuntimeException e) {
                 System.out.printf("check %s: failed: %s: %s%n", dev, mc.model(), firstLine(e.getMessage()));
                 return 1;
@@ -71,9 +73,9 @@ final class DeviceCheck {
     }
 
     static List<ModelConfig> configs() {
-        return List.of(new ModelConfig(ModelConfig.REFERENCE, 10, 16, 2, 2, 32, 0, 0, 64, false),
-                new ModelConfig(ModelConfig.WIENER_TRANSFORMER, 10, 16, 2, 2, 32, 0, 0, 64, true, 8, 64),
-                new ModelConfig(ModelConfig.FIR_TRANSFORMER, 10, 16, 2, 2, 32, 0, 0, 64, true, 8, 21));
+        return List.of(new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(16, 2, 2, 32), new ModelConfig.Dropouts(0, 0), 64, false, 0, 0),
+                new ModelConfig(ModelKind.WIENER_TRANSFORMER, 10, new ModelConfig.Encoder(16, 2, 2, 32), new ModelConfig.Dropouts(0, 0), 64, true, 8, 64),
+                new ModelConfig(ModelKind.FIR_TRANSFORMER, 10, new ModelConfig.Encoder(16, 2, 2, 32), new ModelConfig.Dropouts(0, 0), 64, true, 8, 21));
     }
 
     /** Output, then every parameter after one step, on {@code device}, flattened to the host. */

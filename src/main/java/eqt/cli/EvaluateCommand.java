@@ -10,7 +10,7 @@ import eqt.eval.Scores;
 import eqt.infer.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
-import eqt.model.Checkpoint;
+import eqt.checkpoint.Checkpoint;
 import eqt.model.Model;
 import eqt.report.Plots;
 import java.nio.file.Path;
@@ -83,9 +83,11 @@ final class EvaluateCommand implements Callable<Integer> {
         json.put("checkpoint", ckpt.toAbsolutePath().toString());
         json.put("model", contents.config());
         json.put("split", split);
-        json.put("spans", Map.of("validation_samples", List.of(split.valFrom() * layout.windowLength(),
-                split.testFrom() * layout.windowLength()), "test_samples", List.of(split.testFrom() * layout.windowLength(),
-                layout.samplesPerFile()), "overlap", ov));
+        Map<String, Object> spans = new LinkedHashMap<>(); // in this order in every run
+        spans.put("validation_samples", List.of(split.valFrom() * layout.windowLength(), split.testFrom() * layout.windowLength()));
+        spans.put("test_samples", List.of(split.testFrom() * layout.windowLength(), layout.samplesPerFile()));
+        spans.put("overlap", ov);
+        json.put("spans", spans);
         json.put("best_classical", r.bestClassical());
         double base = r.best().test().mse();
         json.put("model_to_best_classical_mse_ratio", r.method(Evaluation.MODEL).test().mse() / base);

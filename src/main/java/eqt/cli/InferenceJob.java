@@ -7,7 +7,7 @@ import eqt.infer.Inference;
 import eqt.infer.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
-import eqt.model.Checkpoint;
+import eqt.checkpoint.Checkpoint;
 import eqt.model.Model;
 import eqt.report.Plots;
 import java.io.IOException;

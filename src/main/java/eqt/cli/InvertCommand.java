@@ -8,7 +8,7 @@ import eqt.infer.LongRecord;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
 import eqt.io.SampleSource;
-import eqt.model.Checkpoint;
+import eqt.checkpoint.Checkpoint;
 import eqt.model.Model;
 import java.nio.file.Path;
 import java.util.List;

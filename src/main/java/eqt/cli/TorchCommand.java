@@ -1,10 +1,12 @@
 package eqt.cli;
 
+import eqt.model.ModelKind;
+
 import eqt.io.RunDirectory;
-import eqt.model.Checkpoint;
+import eqt.checkpoint.Checkpoint;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
-import eqt.model.TorchStateDict;
+import eqt.checkpoint.TorchStateDict;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,7 +44,7 @@ final class TorchCommand {
             }
             // The original's module holds its positional table as a persistent buffer: export it, or its strict
             // load_state_dict refuses the file.
-            if (ModelConfig.REFERENCE.equals(c.config().model())) out = TorchStateDict.withPositions(out, c.config());
+            if (ModelKind.REFERENCE.equals(c.config().model())) out = TorchStateDict.withPositions(out, c.config());
             RunDirectory.createParents(output);
             TorchStateDict.write(out, output);
             System.out.printf("wrote %d tensors of the %s model to %s%n", out.size(), c.config().model(), output);

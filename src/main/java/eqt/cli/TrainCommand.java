@@ -1,5 +1,7 @@
 package eqt.cli;
 
+import eqt.model.ModelKind;
+
 import eqt.data.Layout;
 import eqt.dist.DistEnv;
 import eqt.device.Devices;
@@ -8,6 +10,7 @@ import eqt.device.SelectedDevice;
 import eqt.io.BadInputException;
 import eqt.model.ModelConfig;
 import eqt.train.BatchShards;
+import eqt.ops.Precision;
 import eqt.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -192,21 +195,47 @@ final class TrainCommand implements Callable<Integer> {
     private static final Set<String> LAUNCH_FLAGS = Set.of("--nproc_per_node", "--nproc-per-node", "--nnodes",
             "--node_rank", "--node-rank", "--local_rank", "--local-rank");
 
-    ModelConfig modelConfig(int channels) {
-        ModelConfig d = ModelConfig.defaults(model, channels);
-        double drop = or(dropout, d.dropout());
-        return new ModelConfig(model, channels, or(dModel, d.dModel()), or(nHead, d.nHead()), or(numLayers, d.numLayers()),
-                or(ffDim, d.ffDim()), drop, attnDropout != null ? attnDropout : dropout != null ? drop : d.attnDropout(),
-                or(maxLength, d.maxLength()), or(normalize, d.normalize()), or(patch, d.patch()), or(firTaps, d.firTaps()));
+    /** {@code --model} as a kind; an unknown name is refused naming the flag. */
+    ModelKind kind() {
+        try {
+            return ModelKind.of(model);
+        } catch (BadInputException e) {
+            throw new BadInputException("--model: " + e.getMessage());
+        }
     }
 
+    ModelConfig modelConfig(int channels) {
+        ModelKind model = kind();
+        ModelConfig d = ModelConfig.defaults(model, channels);
+        double drop = or(dropout, d.dropout());
+        return new ModelConfig(model, channels, new ModelConfig.Encoder(or(dModel, d.dModel()), or(nHead, d.nHead()), or(numLayers, d.numLayers()), or(ffDim, d.ffDim())), new ModelConfig.Dropouts(drop, attnDropout != null ? attnDropout : dropout != null ? drop : d.attnDropout()), or(maxLength, d.maxLength()), or(normalize, d.normalize()), or(patch, d.patch()), or(firTaps, d.firTaps()));
+    }
+
+    /** The model's recipe ({@link TrainConfig#defaults}) with what the command line changes. */
     TrainConfig trainConfig() {
-        boolean ref = ModelConfig.REFERENCE.equals(model);
-        return new TrainConfig(or(epochs, ref ? 100 : 300), or(batchSize, ref ? 9 : 16), or(lr, ref ? 1e-2 : 1e-3),
-                1000, 0.5, seed, 11, or(optimizer, ref ? TrainConfig.ADAM : TrainConfig.ADAMW),
-                or(weightDecay, ref ? 0.0 : 0.01), or(schedule, ref ? TrainConfig.STEP : TrainConfig.ONE_CYCLE),
-                or(warmup, ref ? 0.0 : 0.05), or(sampling, ref ? TrainConfig.WINDOWS : TrainConfig.CROPS),
-                or(valWindows, ref ? 0 : TrainConfig.TENTH), or(testWindows, ref ? 1 : TrainConfig.TENTH), precision);
+        TrainConfig d = TrainConfig.defaults(kind(), seed);
+        TrainConfig.Optimization o = d.optimization();
+        TrainConfig.LrSchedule s = d.schedule();
+        return d.withEpochs(or(epochs, d.epochs()))
+                .withBatches(new TrainConfig.Batches(or(batchSize, d.batchSize()),
+                        sampling != null ? choice("--sampling", TrainConfig.Sampling.values(), sampling, TrainConfig.Sampling::id) : d.sampling()))
+                .withOptimization(new TrainConfig.Optimization(
+                        optimizer != null ? choice("--optimizer", TrainConfig.Optimizer.values(), optimizer, TrainConfig.Optimizer::id) : o.optimizer(),
+                        or(lr, o.lr()), or(weightDecay, o.weightDecay())))
+                .withSchedule(new TrainConfig.LrSchedule(
+                        schedule != null ? choice("--schedule", TrainConfig.Schedule.values(), schedule, TrainConfig.Schedule::id) : s.kind(),
+                        or(warmup, s.warmup()), s.stepSize(), s.gamma()))
+                .withHoldout(new TrainConfig.Holdout(or(valWindows, d.holdout().valWindows()), or(testWindows, d.holdout().testWindows())))
+                .withPrecision(choice("--precision", Precision.values(), precision, Precision::id));
+    }
+
+    /** The choice {@code value} names, or a refusal naming {@code flag} and the valid values. */
+    private static <E extends Enum<E>> E choice(String flag, E[] values, String value, java.util.function.Function<E, String> id) {
+        try {
+            return TrainConfig.choice(values, value, id);
+        } catch (BadInputException e) {
+            throw new BadInputException(flag + ": " + e.getMessage());
+        }
     }
 
     private static <T> T or(T given, T fallback) {

@@ -14,7 +14,7 @@ import eqt.dist.GradientSync;
 import eqt.infer.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
-import eqt.model.Checkpoint;
+import eqt.checkpoint.Checkpoint;
 import eqt.data.Split;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
@@ -241,10 +241,7 @@ final class TrainJob {
     private TrainConfig resumedConfig(Checkpoint.Contents c) {
         try {
             TrainConfig saved = JSON.treeToValue(c.metadata().get("train"), TrainConfig.class);
-            return new TrainConfig(opts.epochs != null ? opts.epochs : saved.epochs(), saved.batchSize(), saved.lr(),
-                    saved.stepSize(), saved.gamma(), saved.seed(), saved.logEvery(), saved.optimizer(),
-                    saved.weightDecay(), saved.schedule(), saved.warmup(), saved.sampling(), saved.valWindows(),
-                    saved.testWindows(), saved.precision());
+            return opts.epochs != null ? saved.withEpochs(opts.epochs) : saved;
         } catch (IOException | IllegalArgumentException e) {
             throw new BadInputException(opts.resume + ": training configuration unreadable (" + e.getMessage() + ")");
         }

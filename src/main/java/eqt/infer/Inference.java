@@ -1,7 +1,7 @@
 package eqt.infer;
 
 import eqt.model.Model;
-import eqt.model.Tensors;
+import eqt.ops.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;

@@ -1,8 +1,11 @@
 package eqt.model;
 
+import eqt.ops.Tensors;
+
 import eqt.dsp.FirInverse;
 import eqt.data.EqDataset;
 import eqt.data.Split;
+import eqt.model.nn.PatchTransformer;
 import java.util.SplittableRandom;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -32,6 +35,9 @@ import org.bytedeco.pytorch.global.torch;
 public final class FirTransformer extends FunctionalModel {
 
     private final int past;
+    private final Tensor firWeight;
+    private final Tensor firBias;
+    private final PatchTransformer network;
 
     public FirTransformer(ModelConfig config, Device device, long seed) {
         super(config, device);
@@ -41,10 +47,11 @@ public final class FirTransformer extends FunctionalModel {
         past = FirInverse.pastTaps(k);
         float[] delta = new float[c * k]; // until fitted, the filter passes the input through
         for (int ch = 0; ch < c; ch++) delta[ch * k + past] = 1f;
-        buffer("fir.weight", delta, c, 1, k);
-        buffer("fir.bias", new float[c], c);
-        patchTransformer(rng);
-        identityNormalization();
+        firWeight = registry.buffer("fir.weight", delta, c, 1, k);
+        firBias = registry.buffer("fir.bias", new float[c], c);
+        network = new PatchTransformer(registry, c, config.patch(), config.dModel(), config.nHead(), config.ffDim(),
+                config.numLayers(), config.maxLength(), rng);
+        standardizeWith();
     }
 
     @Override
@@ -77,8 +84,8 @@ public final class FirTransformer extends FunctionalModel {
             b[ch] = (float) ((sum * n.inputMean()[ch] - n.targetMean()[ch]) / n.targetStd()[ch]);
         }
         try (NoGradGuard g = new NoGradGuard()) {
-            buffer("fir.weight").copy_(Tensors.of(w, device, c, 1, k));
-            buffer("fir.bias").copy_(Tensors.of(b, device, c));
+            firWeight.copy_(Tensors.of(w, device, c, 1, k));
+            firBias.copy_(Tensors.of(b, device, c));
         }
     }
 
@@ -87,9 +94,10 @@ public final class FirTransformer extends FunctionalModel {
         int c = config.channels();
         Tensor xn = standardise(x);
         Tensor padded = torch.constant_pad_nd(xn.transpose(1, 2), past, config.firTaps() - 1 - past);
-        Tensor linear = torch.conv1d(padded, buffer("fir.weight"), new TensorOptional(buffer("fir.bias")),
+        Tensor linear = torch.conv1d(padded, firWeight, new TensorOptional(firBias),
                 new long[] {1}, new long[] {0}, new long[] {1}, c).transpose(1, 2); // [B, L, C]
-        Tensor correction = patchCorrection(torch.cat(new org.bytedeco.pytorch.TensorVector(xn, linear), 2), train);
+        Tensor correction = network.correction(torch.cat(new org.bytedeco.pytorch.TensorVector(xn, linear), 2),
+                dropout(train), attnDropout(train), train);
         return restore(linear.add(correction));
     }
 }

@@ -68,10 +68,9 @@ public interface Model {
     /** Builds the architecture {@code config} names, freshly initialised (deterministic in {@code seed}). */
     static Model create(ModelConfig config, Device device, long seed) {
         return switch (config.model()) {
-            case ModelConfig.REFERENCE -> new EqTransformer(config, device, seed);
-            case ModelConfig.FIR_TRANSFORMER -> new FirTransformer(config, device, seed);
-            case ModelConfig.WIENER_TRANSFORMER -> new WienerTransformer(config, device, seed);
-            default -> throw new IllegalArgumentException(config.model());
+            case REFERENCE -> new EqTransformer(config, device, seed);
+            case FIR_TRANSFORMER -> new FirTransformer(config, device, seed);
+            case WIENER_TRANSFORMER -> new WienerTransformer(config, device, seed);
         };
     }
 }

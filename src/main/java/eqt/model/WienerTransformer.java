@@ -1,9 +1,12 @@
 package eqt.model;
 
+import eqt.ops.Tensors;
+
 import eqt.data.EqDataset;
 import eqt.data.Split;
 import eqt.dsp.Classical;
 import eqt.dsp.LinearInverse;
+import eqt.model.nn.PatchTransformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -32,6 +35,9 @@ import org.bytedeco.pytorch.Tensor;
 public final class WienerTransformer extends FunctionalModel {
 
     private Classical.Result fitted;
+    private final Tensor taps;
+    private final Tensor means;
+    private final PatchTransformer network;
 
     public WienerTransformer(ModelConfig config, Device device, long seed) {
         super(config, device);
@@ -39,10 +45,11 @@ public final class WienerTransformer extends FunctionalModel {
         int c = config.channels();
         float[] delta = new float[c * config.firTaps()]; // until fitted, the linear path passes the input through
         for (int ch = 0; ch < c; ch++) delta[ch * config.firTaps() + config.firTaps() / 2] = 1f;
-        buffer("linear.taps", delta, c, config.firTaps());
-        buffer("linear.means", new float[2 * c], c, 2);
-        patchTransformer(rng);
-        identityNormalization();
+        taps = registry.buffer("linear.taps", delta, c, config.firTaps());
+        means = registry.buffer("linear.means", new float[2 * c], c, 2);
+        network = new PatchTransformer(registry, c, config.patch(), config.dModel(), config.nHead(), config.ffDim(),
+                config.numLayers(), config.maxLength(), rng);
+        standardizeWith();
     }
 
     @Override
@@ -81,8 +88,8 @@ public final class WienerTransformer extends FunctionalModel {
             means[2 * ch + 1] = (float) f.targetMean();
         }
         try (NoGradGuard g = new NoGradGuard()) {
-            buffer("linear.taps").copy_(Tensors.of(taps, device, c, k));
-            buffer("linear.means").copy_(Tensors.of(means, device, c, 2));
+            this.taps.copy_(Tensors.of(taps, device, c, k));
+            this.means.copy_(Tensors.of(means, device, c, 2));
         }
     }
 
@@ -96,8 +103,8 @@ public final class WienerTransformer extends FunctionalModel {
     public List<LinearInverse> linearPath() {
         int c = config.channels();
         int k = config.firTaps();
-        float[] taps = Tensors.toArray(buffer("linear.taps"));
-        float[] means = Tensors.toArray(buffer("linear.means"));
+        float[] taps = Tensors.toArray(this.taps);
+        float[] means = Tensors.toArray(this.means);
         List<LinearInverse> out = new ArrayList<>();
         for (int ch = 0; ch < c; ch++) {
             double[] h = new double[k];
@@ -110,8 +117,8 @@ public final class WienerTransformer extends FunctionalModel {
     @Override
     public Tensor forward(Tensor x, boolean train) {
         int c = config.channels();
-        Tensor standardised = standardiseStationsAndTargets(x);
+        Tensor standardised = standardizer().standardiseStationsAndTargets(x);
         Tensor linear = standardised.narrow(2, c, c);
-        return restore(linear.add(patchCorrection(standardised, train)));
+        return restore(linear.add(network.correction(standardised, dropout(train), attnDropout(train), train)));
     }
 }

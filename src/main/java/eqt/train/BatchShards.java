@@ -1,6 +1,6 @@
 package eqt.train;
 
-import eqt.model.Dropout;
+import eqt.ops.Dropout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

@@ -7,9 +7,9 @@ import eqt.dist.ShardSampler;
 import eqt.data.Split;
 import eqt.infer.Inference;
 import eqt.infer.Metrics;
-import eqt.model.Autocast;
+import eqt.ops.Autocast;
 import eqt.model.Model;
-import eqt.model.Tensors;
+import eqt.ops.Tensors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -99,9 +99,9 @@ public final class Trainer {
         this.rank = rank;
         this.params = List.copyOf(model.parameters().values());
         TensorVector p = new TensorVector(params.toArray(new Tensor[0]));
-        if (TrainConfig.ADAMW.equals(cfg.optimizer())) {
+        if (cfg.optimization().optimizer() == TrainConfig.Optimizer.ADAMW) {
             AdamWOptions o = new AdamWOptions(cfg.lr());
-            o.weight_decay().put(cfg.weightDecay());
+            o.weight_decay().put(cfg.optimization().weightDecay());
             this.optimizer = new AdamW(p, o);
         } else {
             this.optimizer = new Adam(p, new AdamOptions(cfg.lr()));
@@ -133,7 +133,7 @@ public final class Trainer {
         int ch = data.channels();
         int in = data.inputChannels();
         int trainWindows = split.trainWindows();
-        boolean crops = TrainConfig.CROPS.equals(cfg.sampling());
+        boolean crops = cfg.sampling() == TrainConfig.Sampling.CROPS;
         Tensor x = crops ? null : Tensors.retain(Tensors.of(data.stationWindows(0, trainWindows), device.torch(), trainWindows, len, in));
         Tensor y = crops ? null : Tensors.retain(Tensors.of(data.sourceWindows(0, trainWindows), device.torch(), trainWindows, len, ch));
         // Rank 0's weights and buffers (statistics, linear path) for all: a resumed run already holds them.

@@ -1,11 +1,13 @@
 package eqt.cli;
 
+import eqt.model.ModelKind;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eqt.formats.Formats;
 import eqt.formats.Record;
-import eqt.model.Checkpoint;
+import eqt.checkpoint.Checkpoint;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
 import java.io.PrintWriter;
@@ -26,7 +28,7 @@ class ArchiveJobTest {
     Path dir;
 
     private Path model() {
-        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 1, 8, 2, 1, 16, 0, 0, 200, false);
+        ModelConfig mc = new ModelConfig(ModelKind.REFERENCE, 1, new ModelConfig.Encoder(8, 2, 1, 16), new ModelConfig.Dropouts(0, 0), 200, false, 0, 0);
         Path ckpt = dir.resolve("one.eqt");
         Checkpoint.save(Model.create(mc, new Device(torch.DeviceType.CPU), 1),
                 Map.of("layout", Map.of("pairs", 1, "windows", 10, "windowLength", 200), "sample_rate", 100.0), ckpt);

@@ -1,10 +1,12 @@
 package eqt.cli;
 
+import eqt.model.ModelKind;
+
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import eqt.TestData;
-import eqt.model.Checkpoint;
+import eqt.checkpoint.Checkpoint;
 import eqt.model.EqTransformer;
 import eqt.model.ModelConfig;
 import java.io.PrintWriter;
@@ -63,6 +65,8 @@ class BadInputTest {
                 Arguments.of(List.of("--schedule", "cosine"), "--schedule: unknown value 'cosine'"),
                 Arguments.of(List.of("--sampling", "all"), "--sampling: unknown value 'all'"),
                 Arguments.of(List.of("--warmup", "1"), "--warmup must be in [0, 1)"),
+                Arguments.of(List.of("--precision", "fp8"), "--precision: unknown value 'fp8'; valid: fp32, bf16"),
+                Arguments.of(List.of("--fir_taps", "40"), "--fir_taps must be even and at least 64"),
                 Arguments.of(List.of("--model", "reference", "--patch", "4"), "apply to --model wiener-transformer and fir-transformer only"),
                 Arguments.of(List.of("--patch", "0"), "--patch must be positive"),
                 Arguments.of(List.of("--no-normalize"), "always standardises"),
@@ -142,8 +146,7 @@ class BadInputTest {
     @Test
     void badCheckpoints() throws Exception {
         Path good = dir.resolve("good.eqt");
-        EqTransformer other = new EqTransformer(new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 1, 16, 0.1, 0.1, 200,
-                false), new Device(torch.DeviceType.CPU), 1);
+        EqTransformer other = new EqTransformer(new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(8, 2, 1, 16), new ModelConfig.Dropouts(0.1, 0.1), 200, false, 0, 0), new Device(torch.DeviceType.CPU), 1);
         Checkpoint.save(other, Map.of(), good);
         byte[] bytes = Files.readAllBytes(good);
         Path truncated = dir.resolve("truncated.eqt");
@@ -151,7 +154,7 @@ class BadInputTest {
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "not a checkpoint");
         Path shortWindow = dir.resolve("short.eqt");
-        Checkpoint.save(new EqTransformer(new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 1, 16, 0.1, 0.1, 100, false),
+        Checkpoint.save(new EqTransformer(new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(8, 2, 1, 16), new ModelConfig.Dropouts(0.1, 0.1), 100, false, 0, 0),
                 new Device(torch.DeviceType.CPU), 1), Map.of(), shortWindow);
         for (Object[] c : new Object[][] {
                 {truncated, "truncated"}, {text, "notes.txt: not a checkpoint"}, {dir.resolve("none.eqt"), "checkpoint not found"},

@@ -99,7 +99,7 @@ class ReliabilityTest {
         assertTrue(Files.exists(next.resolve("model_transf/model.eqt")), "continued into the run directory named");
         o = run(tiny(data, "--resume", ckpt.toString(), "--epochs", "2"));
         assertEquals(0, o.code(), o.err());
-        assertEquals(2, eqt.model.Checkpoint.read(ckpt).metadata().path("epochs_done").asInt(), "in place");
+        assertEquals(2, eqt.checkpoint.Checkpoint.read(ckpt).metadata().path("epochs_done").asInt(), "in place");
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import eqt.TestData;
 import eqt.io.BadInputException;
-import eqt.model.Checkpoint;
+import eqt.checkpoint.Checkpoint;
 import java.io.File;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -115,8 +115,8 @@ class SubcommandsTest {
         Outcome i = run("torch", "import", "--state-dict", pkl.toString(), "--output", back.toString(), "--n_head", "2",
                 "--max_length", "200");
         assertEquals(0, i.code(), i.err());
-        var a = eqt.model.Checkpoint.read(ckpt).tensors();
-        var b = eqt.model.Checkpoint.read(back).tensors();
+        var a = eqt.checkpoint.Checkpoint.read(ckpt).tensors();
+        var b = eqt.checkpoint.Checkpoint.read(back).tensors();
         assertEquals(a.keySet(), b.keySet());
         for (String k : a.keySet()) org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(k), b.get(k), k);
         Outcome bad = run("torch", "import", "--state-dict", data.resolve("value_0").toString(), "--output",

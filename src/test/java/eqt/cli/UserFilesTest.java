@@ -1,12 +1,14 @@
 package eqt.cli;
 
+import eqt.model.ModelKind;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eqt.formats.Formats;
 import eqt.formats.Record;
-import eqt.model.Checkpoint;
+import eqt.checkpoint.Checkpoint;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
 import java.io.ByteArrayOutputStream;
@@ -43,7 +45,7 @@ class UserFilesTest {
 
     /** A one-channel reference model with 200-sample windows at {@code rate} Hz. */
     private Path oneChannelModel(double rate) {
-        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 1, 8, 2, 1, 16, 0, 0, 200, false);
+        ModelConfig mc = new ModelConfig(ModelKind.REFERENCE, 1, new ModelConfig.Encoder(8, 2, 1, 16), new ModelConfig.Dropouts(0, 0), 200, false, 0, 0);
         Model m = Model.create(mc, new Device(torch.DeviceType.CPU), 1);
         Path ckpt = dir.resolve("one.eqt");
         Checkpoint.save(m, Map.of("layout", Map.of("pairs", 1, "windows", 10, "windowLength", 200), "sample_rate", rate), ckpt);

@@ -1,5 +1,7 @@
 package eqt.dist;
 
+import eqt.model.ModelKind;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import eqt.data.EqDataset;
@@ -10,7 +12,7 @@ import eqt.device.SelectedDevice;
 import eqt.io.BadInputException;
 import eqt.model.EqTransformer;
 import eqt.model.ModelConfig;
-import eqt.model.Tensors;
+import eqt.ops.Tensors;
 import eqt.train.TrainConfig;
 import eqt.train.TrainLog;
 import eqt.train.Trainer;
@@ -34,7 +36,7 @@ class DataParallelTest {
     private static final SelectedDevice CPU = Devices.select("cpu");
     private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
     private static final Layout LAYOUT = new Layout(10, 13, 200);
-    private static final ModelConfig MODEL = new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 1, 16, 0.0, 0.0, 200, false);
+    private static final ModelConfig MODEL = new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(8, 2, 1, 16), new ModelConfig.Dropouts(0.0, 0.0), 200, false, 0, 0);
 
     /**
      * Dropout off, fixed seeds: 2 ranks with batch 2 each must follow 1 process with batch 4 on the same
@@ -47,7 +49,7 @@ class DataParallelTest {
         assumeTrue(C10dSync.AVAILABLE, "gloo needs the default build's c10d binding (not -Psdaa)");
         EqDataset data = new SyntheticGenerator(LAYOUT, 21).generate();
         EqTransformer single = new EqTransformer(MODEL, CPU.torch(), 1);
-        new Trainer(single, new TrainConfig(2, 4, 3e-4, 1000, 0.5, 5, 11), CPU).fit(data, 12, new TrainLog(null), QUIET, false);
+        new Trainer(single, TrainConfig.reference(2, 4, 3e-4, 5), CPU).fit(data, 12, new TrainLog(null), QUIET, false);
 
         int port = freePort();
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -58,7 +60,7 @@ class DataParallelTest {
                 // rank 1 starts from other weights: the initial broadcast must replace them with rank 0's
                 EqTransformer m = new EqTransformer(MODEL, CPU.torch(), rank == 0 ? 1 : 99);
                 try (GradientSync sync = C10dSync.connect(new DistEnv(rank, rank, 2, 2, "127.0.0.1", port), "gloo", 30_000)) {
-                    new Trainer(m, new TrainConfig(2, 2, 3e-4, 1000, 0.5, 5, 11), CPU, sync, rank)
+                    new Trainer(m, TrainConfig.reference(2, 2, 3e-4, 5), CPU, sync, rank)
                             .fit(data, 12, new TrainLog(null), QUIET, false);
                 }
                 return values(m);

@@ -3,7 +3,7 @@ package eqt.dist;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import eqt.model.Tensors;
+import eqt.ops.Tensors;
 import eqt.sdaa.global.sdaa;
 import java.io.IOException;
 import java.nio.file.Files;

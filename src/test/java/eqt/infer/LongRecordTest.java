@@ -1,5 +1,7 @@
 package eqt.infer;
 
+import eqt.model.ModelKind;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +17,7 @@ class LongRecordTest {
     static final Device CPU = new Device(torch.DeviceType.CPU);
 
     static Model tiny() {
-        ModelConfig c = new ModelConfig(ModelConfig.FIR_TRANSFORMER, 2, 16, 2, 1, 32, 0, 0, 200, true, 10, 21);
+        ModelConfig c = new ModelConfig(ModelKind.FIR_TRANSFORMER, 2, new ModelConfig.Encoder(16, 2, 1, 32), new ModelConfig.Dropouts(0, 0), 200, true, 10, 21);
         Model m = Model.create(c, CPU, 3);
         // The head starts at zero (output = filter); give it weights so the Transformer shapes the output too.
         try (org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {

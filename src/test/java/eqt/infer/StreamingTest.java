@@ -1,5 +1,7 @@
 package eqt.infer;
 
+import eqt.model.ModelKind;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +32,7 @@ class StreamingTest {
     private static Model fitted() {
         EqDataset d = new SyntheticGenerator(new Layout(3, 20, WINDOW), 3,
                 SyntheticGenerator.Physics.FAMILIES.get("reverb")).generate();
-        ModelConfig c = new ModelConfig(ModelConfig.WIENER_TRANSFORMER, 3, 16, 2, 1, 32, 0, 0, WINDOW, true, 10, 512);
+        ModelConfig c = new ModelConfig(ModelKind.WIENER_TRANSFORMER, 3, new ModelConfig.Encoder(16, 2, 1, 32), new ModelConfig.Dropouts(0, 0), WINDOW, true, 10, 512);
         WienerTransformer m = new WienerTransformer(c, LongRecordTest.CPU, 0);
         m.fitToTrainingData(d, new Split(20, 2, 2));
         try (NoGradGuard g = new NoGradGuard()) { // the head starts at zero: make the Transformer count too

@@ -1,5 +1,7 @@
 package eqt.model;
 
+import eqt.ops.Tensors;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import eqt.io.BadInputException;
@@ -64,10 +66,10 @@ class EqTransformerTest {
             float[] fused = Tensors.toArray(new EqTransformer(base, Tiny.CPU, 5).forward(in, false));
             // p = 1e-9: the mask keeps every weight (drop chance 1e-9 per weight) and the scale is 1, so only the
             // arithmetic of the written-out path is compared.
-            ModelConfig tiny = new ModelConfig(base.model(), 10, 8, 2, 2, 32, 0, 1e-9, 256, false);
+            ModelConfig tiny = new ModelConfig(base.model(), 10, new ModelConfig.Encoder(8, 2, 2, 32), new ModelConfig.Dropouts(0, 1e-9), 256, false, 0, 0);
             float[] explicit = Tensors.toArray(new EqTransformer(tiny, Tiny.CPU, 5).forward(in, true));
             for (int i = 0; i < fused.length; i++) assertEquals(fused[i], explicit[i], 1e-5, "element " + i);
-            ModelConfig drop = new ModelConfig(base.model(), 10, 8, 2, 2, 32, 0, 0.5, 256, false);
+            ModelConfig drop = new ModelConfig(base.model(), 10, new ModelConfig.Encoder(8, 2, 2, 32), new ModelConfig.Dropouts(0, 0.5), 256, false, 0, 0);
             EqTransformer m = new EqTransformer(drop, Tiny.CPU, 5);
             torch.manual_seed(1);
             float[] a = Tensors.toArray(m.forward(in, true));
@@ -94,9 +96,9 @@ class EqTransformerTest {
     @Test
     void invalidConfigurationsAreUserErrors() {
         assertTrue(assertThrows(BadInputException.class,
-                () -> new ModelConfig("reference", 10, 10, 4, 2, 32, 0.1, 0.1, 100, false)).getMessage().contains("divisible"));
-        assertThrows(BadInputException.class, () -> new ModelConfig("reference", 10, 8, 2, 2, 32, 1.5, 0.1, 100, false));
-        assertThrows(BadInputException.class, () -> new ModelConfig("bogus", 10, 8, 2, 2, 32, 0.1, 0.1, 100, false));
-        assertThrows(BadInputException.class, () -> new ModelConfig("reference", 10, 8, 2, 0, 32, 0.1, 0.1, 100, false));
+                () -> new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(10, 4, 2, 32), new ModelConfig.Dropouts(0.1, 0.1), 100, false, 0, 0)).getMessage().contains("divisible"));
+        assertThrows(BadInputException.class, () -> new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(8, 2, 2, 32), new ModelConfig.Dropouts(1.5, 0.1), 100, false, 0, 0));
+        assertThrows(BadInputException.class, () -> ModelKind.of("bogus"));
+        assertThrows(BadInputException.class, () -> new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(8, 2, 0, 32), new ModelConfig.Dropouts(0.1, 0.1), 100, false, 0, 0));
     }
 }

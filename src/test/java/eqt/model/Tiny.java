@@ -4,14 +4,14 @@ import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.global.torch;
 
 /** Tiny model configurations for tests. */
-final class Tiny {
+public final class Tiny {
 
-    static final Device CPU = new Device(torch.DeviceType.CPU);
+    public static final Device CPU = new Device(torch.DeviceType.CPU);
 
     private Tiny() {
     }
 
-    static ModelConfig config(double dropout) {
-        return new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 2, 32, dropout, dropout, 256, false);
+    public static ModelConfig config(double dropout) {
+        return new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(8, 2, 2, 32), new ModelConfig.Dropouts(dropout, dropout), 256, false, 0, 0);
     }
 }

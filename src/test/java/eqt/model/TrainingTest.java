@@ -1,5 +1,7 @@
 package eqt.model;
 
+import eqt.ops.Tensors;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import eqt.TestData;
@@ -33,7 +35,7 @@ class TrainingTest {
     void oneStepLowersTheLossOnAFixedBatch() {
         EqDataset d = new SyntheticGenerator(TestData.TINY, 2).generate();
         EqTransformer m = new EqTransformer(Tiny.config(0.0), Tiny.CPU, 1);
-        Trainer t = new Trainer(m, new TrainConfig(1, 4, 3e-3, 1000, 0.5, 1, 11), CPU);
+        Trainer t = new Trainer(m, TrainConfig.reference(1, 4, 3e-3, 1), CPU);
         try (PointerScope s = new PointerScope()) {
             int len = TestData.TINY.windowLength();
             Tensor x = Tensors.of(d.stationWindows(0, 4), Tiny.CPU, 4, len, 10);
@@ -51,11 +53,11 @@ class TrainingTest {
         // collapses to predicting zero (see README), which is why --normalize exists.
         Layout l = new Layout(10, 31, 400);
         EqDataset d = new SyntheticGenerator(l, 4).generate();
-        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 10, 16, 2, 1, 64, 0.0, 0.0, 400, true);
+        ModelConfig mc = new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(16, 2, 1, 64), new ModelConfig.Dropouts(0.0, 0.0), 400, true, 0, 0);
         Devices.seed(0);
         EqTransformer m = new EqTransformer(mc, Tiny.CPU, 0);
         m.setNormalization(Normalization.fit(d, 30));
-        TrainConfig tc = new TrainConfig(60, 6, 1e-2, 1000, 0.5, 0, 11);
+        TrainConfig tc = TrainConfig.reference(60, 6, 1e-2, 0);
         Trainer.Result r;
         try (TrainLog log = new TrainLog(dir.resolve("log.jsonl"))) {
             r = new Trainer(m, tc, CPU).fit(d, 30, log, QUIET, false);

@@ -1,5 +1,7 @@
 package eqt.model;
 
+import eqt.ops.Precision;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +31,7 @@ class WienerTransformerTest {
     private static final Split SPLIT = new Split(20, 2, 2);
 
     private static WienerTransformer fitted(EqDataset d) {
-        ModelConfig c = new ModelConfig(ModelConfig.WIENER_TRANSFORMER, 3, 16, 2, 1, 32, 0, 0, 300, true, 10, 512);
+        ModelConfig c = new ModelConfig(ModelKind.WIENER_TRANSFORMER, 3, new ModelConfig.Encoder(16, 2, 1, 32), new ModelConfig.Dropouts(0, 0), 300, true, 10, 512);
         WienerTransformer m = new WienerTransformer(c, Tiny.CPU, 0);
         m.fitToTrainingData(d, SPLIT);
         return m;
@@ -62,8 +64,7 @@ class WienerTransformerTest {
         WienerTransformer m = fitted(d);
         float[] before = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
         // A learning rate of 5 wrecks the correction from the first step.
-        TrainConfig tc = new TrainConfig(2, 4, 5.0, 1000, 0.5, 0, 11, TrainConfig.ADAM, 0, TrainConfig.STEP, 0,
-                TrainConfig.CROPS, 2, 2, "fp32");
+        TrainConfig tc = new TrainConfig(2, new TrainConfig.Batches(4, TrainConfig.Sampling.CROPS), 0, 11, new TrainConfig.Optimization(TrainConfig.Optimizer.ADAM, 5.0, 0), new TrainConfig.LrSchedule(TrainConfig.Schedule.STEP, 0, 1000, 0.5), new TrainConfig.Holdout(2, 2), Precision.FP32);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Devices.seed(0);
         Trainer.Result r = new Trainer(m, tc, CPU).fit(d.withInputs(m.inputs(d.stationRecords())), SPLIT,
@@ -81,8 +82,7 @@ class WienerTransformerTest {
         float[][] in = m.inputs(d.stationRecords());
         in[0] = in[0].clone();
         java.util.Arrays.fill(in[0], Float.NaN); // a corrupt station record reaches training
-        TrainConfig tc = new TrainConfig(1, 4, 1e-3, 1000, 0.5, 0, 11, TrainConfig.ADAMW, 0, TrainConfig.STEP, 0,
-                TrainConfig.CROPS, 2, 2, "fp32");
+        TrainConfig tc = new TrainConfig(1, new TrainConfig.Batches(4, TrainConfig.Sampling.CROPS), 0, 11, new TrainConfig.Optimization(TrainConfig.Optimizer.ADAMW, 1e-3, 0), new TrainConfig.LrSchedule(TrainConfig.Schedule.STEP, 0, 1000, 0.5), new TrainConfig.Holdout(2, 2), Precision.FP32);
         List<Integer> saved = new java.util.ArrayList<>();
         BadInputException e = assertThrows(BadInputException.class, () -> new Trainer(m, tc, CPU).fit(
                 d.withInputs(in), SPLIT, new TrainLog(null), new PrintStream(new ByteArrayOutputStream()), false, 1,

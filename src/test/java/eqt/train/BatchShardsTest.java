@@ -1,12 +1,14 @@
 package eqt.train;
 
+import eqt.model.ModelKind;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import eqt.model.EqTransformer;
 import eqt.model.ModelConfig;
-import eqt.model.Tensors;
+import eqt.ops.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -21,7 +23,7 @@ class BatchShardsTest {
     private static final Device CPU = new Device(torch.DeviceType.CPU);
 
     private static EqTransformer model(double dropout) {
-        return new EqTransformer(new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 2, 32, dropout, dropout, 256, false),
+        return new EqTransformer(new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(8, 2, 2, 32), new ModelConfig.Dropouts(dropout, dropout), 256, false, 0, 0),
                 CPU, 1);
     }
 

@@ -1,5 +1,7 @@
 package eqt.train;
 
+import eqt.model.ModelKind;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 import eqt.data.EqDataset;
@@ -9,7 +11,7 @@ import eqt.device.Devices;
 import eqt.device.SelectedDevice;
 import eqt.model.EqTransformer;
 import eqt.model.ModelConfig;
-import eqt.model.Tensors;
+import eqt.ops.Tensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.javacpp.PointerScope;
@@ -26,8 +28,8 @@ class SoakTest {
     void residentMemoryIsFlatOverFiveHundredSteps() throws Exception {
         SelectedDevice cpu = Devices.select("cpu");
         EqDataset d = new SyntheticGenerator(new Layout(10, 9, 100), 4).generate();
-        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 10, 16, 2, 2, 64, 0.1, 0.1, 100, false);
-        Trainer t = new Trainer(new EqTransformer(mc, cpu.torch(), 1), new TrainConfig(1, 4, 1e-3, 1000, 0.5, 1, 11), cpu);
+        ModelConfig mc = new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(16, 2, 2, 64), new ModelConfig.Dropouts(0.1, 0.1), 100, false, 0, 0);
+        Trainer t = new Trainer(new EqTransformer(mc, cpu.torch(), 1), TrainConfig.reference(1, 4, 1e-3, 1), cpu);
         Tensor x = Tensors.retain(Tensors.of(d.stationWindows(0, 8), cpu.torch(), 8, 100, 10));
         Tensor y = Tensors.retain(Tensors.of(d.sourceWindows(0, 8), cpu.torch(), 8, 100, 10));
         long[][] batches = {{0, 1, 2, 3}, {4, 5, 6, 7}};

@@ -28,7 +28,6 @@ final class Fixtures {
 
     static ModelConfig reference(double attnDropout) {
         ModelConfig r = ModelConfig.reference(10);
-        return new ModelConfig(r.model(), r.channels(), r.dModel(), r.nHead(), r.numLayers(), r.ffDim(), r.dropout(),
-                attnDropout, r.maxLength(), false);
+        return new ModelConfig(r.model(), r.channels(), new ModelConfig.Encoder(r.dModel(), r.nHead(), r.numLayers(), r.ffDim()), new ModelConfig.Dropouts(r.dropout(), attnDropout), r.maxLength(), false, 0, 0);
     }
 }

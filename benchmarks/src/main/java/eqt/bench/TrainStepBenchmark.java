@@ -4,7 +4,7 @@ import eqt.data.EqDataset;
 import eqt.device.HostTuning;
 import eqt.device.SelectedDevice;
 import eqt.model.EqTransformer;
-import eqt.model.Tensors;
+import eqt.ops.Tensors;
 import eqt.train.BatchShards;
 import eqt.train.TrainConfig;
 import eqt.train.Trainer;

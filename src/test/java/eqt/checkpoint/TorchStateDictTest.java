@@ -1,4 +1,11 @@
-package eqt.model;
+package eqt.checkpoint;
+
+import eqt.model.ModelKind;
+
+import eqt.model.Tiny;
+import eqt.ops.Tensors;
+import eqt.model.Model;
+import eqt.model.ModelConfig;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -92,7 +99,7 @@ class TorchStateDictTest {
     void pythonLoadsAJavaExportAndReproducesJavasOutputs() throws IOException, InterruptedException {
         assumeTrue(pythonTorch(), "needs /usr/bin/python3 with torch (Debian: python3-torch)");
         // max_length 80, windows of 60: the original's module, built with the exported table's length, loads it.
-        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 2, 16, 0.1, 0.1, 80, false);
+        ModelConfig mc = new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(8, 2, 2, 16), new ModelConfig.Dropouts(0.1, 0.1), 80, false, 0, 0);
         Model m = Model.create(mc, Tiny.CPU, 17);
         Map<String, TorchStateDict.Array> sd = new LinkedHashMap<>();
         m.state().forEach((k, v) -> sd.put(k, new TorchStateDict.Array(v.shape(), Tensors.toArray(v))));
@@ -145,7 +152,7 @@ class TorchStateDictTest {
 
     @Test
     void anExportCarriesTheTableAfterTheEmbedding() {
-        ModelConfig mc = new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 2, 16, 0.1, 0.1, 80, false);
+        ModelConfig mc = new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(8, 2, 2, 16), new ModelConfig.Dropouts(0.1, 0.1), 80, false, 0, 0);
         Model m = Model.create(mc, Tiny.CPU, 3);
         Map<String, TorchStateDict.Array> sd = new LinkedHashMap<>();
         m.state().forEach((k, v) -> sd.put(k, new TorchStateDict.Array(v.shape(), Tensors.toArray(v))));

@@ -1,4 +1,4 @@
-package eqt.model;
+package eqt.ops;
 
 import eqt.io.BadInputException;
 import org.bytedeco.pytorch.Device;
@@ -14,30 +14,19 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class Autocast implements AutoCloseable {
 
-    public static final String FP32 = "fp32";
-    public static final String BF16 = "bf16";
-
     private final AutocastApi.State previous;
 
     private Autocast(torch.DeviceType type) {
         this.previous = AutocastApi.enterBf16(type);
     }
 
-    /** A guard for {@code precision} on {@code device}; for fp32 it does nothing. */
-    public static Autocast open(String precision, Device device) {
-        check(precision);
-        if (BF16.equals(precision) && !AutocastApi.AVAILABLE) {
-            throw new BadInputException("--precision bf16 needs the default build: the libtorch 2.7.1 preset of the "
+    /** A guard for {@code precision} on {@code device}; for fp32 it does nothing (null). */
+    public static Autocast open(Precision precision, Device device) {
+        if (precision == Precision.BF16 && !AutocastApi.AVAILABLE) {
+            throw new BadInputException("bf16 precision needs the default build: the libtorch 2.7.1 preset of the "
                     + "-Psdaa build binds no autocast API");
         }
-        return BF16.equals(precision) ? new Autocast(device.type()) : null;
-    }
-
-    /** Refuses anything but {@value #FP32} and {@value #BF16}. */
-    public static void check(String precision) {
-        if (!FP32.equals(precision) && !BF16.equals(precision)) {
-            throw new BadInputException("--precision: unknown '" + precision + "'; valid: fp32, bf16");
-        }
+        return precision == Precision.BF16 ? new Autocast(device.type()) : null;
     }
 
     @Override

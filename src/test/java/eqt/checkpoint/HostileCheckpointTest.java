@@ -1,4 +1,7 @@
-package eqt.model;
+package eqt.checkpoint;
+
+import eqt.model.Tiny;
+import eqt.model.EqTransformer;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package eqt.model;
+package eqt.ops;
 
 import eqt.host.global.host;
 import java.util.SplittableRandom;

@@ -1,4 +1,8 @@
-package eqt.model;
+package eqt.ops;
+
+import eqt.model.Tiny;
+import eqt.model.Model;
+import eqt.model.EqTransformer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -41,7 +45,7 @@ class AutocastTest {
         try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             Tensor t = Tensors.of(x, Tiny.CPU, 2, 256, 10);
             fp32 = Tensors.toArray(m.forward(t, false));
-            try (Autocast a = Autocast.open(Autocast.BF16, Tiny.CPU)) {
+            try (Autocast a = Autocast.open(Precision.BF16, Tiny.CPU)) {
                 assertTrue(AutocastApi.enabled(torch.DeviceType.CPU));
                 Tensor y = m.forward(t, false);
                 assertEquals("BFloat16", y.scalar_type().toString(), "the output layer ran in bf16");
@@ -65,8 +69,7 @@ class AutocastTest {
         assumeTrue(AutocastApi.AVAILABLE, "this build's libtorch preset binds no autocast (-Psdaa)");
         EqDataset d = new SyntheticGenerator(TestData.TINY, 2).generate();
         EqTransformer m = new EqTransformer(Tiny.config(0.0), Tiny.CPU, 1);
-        TrainConfig tc = new TrainConfig(1, 4, 3e-3, 1000, 0.5, 1, 11, TrainConfig.ADAM, 0, TrainConfig.STEP, 0,
-                TrainConfig.WINDOWS, 0, 1, Autocast.BF16);
+        TrainConfig tc = new TrainConfig(1, new TrainConfig.Batches(4, TrainConfig.Sampling.WINDOWS), 1, 11, new TrainConfig.Optimization(TrainConfig.Optimizer.ADAM, 3e-3, 0), new TrainConfig.LrSchedule(TrainConfig.Schedule.STEP, 0, 1000, 0.5), new TrainConfig.Holdout(0, 1), Precision.BF16);
         Trainer t = new Trainer(m, tc, Devices.select("cpu"));
         try (PointerScope s = new PointerScope()) {
             int len = TestData.TINY.windowLength();
@@ -83,12 +86,12 @@ class AutocastTest {
 
     @Test
     void fp32NeedsNoGuardAndUnknownPrecisionsAreRefused() {
-        assertNull(Autocast.open(Autocast.FP32, Tiny.CPU));
+        assertNull(Autocast.open(Precision.FP32, Tiny.CPU));
         if (!AutocastApi.AVAILABLE) {
-            assertTrue(assertThrows(BadInputException.class, () -> Autocast.open(Autocast.BF16, Tiny.CPU)).getMessage()
-                    .contains("--precision bf16 needs the default build"));
+            assertTrue(assertThrows(BadInputException.class, () -> Autocast.open(Precision.BF16, Tiny.CPU)).getMessage()
+                    .contains("bf16 precision needs the default build"));
         }
-        assertTrue(assertThrows(BadInputException.class, () -> Autocast.open("fp8", Tiny.CPU)).getMessage()
-                .contains("--precision: unknown 'fp8'; valid: fp32, bf16"));
+        assertTrue(assertThrows(BadInputException.class, () -> Precision.of("fp8")).getMessage()
+                .contains("unknown precision 'fp8'; valid: fp32, bf16"));
     }
 }

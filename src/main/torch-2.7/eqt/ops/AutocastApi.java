@@ -1,4 +1,4 @@
-package eqt.model;
+package eqt.ops;
 
 import org.bytedeco.pytorch.global.torch;
 

@@ -1,4 +1,4 @@
-package eqt.model;
+package eqt.ops;
 
 import java.nio.FloatBuffer;
 import java.util.function.Supplier;

@@ -1,4 +1,12 @@
-package eqt.model;
+package eqt.checkpoint;
+
+import eqt.model.ModelKind;
+
+import eqt.model.Tiny;
+import eqt.ops.Tensors;
+import eqt.model.Model;
+import eqt.model.ModelConfig;
+import eqt.model.EqTransformer;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -54,12 +62,12 @@ class CheckpointTest {
                 .getMessage().contains("not found"));
 
         EqTransformer bigger = new EqTransformer(
-                new ModelConfig(ModelConfig.REFERENCE, 10, 16, 2, 2, 32, 0.1, 0.1, 256, false), Tiny.CPU, 1);
+                new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(16, 2, 2, 32), new ModelConfig.Dropouts(0.1, 0.1), 256, false, 0, 0), Tiny.CPU, 1);
         Checkpoint.Contents c = Checkpoint.read(f);
         BadInputException shape = assertThrows(BadInputException.class, () -> Checkpoint.loadInto(bigger, c, f));
         assertTrue(shape.getMessage().contains("shape"), shape.getMessage());
         EqTransformer deeper = new EqTransformer(
-                new ModelConfig(ModelConfig.REFERENCE, 10, 8, 2, 3, 32, 0.1, 0.1, 256, false), Tiny.CPU, 1);
+                new ModelConfig(ModelKind.REFERENCE, 10, new ModelConfig.Encoder(8, 2, 3, 32), new ModelConfig.Dropouts(0.1, 0.1), 256, false, 0, 0), Tiny.CPU, 1);
         assertTrue(assertThrows(BadInputException.class, () -> Checkpoint.loadInto(deeper, c, f)).getMessage()
                 .contains("do not match"));
     }

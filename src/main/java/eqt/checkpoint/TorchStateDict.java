@@ -1,5 +1,11 @@
-package eqt.model;
+package eqt.checkpoint;
 
+import eqt.model.ModelKind;
+
+import eqt.model.ModelConfig;
+import eqt.model.EqTransformer;
+
+import eqt.model.nn.Registry;
 import eqt.io.AtomicFile;
 import eqt.io.BadInputException;
 import java.io.ByteArrayOutputStream;
@@ -195,16 +201,15 @@ public final class TorchStateDict {
     public static ModelConfig referenceConfig(Map<String, TorchStateDict.Array> sd, int nHead, int maxLength, double dropout,
                                        Path file) {
         TorchStateDict.Array emb = sd.get("embedding.0.weight");
-        TorchStateDict.Array ff = sd.get(FunctionalModel.LAYERS + "0.linear1.weight");
+        TorchStateDict.Array ff = sd.get(Registry.ENCODER_LAYERS + "0.linear1.weight");
         if (emb == null || ff == null || emb.shape().length != 2) {
             throw new BadInputException(file + ": not a state_dict of the reference architecture (no embedding.0.weight "
-                    + "or " + FunctionalModel.LAYERS + "0.linear1.weight; keys: " + sd.keySet().stream().limit(6).toList() + "…)");
+                    + "or " + Registry.ENCODER_LAYERS + "0.linear1.weight; keys: " + sd.keySet().stream().limit(6).toList() + "…)");
         }
-        int layers = (int) sd.keySet().stream().filter(k -> k.startsWith(FunctionalModel.LAYERS))
-                .map(k -> k.substring(FunctionalModel.LAYERS.length(), k.indexOf('.', FunctionalModel.LAYERS.length()))).distinct().count();
+        int layers = (int) sd.keySet().stream().filter(k -> k.startsWith(Registry.ENCODER_LAYERS))
+                .map(k -> k.substring(Registry.ENCODER_LAYERS.length(), k.indexOf('.', Registry.ENCODER_LAYERS.length()))).distinct().count();
         boolean normalize = sd.containsKey("normalization.input_mean");
-        return new ModelConfig(ModelConfig.REFERENCE, (int) emb.shape()[1], (int) emb.shape()[0], nHead, layers,
-                (int) ff.shape()[0], dropout, dropout, maxLength, normalize);
+        return new ModelConfig(ModelKind.REFERENCE, (int) emb.shape()[1], new ModelConfig.Encoder((int) emb.shape()[0], nHead, layers, (int) ff.shape()[0]), new ModelConfig.Dropouts(dropout, dropout), maxLength, normalize, 0, 0);
     }
 
     /** PyTorch's reader wants uncompressed entries it can map; so does alignment-free reading here. */

@@ -1,4 +1,4 @@
-package eqt.model;
+package eqt.ops;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

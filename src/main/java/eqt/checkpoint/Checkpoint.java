@@ -1,4 +1,8 @@
-package eqt.model;
+package eqt.checkpoint;
+
+import eqt.ops.Tensors;
+import eqt.model.Model;
+import eqt.model.ModelConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

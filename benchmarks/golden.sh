@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Golden figures for a refactoring that must not change behaviour: a short fixed-seed run of each model (every
+# printed loss), `evaluate` and `--inference` on its checkpoint, `invert` of a fixed record into every output
+# format, all reduced to one text file. Run before and after; `diff` the two files: they must be identical.
+#   benchmarks/golden.sh OUT.txt [WORKDIR]      (eq.jar built; /usr/bin/python3 with numpy)
+set -euo pipefail
+out=$(realpath -m "${1:?output file}")
+work=${2:-$(mktemp -d /tmp/eq-golden.XXXXXX)}
+root=$(cd "$(dirname "$0")/.." && pwd)
+eq() { java -jar "$root/eq.jar" "$@"; }
+mkdir -p "$work"
+[[ -f $work/hour.npy ]] || /usr/bin/python3 "$root/benchmarks/day_record.py" "$root/eq_data" "$work/hour.npy" 1 >/dev/null
+# times, paths and memory vary from run to run; everything else is compared
+strip() { sed -E 's/\([0-9.]+ s(\/step)?\)//g; s/[0-9.]+ s\/step//g; s/ in [0-9.]+ s//g; s#/tmp/[^ ]*##g; s/"(time|process_memory_mb|seconds|created|[a-z_]+_(s|ms))" ?: ?[^,}]*,?//g'; }
+: > "$out"
+for model in reference fir-transformer wiener-transformer; do
+  run=$work/run-$model
+  rm -rf "$run" "$work/eval-$model"
+  case $model in
+    reference) patch=() ;;
+    fir-transformer) patch=(--patch 10 --fir_taps 41) ;;
+    *) patch=(--patch 10 --fir_taps 64) ;;
+  esac
+  eq --model "$model" --data-dir "$root/eq_data" --windows 750 --window_length 200 --d_model 16 --n_head 2 \
+    --num_layers 1 --dim_feedforward 32 --max_length 200 "${patch[@]}" --batch_size 8 --epochs 2 \
+    --seed 3 --threads 2 --out "$run" > "$work/train.log" 2>&1 || { cat "$work/train.log"; exit 1; }
+  grep -E "loss|kept|epoch 0" "$work/train.log" | strip | sed "s/^/$model train: /" >> "$out"
+  strip < "$run/train_log.jsonl" | sed "s/^/$model log: /" >> "$out"
+  eq evaluate --checkpoint "$run/model_transf/model.eqt" --out "$work/eval-$model" > "$work/eval.log" 2>&1 \
+    || { cat "$work/eval.log"; exit 1; }
+  strip < "$work/eval-$model/evaluation.json" | sed "s/^/$model evaluate: /" >> "$out"
+  eq --inference --checkpoint "$run/model_transf/model.eqt" --window 700 --windows 750 --window_length 200 \
+    --data-dir "$root/eq_data" > "$work/inf.log" 2>&1 \
+    || { cat "$work/inf.log"; exit 1; }
+  strip < "$(ls -d "$run"/inference-* | head -1)/metrics.json" | sed "s/^/$model inference: /" >> "$out"
+  rm -rf "$run"/inference-*
+  for fmt in npy mseed; do
+    eq invert --checkpoint "$run/model_transf/model.eqt" --input "$work/hour.npy" --output "$work/inv.$fmt" \
+      --overwrite > "$work/inv.log" 2>&1 || { cat "$work/inv.log"; exit 1; }
+    echo "$model invert $fmt: $(md5sum < "$work/inv.$fmt")" >> "$out"
+  done
+  for fmt in sac text; do
+    rm -rf "$work/inv-$fmt"
+    eq invert --checkpoint "$run/model_transf/model.eqt" --input "$work/hour.npy" --output "$work/inv-$fmt" \
+      --format "$fmt" > "$work/inv.log" 2>&1 || { cat "$work/inv.log"; exit 1; }
+    echo "$model invert $fmt: $(cat "$work/inv-$fmt"/* | md5sum)" >> "$out"
+  done
+done
+echo "wrote $out ($(wc -l < "$out") lines)"

@@ -1,0 +1,44 @@
+package eqt.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import eqt.io.BadInputException;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The architectures, under the names the command line and checkpoints use. */
+public enum ModelKind {
+    /** The default: {@link WienerTransformer}. */
+    WIENER_TRANSFORMER("wiener-transformer"),
+    /** Its predecessor, a windowed linear path: {@link FirTransformer}. */
+    FIR_TRANSFORMER("fir-transformer"),
+    /** The original's: {@link EqTransformer}. */
+    REFERENCE("reference");
+
+    private final String id;
+
+    ModelKind(String id) {
+        this.id = id;
+    }
+
+    @JsonValue
+    public String id() {
+        return id;
+    }
+
+    @JsonCreator
+    public static ModelKind of(String id) {
+        for (ModelKind k : values()) if (k.id.equals(id)) return k;
+        throw new BadInputException("unknown model '" + id + "'; valid: " + valid());
+    }
+
+    /** The names, comma-separated, for messages. */
+    public static String valid() {
+        return Arrays.stream(values()).map(ModelKind::id).collect(Collectors.joining(", "));
+    }
+
+    @Override
+    public String toString() {
+        return id;
+    }
+}
