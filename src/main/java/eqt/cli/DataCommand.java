@@ -1,5 +1,7 @@
 package eqt.cli;
 
+import eqt.data.DataSource;
+
 import eqt.data.Layout;
 import eqt.data.SyntheticGenerator;
 import eqt.io.BadInputException;
@@ -43,7 +45,7 @@ final class DataCommand {
             }
             if (!Files.isDirectory(out)) eqt.io.RunDirectory.checkWritable(out, false);
             long t0 = System.nanoTime();
-            generate(layout, seed, physics(physics), out);
+            DataSource.generate(layout, seed, physics(physics), out);
             System.out.printf("wrote %d files of %d samples to %s (seed %d) in %.1f s%n", 2 * pairs,
                     layout.samplesPerFile(), out, seed, (System.nanoTime() - t0) / 1e9);
             return 0;
@@ -65,17 +67,5 @@ final class DataCommand {
                     + String.join(", ", SyntheticGenerator.Physics.FAMILIES.keySet()));
         }
         return p;
-    }
-
-    static void generate(Layout layout, long seed, Path dir) {
-        generate(layout, seed, SyntheticGenerator.Physics.DEFAULT, dir);
-    }
-
-    static void generate(Layout layout, long seed, SyntheticGenerator.Physics physics, Path dir) {
-        try {
-            new SyntheticGenerator(layout, seed, physics).writeTo(dir);
-        } catch (java.io.UncheckedIOException e) {
-            throw new BadInputException(dir + ": cannot write data set (" + e.getCause().getMessage() + ")");
-        }
     }
 }

@@ -1,5 +1,11 @@
 package eqt.cli;
 
+import eqt.checkpoint.RunMetadata;
+
+import eqt.io.JsonFile;
+
+import eqt.data.DataSource;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import eqt.data.EqDataset;
 import eqt.data.Layout;
@@ -55,12 +61,13 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path ckpt = checkpoint != null ? checkpoint : InferenceJob.newestCheckpoint(Path.of("runs"));
+        Path ckpt = checkpoint != null ? checkpoint : RunDirectory.newestCheckpoint(Path.of("runs")).orElseThrow(
+                () -> new BadInputException("evaluate needs --checkpoint (none found under runs/)"));
         SelectedDevice dev = run.select();
         RunDirectory.check(out, ckpt.toAbsolutePath().getParent().getParent(), overwrite); // fail before the work
         Checkpoint.Contents contents = Checkpoint.read(ckpt);
-        Layout layout = layoutOf(contents.metadata(), contents.config().channels());
-        Split split = splitOf(contents.metadata(), layout);
+        Layout layout = RunMetadata.layout(contents.metadata(), contents.config().channels());
+        Split split = RunMetadata.split(contents.metadata(), layout);
         int ov = overlap != null ? overlap : layout.windowLength() / 4;
         if (ov < 0 || ov > layout.windowLength() / 2) {
             throw new BadInputException("--overlap must be in [0, " + layout.windowLength() / 2 + "], got " + ov);
@@ -104,7 +111,7 @@ final class EvaluateCommand implements Callable<Integer> {
         json.put("methods", methods);
         json.put("model_inference_s", r.modelSeconds());
         json.put("classical_fit_and_apply_s", r.classicalSeconds());
-        TrainJob.write(dir.resolve("evaluation.json"), json);
+        JsonFile.write(dir.resolve("evaluation.json"), json);
         plot(r, layout, dir);
         System.out.println("written: " + dir.resolve("evaluation.json") + ", snr_per_channel.png, waveform_*.png");
         return 0;
@@ -163,22 +170,5 @@ final class EvaluateCommand implements Callable<Integer> {
             Plots.waveforms(series, "samples " + first + ".." + (first + len - 1) + ", channel " + c,
                     dir.resolve("waveform_" + c + ".png"));
         }
-    }
-
-    static Layout layoutOf(JsonNode meta, int channels) {
-        JsonNode l = meta.path("layout");
-        if (!l.has("windows")) return DataCommand.layout(channels, 100, 1500);
-        return DataCommand.layout(l.path("pairs").asInt(channels), l.path("windows").asInt(), l.path("windowLength").asInt());
-    }
-
-    /** The split the checkpoint was trained with; checkpoints from before splits held out the last window. */
-    static Split splitOf(JsonNode meta, Layout layout) {
-        JsonNode s = meta.path("split");
-        if (!s.has("testWindows")) return new Split(layout.windows(), 0, 1);
-        if (s.path("windows").asInt() != layout.windows()) {
-            throw new BadInputException("checkpoint was trained on records of " + s.path("windows").asInt()
-                    + " windows, layout has " + layout.windows());
-        }
-        return new Split(layout.windows(), s.path("valWindows").asInt(), s.path("testWindows").asInt());
     }
 }

@@ -1,5 +1,7 @@
 package eqt.cli;
 
+import eqt.checkpoint.RunMetadata;
+
 import eqt.device.SelectedDevice;
 import eqt.formats.Formats;
 import eqt.formats.RecordSink;
@@ -111,11 +113,11 @@ final class InvertCommand implements Callable<Integer> {
     Setup setup() {
         SelectedDevice dev = run.select();
         Checkpoint.Contents contents = Checkpoint.read(checkpoint);
-        int window = EvaluateCommand.layoutOf(contents.metadata(), contents.config().channels()).windowLength();
+        int window = RunMetadata.layout(contents.metadata(), contents.config().channels()).windowLength();
         int ov = overlap != null ? overlap : window / 4;
         if (ov < 0 || ov > window / 2) throw new BadInputException("--overlap must be in [0, " + window / 2 + "], got " + ov);
         return new Setup(checkpoint, contents, dev, contents.config().channels(),
-                contents.metadata().path("sample_rate").asDouble(100.0), window, ov);
+                RunMetadata.sampleRate(contents.metadata()), window, ov);
     }
 
     /**

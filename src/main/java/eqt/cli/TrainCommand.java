@@ -12,6 +12,10 @@ import eqt.model.ModelConfig;
 import eqt.train.BatchShards;
 import eqt.ops.Precision;
 import eqt.train.TrainConfig;
+import eqt.train.TrainRequest;
+import eqt.train.TrainingRun;
+import eqt.infer.WindowInference;
+import eqt.io.RunDirectory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,9 +97,6 @@ final class TrainCommand implements Callable<Integer> {
             + "(default on cpu: the fewest shards, at least one per thread, that split the batch evenly; elsewhere 1).")
     Integer shards;
 
-    /** The shards each batch is split into, resolved from --shards, the device and the threads (see call()). */
-    int batchShards = 1;
-
     @Option(names = {"--data-dir", "--data_dir"}, defaultValue = "eq_data",
             description = "Data in the reference layout (default ${DEFAULT-VALUE}; generated on first use when empty).")
     Path dataDir;
@@ -163,12 +164,26 @@ final class TrainCommand implements Callable<Integer> {
         Layout layout = DataCommand.layout(10, windows, windowLength);
         if (inference) {
             HostTuning.threads(n);
-            return new InferenceJob(this, dev, layout).run();
+            Path ckpt = checkpoint != null ? checkpoint : RunDirectory.newestCheckpoint(Path.of("runs")).orElseThrow(
+                    () -> new BadInputException("--inference needs --checkpoint (none found under runs/)"));
+            int w = window != null ? window : layout.windows() - 1;
+            if (w < 0 || w >= layout.windows()) throw new BadInputException("--window " + w + " outside 0.." + (layout.windows() - 1));
+            return new WindowInference(new WindowInference.Request(ckpt, dataDir, layout, w, out, overwrite), dev).run();
         }
-        batchShards = shards != null ? shards : dev.torch().is_cpu() ? BatchShards.even(trainConfig().batchSize(), n) : 1;
+        int batchShards = shards != null ? shards : dev.torch().is_cpu() ? BatchShards.even(trainConfig().batchSize(), n) : 1;
         if (batchShards < 1) throw new BadInputException("--shards must be >= 1, got " + batchShards);
+        if (saveEvery < 1) throw new BadInputException("--save_every must be >= 1, got " + saveEvery);
         HostTuning.threads(BatchShards.threadsEach(n, batchShards));
-        return new TrainJob(this, dev, layout, env).run();
+        TrainRequest req = resume != null
+                ? new TrainRequest(null, null, new TrainRequest.Resume(resume, epochs, allowOtherData), data(layout),
+                        new TrainRequest.Output(out, overwrite, saveEvery), batchShards)
+                : new TrainRequest(modelConfig(layout.pairs()), trainConfig(), null, data(layout),
+                        new TrainRequest.Output(out, overwrite, saveEvery), batchShards);
+        return new TrainingRun(req, dev, env).run();
+    }
+
+    private TrainRequest.Data data(Layout layout) {
+        return new TrainRequest.Data(dataDir, given("--data-dir"), layout, given("--windows") || given("--window_length"));
     }
 
     /** Whether {@code option} was on the command line (not taken from its default). */

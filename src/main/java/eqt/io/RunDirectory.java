@@ -41,6 +41,26 @@ public final class RunDirectory {
     }
 
     /** Makes the missing parent directories of {@code output}. */
+    /** The most recently written {@code model.eqt} under {@code runs} (a run directory's), if any. */
+    public static java.util.Optional<Path> newestCheckpoint(Path runs) {
+        if (!java.nio.file.Files.isDirectory(runs)) return java.util.Optional.empty();
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(runs, 3)) {
+            return s.filter(p -> p.getFileName().toString().equals("model.eqt"))
+                    .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()));
+        } catch (java.io.IOException e) {
+            throw new BadInputException(runs + ": cannot search for checkpoints (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Creates {@code dir} and its parents, or refuses naming it. */
+    public static void mkdirs(Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new BadInputException(dir + ": cannot create directory (" + e.getMessage() + ")");
+        }
+    }
+
     public static void createParents(Path output) {
         Path parent = output.toAbsolutePath().getParent();
         try {

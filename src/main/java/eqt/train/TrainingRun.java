@@ -1,7 +1,8 @@
-package eqt.cli;
+package eqt.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import eqt.data.DataSource;
 import eqt.data.EqDataset;
 import eqt.data.DataFingerprint;
 import eqt.data.Layout;
@@ -13,6 +14,7 @@ import eqt.dist.DistEnv;
 import eqt.dist.GradientSync;
 import eqt.infer.Metrics;
 import eqt.io.BadInputException;
+import eqt.io.JsonFile;
 import eqt.io.RunDirectory;
 import eqt.checkpoint.Checkpoint;
 import eqt.data.Split;
@@ -22,10 +24,6 @@ import eqt.model.WienerTransformer;
 import eqt.dsp.Classical;
 import eqt.dsp.LinearInverse;
 import eqt.report.Plots;
-import eqt.train.Progress;
-import eqt.train.TrainConfig;
-import eqt.train.TrainLog;
-import eqt.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,33 +31,33 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** Training: hold out the split's validation and test windows, train, then checkpoint and loss plot. */
-final class TrainJob {
+/**
+ * A training run: hold out the split's validation and test windows, train, then checkpoint and loss plot; or
+ * continue a resumable checkpoint. Returns the process's exit code (0, or the signal's when stopped).
+ */
+public final class TrainingRun {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final TrainCommand opts;
+    private final TrainRequest req;
     private final SelectedDevice device;
-    private final Layout layout;
     private final DistEnv env;
 
-    TrainJob(TrainCommand opts, SelectedDevice device, Layout layout, DistEnv env) {
-        this.opts = opts;
+    public TrainingRun(TrainRequest req, SelectedDevice device, DistEnv env) {
+        this.req = req;
         this.device = device;
-        this.layout = layout;
         this.env = env;
     }
 
-    int run() {
-        Checkpoint.Contents resumeFrom = opts.resume != null ? resumable(opts.resume) : null;
+    public int run() {
+        Path resumed = req.resume() != null ? req.resume().checkpoint() : null;
+        Checkpoint.Contents resumeFrom = resumed != null ? resumable(resumed) : null;
         DataFingerprint recorded = resumeFrom != null ? DataFingerprint.recorded(resumeFrom.metadata()) : null;
         // A resumed run goes on with its own windows (a requeued job passes only --resume and --epochs); windows
         // named on the command line are compared with the recorded ones below like any other data.
-        Layout layout = recorded != null && !opts.given("--windows") && !opts.given("--window_length")
-                ? recorded.layout() : this.layout;
-        ModelConfig mc = resumeFrom != null ? resumeFrom.config() : opts.modelConfig(layout.pairs());
-        TrainConfig tc = resumeFrom != null ? resumedConfig(resumeFrom) : opts.trainConfig();
-        if (opts.saveEvery < 1) throw new BadInputException("--save_every must be >= 1, got " + opts.saveEvery);
+        Layout layout = recorded != null && !req.data().layoutGiven() ? recorded.layout() : req.data().layout();
+        ModelConfig mc = resumeFrom != null ? resumeFrom.config() : req.model();
+        TrainConfig tc = resumeFrom != null ? resumedConfig(resumeFrom) : req.train();
         if (mc.maxLength() < layout.windowLength()) {
             throw new BadInputException("--max_length " + mc.maxLength() + " is shorter than the window length "
                     + layout.windowLength());
@@ -73,22 +71,22 @@ final class TrainJob {
         }
         Progress start = resumeFrom != null ? progressOf(resumeFrom) : Progress.start();
         if (start.epochsDone() >= tc.epochs() && start.batch() == 0) {
-            throw new BadInputException(opts.resume + ": already trained for " + start.epochsDone()
+            throw new BadInputException(resumed + ": already trained for " + start.epochsDone()
                     + " epochs; pass a larger --epochs to continue");
         }
-        Path dataDir = recorded != null && !opts.given("--data-dir") ? Path.of(recorded.dir()) : opts.dataDir;
+        Path dataDir = recorded != null && !req.data().dirGiven() ? Path.of(recorded.dir()) : req.data().dir();
         EqDataset data = DataSource.load(dataDir, layout);
         DataFingerprint fingerprint = DataFingerprint.of(dataDir, data);
-        if (recorded != null && !recorded.sameData(fingerprint) && !opts.allowOtherData) {
-            throw new BadInputException(opts.resume + ": was trained on other data (" + recorded.dir() + ", "
+        if (recorded != null && !recorded.sameData(fingerprint) && !req.resume().allowOtherData()) {
+            throw new BadInputException(resumed + ": was trained on other data (" + recorded.dir() + ", "
                     + recorded.layout() + ", sha256 " + recorded.sha256().substring(0, 12) + "…) than " + dataDir
                     + " holds (sha256 " + fingerprint.sha256().substring(0, 12) + "…); pass --data-dir " + recorded.dir()
                     + ", or --allow-other-data to go on anyway");
         }
         // Only rank 0 writes: the other ranks train and keep nothing. Where it will write is checked now and made
         // only after everything that can refuse (data, model fit, rendezvous) has passed: a refusal writes nothing.
-        Path resumeRun = env.isMaster() && resumeFrom != null && opts.out == null ? runOf(opts.resume) : null;
-        if (env.isMaster() && resumeRun == null) RunDirectory.check(opts.out, Path.of("runs"), opts.overwrite);
+        Path resumeRun = env.isMaster() && resumeFrom != null && req.output().dir() == null ? runOf(resumed) : null;
+        if (env.isMaster() && resumeRun == null) RunDirectory.check(req.output().dir(), Path.of("runs"), req.output().overwrite());
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("train", tc);
         meta.put("data_dir", dataDir.toAbsolutePath().toString());
@@ -98,13 +96,13 @@ final class TrainJob {
         meta.put("split", split);
         meta.put("device", device.toString());
         meta.put("world_size", world);
-        meta.put("batch_shards", opts.batchShards);
+        meta.put("batch_shards", req.batchShards());
         float[] targets = data.sourceWindows(0, trainWindows);
         meta.put("train_mse_predicting_zero", Metrics.mse(targets, new float[targets.length]));
 
         Devices.seed(tc.seed() + env.rank()); // dropout masks differ across ranks; weights come from rank 0
         Model model = Model.create(mc, device.torch(), tc.seed());
-        if (resumeFrom != null) Checkpoint.loadInto(model, resumeFrom, opts.resume);
+        if (resumeFrom != null) Checkpoint.loadInto(model, resumeFrom, resumed);
         else model.fitToTrainingData(data, split);
         if (model instanceof WienerTransformer w && w.classical() != null) describeLinearPath(w.classical(), meta);
         EqDataset inputs = data.withInputs(model.inputs(data.stationRecords())); // e.g. the continuous linear path
@@ -118,13 +116,13 @@ final class TrainJob {
             agree.put("the resumed step", start.epoch() + "/" + start.batch());
             RankAgreement.check(sync, agree); // before anything is written
             Path run = !env.isMaster() ? null : resumeRun != null ? resumeRun
-                    : RunDirectory.create(opts.out, Path.of("runs"), "train-" + mc.model(), opts.overwrite);
-            if (run != null) write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta));
+                    : RunDirectory.create(req.output().dir(), Path.of("runs"), "train-" + mc.model(), req.output().overwrite());
+            if (run != null) JsonFile.write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta));
             System.out.printf(Locale.ROOT, "%s %s model (d_model %d, %d heads, %d layers) on %s for %d epochs, "
                             + "%d training windows (%s), %d validation, %d test, batch %d x %d rank(s) in %d shard(s) -> %s%n",
                     resumeFrom != null ? "resuming at epoch " + start.epoch() + " batch " + start.batch() + ":" : "training",
                     mc.model(), mc.dModel(), mc.nHead(), mc.numLayers(), device, tc.epochs(), trainWindows, tc.sampling(),
-                    split.valWindows(), split.testWindows(), tc.batchSize(), world, opts.batchShards,
+                    split.valWindows(), split.testWindows(), tc.batchSize(), world, req.batchShards(),
                     run != null ? run : "(rank 0 writes the outputs)");
             System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n",
                     meta.get("train_mse_predicting_zero"));
@@ -145,7 +143,7 @@ final class TrainJob {
         if (ckpt == null) return 0;
         Path run = ckpt.getParent().getParent();
         Path png = run.resolve("loss_visible").resolve("plt_loss.png");
-        mkdirs(png.getParent());
+        RunDirectory.mkdirs(png.getParent());
         Plots.lossCurve(r.batchLosses(), 0.1, png);
         double last = r.epochLosses().get(r.epochLosses().size() - 1);
         System.out.printf(Locale.ROOT, "done: final average loss %.6f, %.3f s/step; checkpoint %s, loss plot %s%n",
@@ -160,10 +158,10 @@ final class TrainJob {
                                  Path ckpt) {
         Path best = ckpt != null ? ckpt.resolveSibling("best.eqt") : null;
         try (TrainLog log = new TrainLog(run != null ? run.resolve("train_log.jsonl") : null, resumeFrom != null)) {
-            Trainer trainer = new Trainer(model, tc, device, sync, env.rank()).shards(opts.batchShards);
+            Trainer trainer = new Trainer(model, tc, device, sync, env.rank()).shards(req.batchShards());
             if (resumeFrom != null) {
                 trainer.resume(start, resumeFrom.training().optimizer(), resumeFrom.training().rng());
-                Path saved = opts.resume.resolveSibling("best.eqt");
+                Path saved = req.resume().checkpoint().resolveSibling("best.eqt");
                 if (start.bestEpoch() != null && java.nio.file.Files.exists(saved)) {
                     trainer.restoreBest(Checkpoint.read(saved).tensors());
                 }
@@ -176,11 +174,11 @@ final class TrainJob {
                 System.out.println("received SIG" + sig + ": finishing the current step, then saving a checkpoint");
                 trainer.requestStop();
             })) {
-                return trainer.fit(inputs, split, log, System.out, System.console() != null, opts.saveEvery,
+                return trainer.fit(inputs, split, log, System.out, System.console() != null, req.output().saveEvery(),
                         new Trainer.Checkpointer() {
                             @Override
                             public void save(Progress p) {
-                                if (ckpt != null) TrainJob.save(model, meta, trainer, p, ckpt);
+                                if (ckpt != null) TrainingRun.save(model, meta, trainer, p, ckpt);
                             }
 
                             @Override
@@ -199,7 +197,7 @@ final class TrainJob {
      * {@code RUN/config.json}, as training writes it. Anything else (a checkpoint copied elsewhere) is refused
      * rather than guessed, since resuming writes into that directory.
      */
-    static Path runOf(Path checkpoint) {
+    public static Path runOf(Path checkpoint) {
         Path dir = checkpoint.toAbsolutePath().getParent();
         Path run = dir.getParent();
         if (!dir.getFileName().toString().equals("model_transf") || run == null
@@ -241,9 +239,9 @@ final class TrainJob {
     private TrainConfig resumedConfig(Checkpoint.Contents c) {
         try {
             TrainConfig saved = JSON.treeToValue(c.metadata().get("train"), TrainConfig.class);
-            return opts.epochs != null ? saved.withEpochs(opts.epochs) : saved;
+            return req.resume().epochs() != null ? saved.withEpochs(req.resume().epochs()) : saved;
         } catch (IOException | IllegalArgumentException e) {
-            throw new BadInputException(opts.resume + ": training configuration unreadable (" + e.getMessage() + ")");
+            throw new BadInputException(req.resume().checkpoint() + ": training configuration unreadable (" + e.getMessage() + ")");
         }
     }
 
@@ -251,7 +249,7 @@ final class TrainJob {
         try {
             return JSON.treeToValue(c.training().progress(), Progress.class);
         } catch (IOException | IllegalArgumentException e) {
-            throw new BadInputException(opts.resume + ": training progress unreadable (" + e.getMessage() + ")");
+            throw new BadInputException(req.resume().checkpoint() + ": training progress unreadable (" + e.getMessage() + ")");
         }
     }
 
@@ -261,20 +259,4 @@ final class TrainJob {
 
     /** How long ranks wait for each other at start-up before giving up with a message. */
     static final long RENDEZVOUS_TIMEOUT_MS = 120_000;
-
-    static void write(Path file, Object value) {
-        try {
-            JSON.writeValue(file.toFile(), value);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot write (" + e.getMessage() + ")");
-        }
-    }
-
-    static void mkdirs(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new BadInputException(dir + ": cannot create directory (" + e.getMessage() + ")");
-        }
-    }
 }

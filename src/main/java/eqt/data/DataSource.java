@@ -1,7 +1,5 @@
-package eqt.cli;
+package eqt.data;
 
-import eqt.data.EqDataset;
-import eqt.data.Layout;
 import eqt.io.BadInputException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,16 +13,16 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** Loads the data set a command names, generating the default one on first use. */
-final class DataSource {
+public final class DataSource {
 
     /** Seed of the shipped default data set (documented in the README and eq_data/README.md). */
-    static final long DEFAULT_SEED = 1;
-    static final Path DEFAULT_DIR = Path.of("eq_data");
+    public static final long DEFAULT_SEED = 1;
+    public static final Path DEFAULT_DIR = Path.of("eq_data");
 
     private DataSource() {
     }
 
-    static EqDataset load(Path dir, Layout layout) {
+    public static EqDataset load(Path dir, Layout layout) {
         if (dir.normalize().equals(DEFAULT_DIR) && layout.equals(Layout.REFERENCE) && !Files.exists(dir.resolve("value_0"))) {
             generateOnce(dir, layout);
         }
@@ -55,12 +53,12 @@ final class DataSource {
                 if (!present.isEmpty()) {
                     throw new BadInputException(dir + ": holds " + present.get(0) + (present.size() > 1 ? " and "
                             + (present.size() - 1) + " more" : "") + " but no value_0; not generating over them (remove "
-                            + "them, or pass --data-dir for your own data)");
+                            + "them, or read your own data from another directory)");
                 }
                 System.out.println(dir + "/: no data yet; generating the default synthetic data set (seed "
                         + DEFAULT_SEED + ", see eq_data/README.md) ...");
                 Path tmp = Files.createTempDirectory(dir, ".generating-");
-                DataCommand.generate(layout, DEFAULT_SEED, tmp);
+                generate(layout, DEFAULT_SEED, SyntheticGenerator.Physics.DEFAULT, tmp);
                 for (int i = 2 * layout.pairs() - 1; i >= 0; i--) {
                     Files.move(tmp.resolve("value_" + i), dir.resolve("value_" + i), StandardCopyOption.ATOMIC_MOVE);
                 }
@@ -68,6 +66,15 @@ final class DataSource {
             }
         } catch (IOException e) {
             throw new BadInputException(dir + ": cannot generate the default data set (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Writes the synthetic data set of {@code seed} and {@code physics} into {@code dir}. */
+    public static void generate(Layout layout, long seed, SyntheticGenerator.Physics physics, Path dir) {
+        try {
+            new SyntheticGenerator(layout, seed, physics).writeTo(dir);
+        } catch (java.io.UncheckedIOException e) {
+            throw new BadInputException(dir + ": cannot write data set (" + e.getCause().getMessage() + ")");
         }
     }
 

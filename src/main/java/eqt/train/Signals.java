@@ -1,4 +1,4 @@
-package eqt.cli;
+package eqt.train;
 
 import java.util.function.Consumer;
 import sun.misc.Signal;
@@ -8,7 +8,7 @@ import sun.misc.Signal;
  * checkpoint, instead of killing the JVM mid-write. The exit code then follows the shell's convention: 128 +
  * signal number (130 / 143 / 129); a rank that stops because another was signalled exits 143, as if terminated.
  */
-final class Signals {
+public final class Signals {
 
     private static volatile int received;
 
@@ -19,7 +19,7 @@ final class Signals {
      * Routes SIGINT, SIGTERM and SIGHUP to {@code handler} (with the signal's name) until the returned handle is closed,
      * which puts the previous handlers back (a finished training must not swallow a later Ctrl-C).
      */
-    static Registration onStop(Consumer<String> handler) {
+    public static Registration onStop(Consumer<String> handler) {
         java.util.Map<Signal, sun.misc.SignalHandler> previous = new java.util.LinkedHashMap<>();
         for (String name : new String[] {"INT", "TERM", "HUP"}) {
             try {
@@ -36,13 +36,13 @@ final class Signals {
     }
 
     /** Puts the previous handlers back when closed. */
-    interface Registration extends AutoCloseable {
+    public interface Registration extends AutoCloseable {
         @Override
         void close();
     }
 
     /** 130 after SIGINT, 143 after SIGTERM, 129 after SIGHUP; 143 when a peer rank was signalled. */
-    static int exitCode() {
+    public static int exitCode() {
         return received == 0 ? 143 : received;
     }
 }

@@ -1,4 +1,8 @@
-package eqt.cli;
+package eqt.infer;
+
+import eqt.io.JsonFile;
+
+import eqt.data.DataSource;
 
 import eqt.data.EqDataset;
 import eqt.data.Layout;
@@ -10,38 +14,39 @@ import eqt.io.RunDirectory;
 import eqt.checkpoint.Checkpoint;
 import eqt.model.Model;
 import eqt.report.Plots;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /** The reference's inference: one window through the model, one plot per channel, plus error figures. */
-final class InferenceJob {
+public final class WindowInference {
 
-    private final TrainCommand opts;
-    private final SelectedDevice device;
-    private final Layout layout;
-
-    InferenceJob(TrainCommand opts, SelectedDevice device, Layout layout) {
-        this.opts = opts;
-        this.device = device;
-        this.layout = layout;
+    /**
+     * @param checkpoint the model
+     * @param dataDir    the data set and its windows
+     * @param window     the window to invert (checked by the command against the layout)
+     * @param out        the output directory, or null for a new one beside the checkpoint's run
+     */
+    public record Request(Path checkpoint, Path dataDir, Layout layout, int window, Path out, boolean overwrite) {
     }
 
-    int run() {
-        Path ckpt = opts.checkpoint != null ? opts.checkpoint : newestCheckpoint(Path.of("runs"));
-        RunDirectory.check(opts.out, ckpt.toAbsolutePath().getParent().getParent(), opts.overwrite); // fail before the work
+    private final Request req;
+    private final SelectedDevice device;
+
+    public WindowInference(Request req, SelectedDevice device) {
+        this.req = req;
+        this.device = device;
+    }
+
+    public int run() {
+        Path ckpt = req.checkpoint();
+        Layout layout = req.layout();
+        RunDirectory.check(req.out(), ckpt.toAbsolutePath().getParent().getParent(), req.overwrite()); // fail before the work
         Model model = Checkpoint.load(ckpt, device.torch());
-        int window = opts.window != null ? opts.window : layout.windows() - 1;
-        if (window < 0 || window >= layout.windows()) {
-            throw new BadInputException("--window " + window + " outside 0.." + (layout.windows() - 1));
-        }
+        int window = req.window();
         if (model.config().channels() != layout.pairs()) {
             throw new BadInputException(ckpt + ": model has " + model.config().channels() + " channels, data has "
                     + layout.pairs());
@@ -50,9 +55,9 @@ final class InferenceJob {
             throw new BadInputException(ckpt + ": model's max_length " + model.config().maxLength()
                     + " is shorter than the window length " + layout.windowLength());
         }
-        EqDataset data = DataSource.load(opts.dataDir, layout);
+        EqDataset data = DataSource.load(req.dataDir(), layout);
         Path root = ckpt.toAbsolutePath().getParent().getParent();
-        Path out = RunDirectory.create(opts.out, root, "inference-w" + window, opts.overwrite);
+        Path out = RunDirectory.create(req.out(), root, "inference-w" + window, req.overwrite());
         int len = layout.windowLength();
         int ch = layout.pairs();
         float[] truth = data.sourceWindows(window, 1);
@@ -63,7 +68,7 @@ final class InferenceJob {
         double ms = (System.nanoTime() - t0) / 1e6;
 
         Path plots = out.resolve("result_visualize_transf");
-        TrainJob.mkdirs(plots);
+        RunDirectory.mkdirs(plots);
         List<Map<String, Object>> channels = new ArrayList<>();
         for (int c = 0; c < ch; c++) {
             double mse = Metrics.mse(truth, pred, ch, c);
@@ -87,23 +92,9 @@ final class InferenceJob {
         metrics.put("mse_predicting_zero", zero);
         metrics.put("inference_ms", ms);
         metrics.put("channels", channels);
-        TrainJob.write(out.resolve("metrics.json"), metrics);
+        JsonFile.write(out.resolve("metrics.json"), metrics);
         System.out.printf(Locale.ROOT, "window %d: MSE %.6f (predicting zero: %.6f), %.1f ms; plots in %s%n",
                 window, overall, zero, ms, plots);
         return 0;
-    }
-
-    /** The most recently written checkpoint under {@code runs}, for `--inference` without `--checkpoint`. */
-    static Path newestCheckpoint(Path runs) {
-        if (!Files.isDirectory(runs)) {
-            throw new BadInputException("--inference needs --checkpoint (no runs/ directory to take the newest from)");
-        }
-        try (Stream<Path> s = Files.walk(runs, 3)) {
-            return s.filter(p -> p.getFileName().toString().equals("model.eqt"))
-                    .max(Comparator.comparingLong(p -> p.toFile().lastModified()))
-                    .orElseThrow(() -> new BadInputException("--inference needs --checkpoint (none found under runs/)"));
-        } catch (IOException e) {
-            throw new BadInputException("runs: cannot search for checkpoints (" + e.getMessage() + ")");
-        }
     }
 }
