@@ -1,30 +1,9 @@
 package eqt.cli;
 
-import eqt.checkpoint.RunMetadata;
-
-import eqt.io.JsonFile;
-
-import eqt.data.DataSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import eqt.data.EqDataset;
-import eqt.data.Layout;
-import eqt.data.Split;
-import eqt.device.SelectedDevice;
-import eqt.eval.Evaluation;
-import eqt.eval.Scores;
-import eqt.infer.Metrics;
+import eqt.eval.EvaluationRun;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
-import eqt.checkpoint.Checkpoint;
-import eqt.model.Model;
-import eqt.report.Plots;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,112 +42,8 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         Path ckpt = checkpoint != null ? checkpoint : RunDirectory.newestCheckpoint(Path.of("runs")).orElseThrow(
                 () -> new BadInputException("evaluate needs --checkpoint (none found under runs/)"));
-        SelectedDevice dev = run.select();
-        RunDirectory.check(out, ckpt.toAbsolutePath().getParent().getParent(), overwrite); // fail before the work
-        Checkpoint.Contents contents = Checkpoint.read(ckpt);
-        Layout layout = RunMetadata.layout(contents.metadata(), contents.config().channels());
-        Split split = RunMetadata.split(contents.metadata(), layout);
-        int ov = overlap != null ? overlap : layout.windowLength() / 4;
-        if (ov < 0 || ov > layout.windowLength() / 2) {
-            throw new BadInputException("--overlap must be in [0, " + layout.windowLength() / 2 + "], got " + ov);
-        }
-        Model model = Checkpoint.load(contents, ckpt, dev.torch());
-        eqt.data.DataFingerprint recorded = eqt.data.DataFingerprint.recorded(contents.metadata());
-        Path dir0 = recorded != null && !spec.commandLine().getParseResult().hasMatchedOption("--data-dir")
-                ? Path.of(recorded.dir()) : dataDir;
-        EqDataset data = DataSource.load(dir0, layout);
-        if (recorded != null && !allowOtherData && !recorded.sameData(eqt.data.DataFingerprint.of(dir0, data))) {
-            throw new BadInputException(ckpt + ": was trained on other data (" + recorded.dir() + ", sha256 "
-                    + recorded.sha256().substring(0, 12) + "…) than " + dir0 + " holds; its held-out blocks would not be "
-                    + "held out. Pass --data-dir " + recorded.dir() + ", or --allow-other-data to score anyway");
-        }
-        Path dir = RunDirectory.create(out, ckpt.toAbsolutePath().getParent().getParent(), "evaluate", overwrite);
-        Evaluation.Report r = Evaluation.run(model, data, split, ov);
-        print(r, layout, contents, ckpt);
-
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("checkpoint", ckpt.toAbsolutePath().toString());
-        json.put("model", contents.config());
-        json.put("split", split);
-        Map<String, Object> spans = new LinkedHashMap<>(); // in this order in every run
-        spans.put("validation_samples", List.of(split.valFrom() * layout.windowLength(), split.testFrom() * layout.windowLength()));
-        spans.put("test_samples", List.of(split.testFrom() * layout.windowLength(), layout.samplesPerFile()));
-        spans.put("overlap", ov);
-        json.put("spans", spans);
-        json.put("best_classical", r.bestClassical());
-        double base = r.best().test().mse();
-        json.put("model_to_best_classical_mse_ratio", r.method(Evaluation.MODEL).test().mse() / base);
-        Map<String, Object> methods = new LinkedHashMap<>();
-        for (Evaluation.Method m : r.methods()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("about", m.about());
-            if (m.validation() != null) e.put("validation", m.validation());
-            e.put("test", m.test());
-            e.put("test_to_best_classical", m.test().mse() / base);
-            e.put("test_channels", m.testChannels());
-            methods.put(m.name(), e);
-        }
-        json.put("methods", methods);
-        json.put("model_inference_s", r.modelSeconds());
-        json.put("classical_fit_and_apply_s", r.classicalSeconds());
-        JsonFile.write(dir.resolve("evaluation.json"), json);
-        plot(r, layout, dir);
-        System.out.println("written: " + dir.resolve("evaluation.json") + ", snr_per_channel.png, waveform_*.png");
-        return 0;
-    }
-
-    private static void print(Evaluation.Report r, Layout layout, Checkpoint.Contents contents, Path ckpt) {
-        int len = layout.windowLength();
-        Split split = r.split();
-        System.out.printf(Locale.ROOT, "continuous records, model %s (%s); test samples %d..%d, validation %s; "
-                        + "best classical on validation: %s%n", contents.config().model(), ckpt, split.testFrom() * len,
-                layout.samplesPerFile() - 1, split.valWindows() > 0 ? split.valFrom() * len + ".." + (split.testFrom() * len - 1)
-                        : "none", r.bestClassical());
-        System.out.printf(Locale.ROOT, "%-16s %12s %12s %8s %9s %10s%n", "method", "val MSE", "test MSE", "r", "SNR dB",
-                "vs best");
-        double base = r.best().test().mse();
-        for (Evaluation.Method m : r.methods()) {
-            Scores t = m.test();
-            String name = m.name().equals(r.bestClassical()) ? m.name() + "*" : m.name();
-            System.out.printf(Locale.ROOT, "%-16s %12s %12.6g %8.4f %9.2f %9.3fx%n", name,
-                    m.validation() == null ? "-" : String.format(Locale.ROOT, "%.6g", m.validation().mse()), t.mse(),
-                    t.pearson(), t.snrDb(), t.mse() / base);
-        }
-        System.out.println("* best classical (lower validation MSE); 'model, windowed' inverts each test window alone");
-        System.out.printf(Locale.ROOT, "%-8s %12s %12s %8s %8s %9s%n", "channel", "model MSE", "best MSE", "ratio",
-                "model r", "SNR gain");
-        Evaluation.Method model = r.method(Evaluation.MODEL);
-        for (int c = 0; c < model.testChannels().size(); c++) {
-            Scores m = model.testChannels().get(c);
-            Scores b = r.best().testChannels().get(c);
-            System.out.printf(Locale.ROOT, "%-8d %12.6g %12.6g %7.3fx %8.4f %8.2f%n", c, m.mse(), b.mse(),
-                    m.mse() / b.mse(), m.pearson(), m.snrDb());
-        }
-    }
-
-    private static void plot(Evaluation.Report r, Layout layout, Path dir) {
-        int ch = layout.pairs();
-        List<String> channels = new ArrayList<>();
-        for (int c = 0; c < ch; c++) channels.add(Integer.toString(c));
-        Map<String, List<Double>> snr = new LinkedHashMap<>();
-        List<Evaluation.Method> shown = List.of(r.method(Evaluation.MODEL), r.best(), r.method(Evaluation.WINDOWED));
-        // Undefined (no source energy) or infinite values cannot be drawn: they show as 0 and the title says so.
-        for (Evaluation.Method m : shown) {
-            snr.put(m.name(), m.testChannels().stream().map(s -> Double.isFinite(s.snrDb()) ? s.snrDb() : 0.0).toList());
-        }
-        boolean undefined = r.methods().get(0).testChannels().stream().anyMatch(s -> !Double.isFinite(s.snrDb()));
-        Plots.bars(channels, snr, "test SNR per channel, continuous (dB over predicting zero)"
-                + (undefined ? "; channels with a silent source shown as 0" : ""), "SNR (dB)", dir.resolve("snr_per_channel.png"));
-        int len = layout.windowLength();
-        int first = r.split().testFrom() * len;
-        for (int c = 0; c < Math.min(ch, 3); c++) {
-            Map<String, double[]> series = new LinkedHashMap<>();
-            series.put("true source", Metrics.channel(java.util.Arrays.copyOf(r.testTruth(), len * ch), ch, c));
-            for (Evaluation.Method m : shown) {
-                series.put(m.name(), Metrics.channel(java.util.Arrays.copyOf(m.testPrediction(), len * ch), ch, c));
-            }
-            Plots.waveforms(series, "samples " + first + ".." + (first + len - 1) + ", channel " + c,
-                    dir.resolve("waveform_" + c + ".png"));
-        }
+        boolean dataDirGiven = spec.commandLine().getParseResult().hasMatchedOption("--data-dir");
+        return new EvaluationRun(new EvaluationRun.Request(ckpt, dataDir, dataDirGiven, allowOtherData, overlap, out,
+                overwrite), run.select()).run();
     }
 }

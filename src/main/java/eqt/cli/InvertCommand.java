@@ -1,24 +1,17 @@
 package eqt.cli;
 
-import eqt.checkpoint.RunMetadata;
-
-import eqt.device.SelectedDevice;
-import eqt.formats.Formats;
-import eqt.formats.RecordSink;
-import eqt.formats.RecordStream;
+import eqt.infer.ArchiveRun;
+import eqt.infer.Inversion;
 import eqt.infer.LongRecord;
+import eqt.formats.Formats;
+import eqt.formats.RecordStream;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
-import eqt.io.SampleSource;
-import eqt.checkpoint.Checkpoint;
 import eqt.model.Model;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,10 +55,15 @@ final class InvertCommand implements Callable<Integer> {
     public Integer call() {
         if ((inputs == null) == (inputsFrom == null)) throw new BadInputException("give --input or --inputs-from (one of them)");
         if (shard != null && inputsFrom == null) throw new BadInputException("--shard needs --inputs-from");
-        if (inputsFrom != null) return new ArchiveJob(this).run();
+        if (inputsFrom != null) {
+            String fmt = format(format != null ? format : "npy");
+            int[] sh = shard(shard);
+            return new ArchiveRun(new ArchiveRun.Request(inputsFrom, output, fmt, sh[0], sh[1], sampleRate),
+                    setup()).run();
+        }
         String fmt = format(format != null ? format : Formats.formatOf(output));
         RunDirectory.checkWritable(output, overwrite); // before the work, which can take minutes
-        Setup setup = setup();
+        Inversion.Setup setup = setup();
         RecordStream in = Formats.open(inputs, setup.channels(), sampleRate);
         setup.check(in, fmt);
         Model model = setup.model();
@@ -74,7 +72,7 @@ final class InvertCommand implements Callable<Integer> {
                 in.samples(), setup.channels(), in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows,
                 setup.window());
         long t0 = System.nanoTime();
-        List<Path> written = invert(model, setup, in, output, fmt, true);
+        List<Path> written = Inversion.invert(model, setup, in, output, fmt, true);
         double secs = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per window); wrote %s%n", secs, secs * 1e3 / windows,
                 written.size() == 1 ? written.get(0) : written.size() + " files in " + output);
@@ -87,66 +85,22 @@ final class InvertCommand implements Callable<Integer> {
         return fmt;
     }
 
-    /** What inverting with the checkpoint needs, read once: for one record here, for many in {@link ArchiveJob}. */
-    record Setup(Path checkpoint, Checkpoint.Contents contents, SelectedDevice dev, int channels, double rate,
-                 int window, int overlap) {
-
-        /** Refuses, before any work, a record the model cannot invert or whose outputs would collide. */
-        void check(RecordStream in, String fmt) {
-            if (in.channels() != channels) {
-                throw new BadInputException("the model inverts " + channels + " channels; the input has "
-                        + in.channels() + " (" + String.join(", ", in.names()) + ")");
-            }
-            Formats.outputNames(in.names(), fmt); // a name clash is refused now, not after the work
-            if (Math.abs(in.sampleRate() - rate) > 1e-6 * rate) {
-                throw new BadInputException("the model was trained at " + rate + " Hz; the input is sampled at "
-                        + in.sampleRate() + " Hz (resample it first)");
-            }
-        }
-
-        Model model() {
-            return Checkpoint.load(contents, checkpoint, dev.torch());
-        }
-    }
-
     /** The device selected, the checkpoint read, its window and the overlap checked; the model not yet built. */
-    Setup setup() {
-        SelectedDevice dev = run.select();
-        Checkpoint.Contents contents = Checkpoint.read(checkpoint);
-        int window = RunMetadata.layout(contents.metadata(), contents.config().channels()).windowLength();
-        int ov = overlap != null ? overlap : window / 4;
-        if (ov < 0 || ov > window / 2) throw new BadInputException("--overlap must be in [0, " + window / 2 + "], got " + ov);
-        return new Setup(checkpoint, contents, dev, contents.config().channels(),
-                RunMetadata.sampleRate(contents.metadata()), window, ov);
+    Inversion.Setup setup() {
+        return Inversion.setup(checkpoint, run.select(), overlap, run.count());
     }
 
-    /**
-     * One record streamed through the model into {@code output} as {@code fmt}: read, inverted and written a few
-     * chunks of windows at a time, so memory does not grow with the record. On a CPU, one chunk of windows per
-     * core at once, libtorch single-threaded in each: small GEMMs keep two cores busier that way than libtorch's
-     * own splitting of each (as batch shards do in training). {@code verbose}: a progress bar on a terminal,
-     * lines off one. Nothing appears under {@code output} unless the whole record is inverted.
-     */
-    List<Path> invert(Model model, Setup setup, RecordStream in, Path output, String fmt, boolean verbose) {
-        int workers = setup.dev().torch().is_cpu() ? run.count() : 1;
-        if (workers > 1) eqt.device.HostTuning.threads(1);
-        long windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
-        RunDirectory.createParents(output);
-        try (SampleSource src = in.open();
-             RecordSink out = Formats.sink(in.names(), in.sampleRate(), in.start(), in.samples(), output, fmt)) {
-            if (!verbose) {
-                LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, n -> { });
-            } else if (System.console() == null) { // a pipe or a log: plain lines, not a bar's redraws
-                LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers,
-                        new ProgressLines("invert windows", windows, 10_000, System.err));
-            } else {
-                try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
-                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
-                    LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, bar::stepTo);
-                }
-            }
-            return out.commit();
+    /** {@code "I/N"} → {I, N}; no shard: {0, 1}. */
+    static int[] shard(String spec) {
+        if (spec == null) return new int[] {0, 1};
+        String[] p = spec.split("/");
+        try {
+            int i = Integer.parseInt(p[0].trim());
+            int n = Integer.parseInt(p[1].trim());
+            if (p.length == 2 && n >= 1 && i >= 0 && i < n) return new int[] {i, n};
+        } catch (RuntimeException e) {
+            // refused below
         }
+        throw new BadInputException("--shard: expected I/N with 0 <= I < N, got '" + spec + "'");
     }
 }

@@ -55,7 +55,7 @@ class ArchiveJobTest {
         for (int d = 1; d <= 3; d++) {
             assertEquals(450 + d, Formats.read(List.of(out.resolve("STA1/day" + d + ".npy")), 1, 100).samples());
         }
-        List<String> manifest = Files.readAllLines(out.resolve(ArchiveJob.MANIFEST));
+        List<String> manifest = Files.readAllLines(out.resolve(eqt.infer.ArchiveRun.MANIFEST));
         assertEquals(4, manifest.size(), manifest.toString());
         assertEquals(3, manifest.stream().filter(l -> l.contains("\"status\":\"ok\"")).count());
         assertTrue(manifest.stream().anyMatch(l -> l.contains("broken.npy") && l.contains("\"status\":\"failed\"")));
@@ -66,7 +66,7 @@ class ArchiveJobTest {
         assertEquals(0, run("invert", "--checkpoint", ckpt.toString(), "--inputs-from", dir.resolve("archive").toString(),
                 "--output", out.toString(), "--threads", "1"));
         assertEquals(before, Files.getLastModifiedTime(out.resolve("STA1/day2.npy")).toMillis(), "not redone");
-        assertEquals(4, Files.readAllLines(out.resolve(ArchiveJob.MANIFEST)).size(), "nothing new to do");
+        assertEquals(4, Files.readAllLines(out.resolve(eqt.infer.ArchiveRun.MANIFEST)).size(), "nothing new to do");
     }
 
     @Test
@@ -84,7 +84,7 @@ class ArchiveJobTest {
                     "--output", out.toString(), "--shard", shard, "--threads", "1"));
         }
         for (int d = 0; d < 5; d++) assertTrue(Files.exists(out.resolve("r" + d + ".npy")), "r" + d);
-        assertEquals(5, Files.readAllLines(out.resolve(ArchiveJob.MANIFEST)).size());
+        assertEquals(5, Files.readAllLines(out.resolve(eqt.infer.ArchiveRun.MANIFEST)).size());
         assertEquals(2, run("invert", "--checkpoint", ckpt.toString(), "--inputs-from", dir.resolve("list.txt").toString(),
                 "--output", out.toString(), "--shard", "2/2"));
     }

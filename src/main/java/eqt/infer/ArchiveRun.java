@@ -1,4 +1,4 @@
-package eqt.cli;
+package eqt.infer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,59 +28,69 @@ import java.util.stream.Stream;
  * killed run resumes with nothing inverted twice or lost; a bad file is recorded as failed and skipped, and the
  * others go on. {@code --shard I/N} takes every N-th record from the I-th, for a job array.
  */
-final class ArchiveJob {
+public final class ArchiveRun {
 
-    static final String MANIFEST = "manifest.jsonl";
+    public static final String MANIFEST = "manifest.jsonl";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final InvertCommand opts;
+    /**
+     * @param inputsFrom a list file or a directory tree of records
+     * @param output     the output directory
+     * @param format     the output format
+     * @param shard      this run's share: records {@code shard, shard + shards, …}
+     * @param sampleRate for inputs that carry none
+     */
+    public record Request(Path inputsFrom, Path output, String format, int shard, int shards, double sampleRate) {
+    }
 
-    ArchiveJob(InvertCommand opts) {
-        this.opts = opts;
+    private final Request req;
+    private final Inversion.Setup setup;
+
+    public ArchiveRun(Request req, Inversion.Setup setup) {
+        this.req = req;
+        this.setup = setup;
     }
 
     /** One record: its files (channels) and the path its output takes below the output directory. */
     record Item(List<Path> files, String name) {
     }
 
-    int run() {
-        String fmt = InvertCommand.format(opts.format != null ? opts.format : "npy");
-        if (Files.exists(opts.output) && !Files.isDirectory(opts.output)) {
-            throw new BadInputException(opts.output + ": with --inputs-from, --output is a directory");
+    public int run() {
+        String fmt = req.format();
+        if (Files.exists(req.output()) && !Files.isDirectory(req.output())) {
+            throw new BadInputException(req.output() + ": with --inputs-from, --output is a directory");
         }
-        if (!Files.exists(opts.output)) RunDirectory.checkWritable(opts.output, false);
-        List<Item> all = items(opts.inputsFrom);
-        int[] shard = shard(opts.shard);
+        if (!Files.exists(req.output())) RunDirectory.checkWritable(req.output(), false);
+        List<Item> all = items(req.inputsFrom());
         List<Item> mine = new ArrayList<>();
-        for (int i = shard[0]; i < all.size(); i += shard[1]) mine.add(all.get(i));
-        InvertCommand.Setup setup = opts.setup();
+        for (int i = req.shard(); i < all.size(); i += req.shards()) mine.add(all.get(i));
         Model model = setup.model();
         try {
-            Files.createDirectories(opts.output);
+            Files.createDirectories(req.output());
         } catch (IOException e) {
-            throw new BadInputException(opts.output + ": cannot create (" + e.getMessage() + ")");
+            throw new BadInputException(req.output() + ": cannot create (" + e.getMessage() + ")");
         }
-        Path manifest = opts.output.resolve(MANIFEST);
+        Path manifest = req.output().resolve(MANIFEST);
         Set<String> done = done(manifest);
         int ok = 0;
         int skipped = 0;
         int failed = 0;
-        System.out.printf("%d record(s) from %s, %d in this shard, %d already in %s%n", all.size(), opts.inputsFrom,
+        System.out.printf("%d record(s) from %s, %d in this shard, %d already in %s%n", all.size(), req.inputsFrom(),
                 mine.size(), mine.stream().filter(i -> done.contains(key(i))).count(), manifest);
         for (Item item : mine) {
             if (done.contains(key(item))) {
                 skipped++;
                 continue;
             }
-            Path out = opts.output.resolve(item.name() + (fmt.equals("npy") || fmt.equals("mseed") ? "." + fmt : ""));
+            Path out = req.output().resolve(item.name() + (fmt.equals("npy") || fmt.equals("mseed") ? "." + fmt : ""));
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("input", key(item));
             line.put("output", out.toString());
             long t0 = System.nanoTime();
             try {
-                RecordStream in = Formats.open(item.files(), setup.channels(), opts.sampleRate);
+                RecordStream in = Formats.open(item.files(), setup.channels(), req.sampleRate());
                 setup.check(in, fmt);
-                opts.invert(model, setup, in, out, fmt, false);
+                Inversion.invert(model, setup, in, out, fmt, false);
                 line.put("samples", in.samples());
                 line.put("status", "ok");
                 ok++;
@@ -136,20 +146,6 @@ final class ArchiveJob {
         }
         if (out.isEmpty()) throw new BadInputException(from + ": no records");
         return out;
-    }
-
-    /** {@code "I/N"} → {I, N}; no shard: {0, 1}. */
-    static int[] shard(String spec) {
-        if (spec == null) return new int[] {0, 1};
-        String[] p = spec.split("/");
-        try {
-            int i = Integer.parseInt(p[0].trim());
-            int n = Integer.parseInt(p[1].trim());
-            if (p.length == 2 && n >= 1 && i >= 0 && i < n) return new int[] {i, n};
-        } catch (RuntimeException e) {
-            // refused below
-        }
-        throw new BadInputException("--shard: expected I/N with 0 <= I < N, got '" + spec + "'");
     }
 
     private static String stem(Path relative) {

@@ -1,4 +1,4 @@
-package eqt.cli;
+package eqt.io;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -8,7 +8,7 @@ import java.util.function.LongConsumer;
  * Progress off a terminal (a pipe, a log file, a batch job): one line every {@code intervalMs} at most and one at
  * the end, never a progress bar's redraws. On a terminal the commands use the progress bar instead.
  */
-final class ProgressLines implements LongConsumer {
+public final class ProgressLines implements LongConsumer {
 
     private final String task;
     private final long total;
@@ -18,7 +18,7 @@ final class ProgressLines implements LongConsumer {
     private long lastPrinted;
     private boolean finished;
 
-    ProgressLines(String task, long total, long intervalMs, PrintStream out) {
+    public ProgressLines(String task, long total, long intervalMs, PrintStream out) {
         this.task = task;
         this.total = total;
         this.intervalMs = intervalMs;

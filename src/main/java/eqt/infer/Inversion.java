@@ -1,0 +1,94 @@
+package eqt.infer;
+
+import eqt.checkpoint.Checkpoint;
+import eqt.checkpoint.RunMetadata;
+import eqt.device.SelectedDevice;
+import eqt.formats.Formats;
+import eqt.formats.RecordSink;
+import eqt.formats.RecordStream;
+import eqt.io.BadInputException;
+import eqt.io.ProgressLines;
+import eqt.io.RunDirectory;
+import eqt.io.SampleSource;
+import eqt.model.Model;
+import java.nio.file.Path;
+import java.util.List;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** Station records of any length through a checkpoint's model into an output format, streamed. */
+public final class Inversion {
+
+    private Inversion() {
+    }
+
+    /**
+     * What inverting with a checkpoint needs, read once: for one record, or for many in {@link ArchiveRun}.
+     *
+     * @param workers chunks of windows predicted at once on a CPU (libtorch single-threaded in each)
+     */
+    public record Setup(Path checkpoint, Checkpoint.Contents contents, SelectedDevice dev, int channels, double rate,
+                        int window, int overlap, int workers) {
+
+        /** Refuses, before any work, a record the model cannot invert or whose outputs would collide. */
+        public void check(RecordStream in, String fmt) {
+            if (in.channels() != channels) {
+                throw new BadInputException("the model inverts " + channels + " channels; the input has "
+                        + in.channels() + " (" + String.join(", ", in.names()) + ")");
+            }
+            Formats.outputNames(in.names(), fmt); // a name clash is refused now, not after the work
+            if (Math.abs(in.sampleRate() - rate) > 1e-6 * rate) {
+                throw new BadInputException("the model was trained at " + rate + " Hz; the input is sampled at "
+                        + in.sampleRate() + " Hz (resample it first)");
+            }
+        }
+
+        public Model model() {
+            return Checkpoint.load(contents, checkpoint, dev.torch());
+        }
+    }
+
+    /**
+     * The checkpoint read and its window taken; {@code overlap} null for a quarter window. The model is built by
+     * {@link Setup#model}.
+     */
+    public static Setup setup(Path checkpoint, SelectedDevice dev, Integer overlap, int threads) {
+        Checkpoint.Contents contents = Checkpoint.read(checkpoint);
+        int window = RunMetadata.layout(contents.metadata(), contents.config().channels()).windowLength();
+        int ov = overlap != null ? overlap : window / 4;
+        if (ov < 0 || ov > window / 2) throw new BadInputException("--overlap must be in [0, " + window / 2 + "], got " + ov);
+        return new Setup(checkpoint, contents, dev, contents.config().channels(),
+                RunMetadata.sampleRate(contents.metadata()), window, ov, dev.torch().is_cpu() ? threads : 1);
+    }
+
+    /**
+     * One record streamed through the model into {@code output} as {@code fmt}: read, inverted and written a few
+     * chunks of windows at a time, so memory does not grow with the record. On a CPU, one chunk of windows per
+     * core at once, libtorch single-threaded in each: small GEMMs keep two cores busier that way than libtorch's
+     * own splitting of each (as batch shards do in training). {@code verbose}: a progress bar on a terminal,
+     * lines off one. Nothing appears under {@code output} unless the whole record is inverted.
+     */
+    public static List<Path> invert(Model model, Setup setup, RecordStream in, Path output, String fmt, boolean verbose) {
+        int workers = setup.workers();
+        if (workers > 1) eqt.device.HostTuning.threads(1);
+        long windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
+        RunDirectory.createParents(output);
+        try (SampleSource src = in.open();
+             RecordSink out = Formats.sink(in.names(), in.sampleRate(), in.start(), in.samples(), output, fmt)) {
+            if (!verbose) {
+                LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, n -> { });
+            } else if (System.console() == null) { // a pipe or a log: plain lines, not a bar's redraws
+                LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers,
+                        new ProgressLines("invert windows", windows, 10_000, System.err));
+            } else {
+                try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()
+                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+                    LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, bar::stepTo);
+                }
+            }
+            return out.commit();
+        }
+    }
+}
