@@ -39,7 +39,14 @@ public final class Main {
         cli.setOverwrittenOptionsAllowed(true); // the last of a repeated option wins, as in most CLIs
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter w = cmd.getErr();
-            if (e instanceof BadInputException || e instanceof DeviceError) {
+            if (e instanceof BadInputException bad) {
+                // a setting the message names is spelled as this command's flag, when it has one
+                w.println("eq: error: " + bad.message(name -> cmd.getCommandSpec().findOption("--" + name) != null
+                        ? "--" + name : name));
+                w.flush();
+                return 2;
+            }
+            if (e instanceof DeviceError) {
                 w.println("eq: error: " + e.getMessage());
                 w.flush();
                 return 2;

@@ -10,10 +10,10 @@ import eqt.io.BadInputException;
 public record Split(int windows, int valWindows, int testWindows) {
 
     public Split {
-        if (testWindows < 1) throw new BadInputException("--test_windows must be >= 1, got " + testWindows);
-        if (valWindows < 0) throw new BadInputException("--val_windows must be >= 0, got " + valWindows);
+        if (testWindows < 1) throw BadInputException.setting("{test_windows} must be >= 1, got " + testWindows);
+        if (valWindows < 0) throw BadInputException.setting("{val_windows} must be >= 0, got " + valWindows);
         if (valWindows + testWindows >= windows) {
-            throw new BadInputException("--val_windows " + valWindows + " + --test_windows " + testWindows
+            throw BadInputException.setting("{val_windows} " + valWindows + " + {test_windows} " + testWindows
                     + " leave no training windows out of " + windows);
         }
     }

@@ -67,8 +67,8 @@ public final class Rendezvous implements AutoCloseable {
             } catch (IOException ignored) {
                 // already failing
             }
-            throw new BadInputException("rank " + env.rank() + ": " + (env.isMaster() ? "cannot serve the rendezvous on "
-                    + env.masterAddr() + ":" + env.masterPort() + " (port taken? choose another --master_port)"
+            throw BadInputException.setting("rank " + env.rank() + ": " + (env.isMaster() ? "cannot serve the rendezvous on "
+                    + env.masterAddr() + ":" + env.masterPort() + " (port taken? choose another {master_port})"
                     : "cannot reach the master at " + env.masterAddr() + ":" + env.masterPort() + " within "
                     + timeoutMs / 1000 + " s") + ": " + e.getMessage());
         }

@@ -56,16 +56,16 @@ public final class EvaluationRun {
         Split split = RunMetadata.split(contents.metadata(), layout);
         int ov = req.overlap() != null ? req.overlap() : layout.windowLength() / 4;
         if (ov < 0 || ov > layout.windowLength() / 2) {
-            throw new BadInputException("--overlap must be in [0, " + layout.windowLength() / 2 + "], got " + ov);
+            throw BadInputException.setting("{overlap} must be in [0, " + layout.windowLength() / 2 + "], got " + ov);
         }
         Model model = Checkpoint.load(contents, ckpt, device.torch());
         DataFingerprint recorded = DataFingerprint.recorded(contents.metadata());
         Path dir0 = recorded != null && !req.dataDirGiven() ? Path.of(recorded.dir()) : req.dataDir();
         EqDataset data = DataSource.load(dir0, layout);
         if (recorded != null && !req.allowOtherData() && !recorded.sameData(DataFingerprint.of(dir0, data))) {
-            throw new BadInputException(ckpt + ": was trained on other data (" + recorded.dir() + ", sha256 "
+            throw BadInputException.setting(ckpt + ": was trained on other data (" + recorded.dir() + ", sha256 "
                     + recorded.sha256().substring(0, 12) + "…) than " + dir0 + " holds; its held-out blocks would not be "
-                    + "held out. Pass --data-dir " + recorded.dir() + ", or --allow-other-data to score anyway");
+                    + "held out. Pass {data-dir} " + recorded.dir() + ", or {allow-other-data} to score anyway");
         }
         Path dir = RunDirectory.create(req.out(), ckpt.toAbsolutePath().getParent().getParent(), "evaluate", req.overwrite());
         Evaluation.Report r = Evaluation.run(model, data, split, ov);

@@ -38,7 +38,7 @@ public final class Formats {
      * the work starts.
      */
     public static RecordStream open(List<Path> inputs, int pairs, double defaultRate) {
-        if (inputs.isEmpty()) throw new BadInputException("--input: no input given");
+        if (inputs.isEmpty()) throw BadInputException.setting("{input}: no input given");
         List<RecordStream> parts = new ArrayList<>();
         for (Path p : inputs) parts.add(named(p, checked(p, openOne(p, pairs, defaultRate))));
         return join(inputs, parts);
@@ -78,9 +78,9 @@ public final class Formats {
         for (int c = 0; c < out.size(); c++) {
             Integer first = seen.putIfAbsent(out.get(c).toLowerCase(Locale.ROOT), c);
             if (first != null) {
-                throw new BadInputException("channels " + first + " (" + names.get(first) + ") and " + c + " ("
+                throw BadInputException.setting("channels " + first + " (" + names.get(first) + ") and " + c + " ("
                         + names.get(c) + ") would both be written as " + out.get(c) + "; give inputs distinct "
-                        + "station codes or file names, or write --format npy");
+                        + "station codes or file names, or write {format} npy");
             }
         }
         return out;
@@ -181,7 +181,7 @@ public final class Formats {
         String n = output.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".npy")) return "npy";
         if (n.endsWith(".mseed") || n.endsWith(".miniseed") || n.endsWith(".msd")) return "mseed";
-        throw new BadInputException("--output " + output + ": name a .npy or .mseed file, or pass --format sac|text "
+        throw BadInputException.setting("{output} " + output + ": name a .npy or .mseed file, or pass {format} sac|text "
                 + "to write one file per channel into a directory");
     }
 
@@ -229,7 +229,7 @@ public final class Formats {
                 }
                 return RecordSink.perChannel(output, samples, each);
             }
-            default -> throw new BadInputException("--format: unknown '" + format + "'; valid: " + WRITABLE);
+            default -> throw BadInputException.setting("{format}: unknown '" + format + "'; valid: " + WRITABLE);
         }
     }
 

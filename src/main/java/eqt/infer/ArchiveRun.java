@@ -58,7 +58,7 @@ public final class ArchiveRun {
     public int run() {
         String fmt = req.format();
         if (Files.exists(req.output()) && !Files.isDirectory(req.output())) {
-            throw new BadInputException(req.output() + ": with --inputs-from, --output is a directory");
+            throw BadInputException.setting(req.output() + ": with {inputs-from}, {output} is a directory");
         }
         if (!Files.exists(req.output())) RunDirectory.checkWritable(req.output(), false);
         List<Item> all = items(req.inputsFrom());
@@ -132,7 +132,7 @@ public final class ArchiveRun {
                     out.add(new Item(files, stem(first.startsWith(base) ? base.relativize(first) : first.getFileName())));
                 }
             } else {
-                throw new BadInputException(from + ": --inputs-from names no list file or directory");
+                throw BadInputException.setting(from + ": {inputs-from} names no list file or directory");
             }
         } catch (IOException e) {
             throw new BadInputException(from + ": cannot read (" + e.getMessage() + ")");

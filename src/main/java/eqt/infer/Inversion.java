@@ -57,7 +57,7 @@ public final class Inversion {
         Checkpoint.Contents contents = Checkpoint.read(checkpoint);
         int window = RunMetadata.layout(contents.metadata(), contents.config().channels()).windowLength();
         int ov = overlap != null ? overlap : window / 4;
-        if (ov < 0 || ov > window / 2) throw new BadInputException("--overlap must be in [0, " + window / 2 + "], got " + ov);
+        if (ov < 0 || ov > window / 2) throw BadInputException.setting("{overlap} must be in [0, " + window / 2 + "], got " + ov);
         return new Setup(checkpoint, contents, dev, contents.config().channels(),
                 RunMetadata.sampleRate(contents.metadata()), window, ov, dev.torch().is_cpu() ? threads : 1);
     }

@@ -22,7 +22,7 @@ public final class RunDirectory {
 
     /** Refuses to replace an existing output file unless the user said {@code --overwrite}. */
     public static void refuseExisting(Path output, boolean overwrite) {
-        if (Files.exists(output) && !overwrite) throw new BadInputException("--output " + output + " exists; pass --overwrite");
+        if (Files.exists(output) && !overwrite) throw BadInputException.setting("{output} " + output + " exists; pass {overwrite}");
     }
 
     /**
@@ -77,12 +77,12 @@ public final class RunDirectory {
     public static void check(Path explicit, Path root, boolean overwrite) {
         Path target = explicit != null ? explicit : root;
         if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new BadInputException(target + ": " + (explicit != null ? "--out" : "run root") + " exists and is not a directory");
+            throw BadInputException.setting(target + ": " + (explicit != null ? "{out}" : "run root") + " exists and is not a directory");
         }
         try {
             if (explicit != null && Files.isDirectory(explicit) && !overwrite && !isEmpty(explicit)) {
-                throw new BadInputException(explicit + ": output directory already holds a run; "
-                        + "pass --overwrite or choose another --out");
+                throw BadInputException.setting(explicit + ": output directory already holds a run; "
+                        + "pass {overwrite} or choose another {out}");
             }
         } catch (IOException e) {
             throw new BadInputException(explicit + ": cannot list (" + e.getMessage() + ")");

@@ -79,34 +79,34 @@ public record ModelConfig(ModelKind model, int channels, Encoder encoder, Dropou
     public ModelConfig {
         if (model == null) throw new BadInputException("no model kind; valid: " + ModelKind.valid());
         positive("channels", channels);
-        positive("--d_model", encoder.dModel());
-        positive("--n_head", encoder.nHead());
-        positive("--num_layers", encoder.numLayers());
-        positive("--dim_feedforward", encoder.ffDim());
-        positive("--max_length", maxLength);
+        positive("{d_model}", encoder.dModel());
+        positive("{n_head}", encoder.nHead());
+        positive("{num_layers}", encoder.numLayers());
+        positive("{dim_feedforward}", encoder.ffDim());
+        positive("{max_length}", maxLength);
         if (encoder.dModel() % encoder.nHead() != 0) {
-            throw new BadInputException("--d_model " + encoder.dModel() + " is not divisible by --n_head " + encoder.nHead());
+            throw BadInputException.setting("{d_model} " + encoder.dModel() + " is not divisible by {n_head} " + encoder.nHead());
         }
         if (encoder.dModel() % 2 != 0) {
-            throw new BadInputException("--d_model must be even (sin/cos positional encoding), got " + encoder.dModel());
+            throw BadInputException.setting("{d_model} must be even (sin/cos positional encoding), got " + encoder.dModel());
         }
         if (!(dropouts.dropout() >= 0 && dropouts.dropout() < 1)) {
-            throw new BadInputException("--dropout must be in [0, 1), got " + dropouts.dropout());
+            throw BadInputException.setting("{dropout} must be in [0, 1), got " + dropouts.dropout());
         }
         if (!(dropouts.attention() >= 0 && dropouts.attention() < 1)) {
-            throw new BadInputException("--attn_dropout must be in [0, 1), got " + dropouts.attention());
+            throw BadInputException.setting("{attn_dropout} must be in [0, 1), got " + dropouts.attention());
         }
         if (model == ModelKind.REFERENCE && (patch != 0 || firTaps != 0)) {
-            throw new BadInputException("--patch and --fir_taps apply to --model " + ModelKind.WIENER_TRANSFORMER + " and "
+            throw BadInputException.setting("{patch} and {fir_taps} apply to {model} " + ModelKind.WIENER_TRANSFORMER + " and "
                     + ModelKind.FIR_TRANSFORMER + " only");
         }
         if (model != ModelKind.REFERENCE) {
-            positive("--patch", patch);
-            positive("--fir_taps", firTaps);
-            if (!normalize) throw new BadInputException("--model " + model + " always standardises; drop --no-normalize");
+            positive("{patch}", patch);
+            positive("{fir_taps}", firTaps);
+            if (!normalize) throw BadInputException.setting("{model} " + model + " always standardises; drop {no-normalize}");
         }
         if (model == ModelKind.WIENER_TRANSFORMER && (firTaps % 2 != 0 || firTaps < MIN_WIENER_TAPS)) {
-            throw new BadInputException("--fir_taps must be even and at least " + MIN_WIENER_TAPS + " for "
+            throw BadInputException.setting("{fir_taps} must be even and at least " + MIN_WIENER_TAPS + " for "
                     + ModelKind.WIENER_TRANSFORMER + " (lags -n/2..n/2-1; its spectral estimate's shortest segment), got "
                     + firTaps);
         }
@@ -176,6 +176,6 @@ public record ModelConfig(ModelKind model, int channels, Encoder encoder, Dropou
     }
 
     private static void positive(String name, int v) {
-        if (v <= 0) throw new BadInputException(name + " must be positive, got " + v);
+        if (v <= 0) throw BadInputException.setting(name + " must be positive, got " + v);
     }
 }

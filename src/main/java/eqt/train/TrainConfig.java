@@ -129,22 +129,22 @@ public record TrainConfig(int epochs, Batches batches, long seed, int logEvery, 
     }
 
     public TrainConfig {
-        if (epochs < 1) throw new BadInputException("--epochs must be >= 1, got " + epochs);
-        if (batches.size() < 1) throw new BadInputException("--batch_size must be >= 1, got " + batches.size());
+        if (epochs < 1) throw BadInputException.setting("{epochs} must be >= 1, got " + epochs);
+        if (batches.size() < 1) throw BadInputException.setting("{batch_size} must be >= 1, got " + batches.size());
         double lr = optimization.lr();
-        if (!(lr > 0 && Double.isFinite(lr))) throw new BadInputException("--lr must be a positive number, got " + lr);
+        if (!(lr > 0 && Double.isFinite(lr))) throw BadInputException.setting("{lr} must be a positive number, got " + lr);
         if (schedule.stepSize() < 1) throw new BadInputException("StepLR's step size must be >= 1, got " + schedule.stepSize());
         if (!(schedule.gamma() > 0 && schedule.gamma() <= 1)) {
             throw new BadInputException("StepLR's gamma must be in (0, 1], got " + schedule.gamma());
         }
         if (logEvery < 1) throw new BadInputException("log interval must be >= 1, got " + logEvery);
         double wd = optimization.weightDecay();
-        if (!(wd >= 0 && wd < 1)) throw new BadInputException("--weight_decay must be in [0, 1), got " + wd);
+        if (!(wd >= 0 && wd < 1)) throw BadInputException.setting("{weight_decay} must be in [0, 1), got " + wd);
         double warm = schedule.warmup();
-        if (!(warm >= 0 && warm < 1)) throw new BadInputException("--warmup must be in [0, 1), got " + warm);
-        if (holdout.valWindows() < TENTH) throw new BadInputException("--val_windows must be >= 0, got " + holdout.valWindows());
+        if (!(warm >= 0 && warm < 1)) throw BadInputException.setting("{warmup} must be in [0, 1), got " + warm);
+        if (holdout.valWindows() < TENTH) throw BadInputException.setting("{val_windows} must be >= 0, got " + holdout.valWindows());
         if (holdout.testWindows() < 1 && holdout.testWindows() != TENTH) {
-            throw new BadInputException("--test_windows must be >= 1, got " + holdout.testWindows());
+            throw BadInputException.setting("{test_windows} must be >= 1, got " + holdout.testWindows());
         }
     }
 

@@ -276,9 +276,9 @@ public final class Trainer {
      * later checkpoint could replace the last finite one: exit 2 with one line, as the remedy is a flag.
      */
     private static eqt.io.BadInputException diverged(int epoch, int batch, float loss) {
-        return new eqt.io.BadInputException(String.format(Locale.ROOT, "training diverged: loss %s in epoch %d, "
-                + "batch %d; stopped without saving (the last checkpoint holds the last finite weights); lower --lr "
-                + "or use --precision fp32", loss, epoch, batch));
+        return eqt.io.BadInputException.setting(String.format(Locale.ROOT, "training diverged: loss %s in epoch %d, "
+                + "batch %d; stopped without saving (the last checkpoint holds the last finite weights); lower {lr} "
+                + "or use {precision} fp32", loss, epoch, batch));
     }
 
     /** Gives a resumed run the best weights it had saved (see {@link Checkpointer#best}). */

@@ -59,29 +59,29 @@ public final class TrainingRun {
         ModelConfig mc = resumeFrom != null ? resumeFrom.config() : req.model();
         TrainConfig tc = resumeFrom != null ? resumedConfig(resumeFrom) : req.train();
         if (mc.maxLength() < layout.windowLength()) {
-            throw new BadInputException("--max_length " + mc.maxLength() + " is shorter than the window length "
+            throw BadInputException.setting("{max_length} " + mc.maxLength() + " is shorter than the window length "
                     + layout.windowLength());
         }
         Split split = tc.split(layout.windows());
         int trainWindows = split.trainWindows();
         int world = env.worldSize();
         if (tc.batchSize() * world > trainWindows) {
-            throw new BadInputException("--batch_size " + tc.batchSize() + (world > 1 ? " x " + world + " ranks" : "")
+            throw BadInputException.setting("{batch_size} " + tc.batchSize() + (world > 1 ? " x " + world + " ranks" : "")
                     + " is larger than the " + trainWindows + " training windows");
         }
         Progress start = resumeFrom != null ? progressOf(resumeFrom) : Progress.start();
         if (start.epochsDone() >= tc.epochs() && start.batch() == 0) {
-            throw new BadInputException(resumed + ": already trained for " + start.epochsDone()
-                    + " epochs; pass a larger --epochs to continue");
+            throw BadInputException.setting(resumed + ": already trained for " + start.epochsDone()
+                    + " epochs; pass a larger {epochs} to continue");
         }
         Path dataDir = recorded != null && !req.data().dirGiven() ? Path.of(recorded.dir()) : req.data().dir();
         EqDataset data = DataSource.load(dataDir, layout);
         DataFingerprint fingerprint = DataFingerprint.of(dataDir, data);
         if (recorded != null && !recorded.sameData(fingerprint) && !req.resume().allowOtherData()) {
-            throw new BadInputException(resumed + ": was trained on other data (" + recorded.dir() + ", "
+            throw BadInputException.setting(resumed + ": was trained on other data (" + recorded.dir() + ", "
                     + recorded.layout() + ", sha256 " + recorded.sha256().substring(0, 12) + "…) than " + dataDir
-                    + " holds (sha256 " + fingerprint.sha256().substring(0, 12) + "…); pass --data-dir " + recorded.dir()
-                    + ", or --allow-other-data to go on anyway");
+                    + " holds (sha256 " + fingerprint.sha256().substring(0, 12) + "…); pass {data-dir} " + recorded.dir()
+                    + ", or {allow-other-data} to go on anyway");
         }
         // Only rank 0 writes: the other ranks train and keep nothing. Where it will write is checked now and made
         // only after everything that can refuse (data, model fit, rendezvous) has passed: a refusal writes nothing.
@@ -202,8 +202,8 @@ public final class TrainingRun {
         Path run = dir.getParent();
         if (!dir.getFileName().toString().equals("model_transf") || run == null
                 || !java.nio.file.Files.isRegularFile(run.resolve("config.json"))) {
-            throw new BadInputException(checkpoint + ": not inside a run directory (RUN/model_transf/model.eqt beside "
-                    + "RUN/config.json), and resuming writes there; resume it in its run directory, or pass --out DIR "
+            throw BadInputException.setting(checkpoint + ": not inside a run directory (RUN/model_transf/model.eqt beside "
+                    + "RUN/config.json), and resuming writes there; resume it in its run directory, or pass {out} DIR "
                     + "to continue in a new run directory");
         }
         return run;

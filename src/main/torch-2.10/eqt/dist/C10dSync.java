@@ -73,7 +73,7 @@ public final class C10dSync extends BucketSync {
             store = new TCPStore(env.masterAddr(), o);
         } catch (RuntimeException e) {
             String what = env.isMaster() ? "cannot serve the rendezvous on port " + env.masterPort()
-                    + " (port taken? choose another --master_port)"
+                    + " (port taken? choose another master port)"
                     : "cannot reach the master at " + env.masterAddr() + ":" + env.masterPort() + " within "
                     + timeoutMs / 1000 + " s";
             throw new BadInputException("rank " + env.rank() + ": " + what + ": " + firstLine(e.getMessage()), e);
