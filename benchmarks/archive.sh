@@ -8,6 +8,7 @@ work=${2:-/tmp/eq-archive-bench}
 jar=$(realpath "$(dirname "$0")/../eq.jar")
 data=$(realpath "$(dirname "$0")/../eq_data")
 mkdir -p "$work"
+[[ -f $data/value_0 ]] || java -jar "$jar" data generate --out "$data" > /dev/null
 for h in 1 24; do
   [[ -f $work/rec-${h}h.npy ]] || /usr/bin/python3 "$(dirname "$0")/day_record.py" "$data" "$work/rec-${h}h.npy" "$h" >/dev/null
 done

@@ -8,8 +8,9 @@ jar=$here/../eq.jar
 repeat=${1:-5}
 work=$(mktemp -d /tmp/eq-srun-bench.XXXXXX)
 export SLURM_CONF=$work/cluster/slurm.conf
-trap '"$here/../examples/slurm/cluster.sh" stop "$work/cluster"' EXIT
+trap '"$here/../examples/slurm/cluster.sh" stop "$work/cluster"; rm -rf "$work"' EXIT
 "$here/../examples/slurm/cluster.sh" start "$work/cluster" >/dev/null
+[[ -f $here/../eq_data/value_0 ]] || java -jar "$jar" data generate --out "$here/../eq_data" > /dev/null
 tiny=(--data-dir "$here/../eq_data" --window_length 200 --windows 750 --d_model 8 --n_head 2 --num_layers 1
       --dim_feedforward 16 --max_length 200 --batch_size 8 --epochs 1)
 t() { local s; s=$(date +%s.%N); "$@" > "$work/log" 2>&1 || { cat "$work/log"; exit 1; }; echo "$(date +%s.%N) - $s" | bc -l; }
@@ -21,4 +22,3 @@ srun_true() { t srun --ntasks 2 true; }
 row "eq launcher --nproc 2" launcher
 row "srun --ntasks 2 java -jar eq.jar" srun2
 row "srun --ntasks 2 true (srun alone)" srun_true
-rm -rf "$work"

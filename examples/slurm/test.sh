@@ -8,7 +8,6 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar=$(realpath "${1:-$here/../../eq.jar}")
-data=$(realpath "$here/../../eq_data")
 work=$(mktemp -d /tmp/eq-slurm-test.XXXXXX)
 export SLURM_CONF=$work/cluster/slurm.conf
 cleanup() {
@@ -19,6 +18,8 @@ cleanup() {
 trap cleanup EXIT
 "$here/cluster.sh" start "$work/cluster"
 cd "$work"
+data=$work/data # the default data set (seed 1), read below as 750 windows of 200 samples
+java -jar "$jar" data generate --out "$data" > /dev/null
 
 tiny="--data-dir $data --window_length 200 --windows 750 --d_model 8 --n_head 2 --num_layers 1 --dim_feedforward 16 --max_length 200 --batch_size 8"
 fail() { tail -n 40 ./*.log >&2 || true; echo "SLURM TEST FAILED: $* (logs in $work)" >&2; exit 1; }
