@@ -33,13 +33,13 @@ public record DataFingerprint(String dir, Layout layout, String sha256) {
     }
 
     /**
-     * The fingerprint a checkpoint's metadata records under {@code data}; null for checkpoints from before it was
-     * recorded (or unreadable), which are then not checked.
+     * A fingerprint as a checkpoint records it; null for none (checkpoints from before it was recorded) or an
+     * unreadable one, which are then not checked.
      */
-    public static DataFingerprint recorded(com.fasterxml.jackson.databind.JsonNode metadata) {
-        if (metadata == null || !metadata.has("data")) return null;
+    public static DataFingerprint recorded(com.fasterxml.jackson.databind.JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) return null;
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().treeToValue(metadata.get("data"), DataFingerprint.class);
+            return new com.fasterxml.jackson.databind.ObjectMapper().treeToValue(node, DataFingerprint.class);
         } catch (java.io.IOException | IllegalArgumentException e) {
             return null;
         }

@@ -1,7 +1,7 @@
 package eqt.eval;
 
 import eqt.checkpoint.Checkpoint;
-import eqt.checkpoint.RunMetadata;
+import eqt.train.RunMetadata;
 import eqt.data.DataFingerprint;
 import eqt.data.DataSource;
 import eqt.data.EqDataset;
@@ -59,7 +59,7 @@ public final class EvaluationRun {
             throw BadInputException.setting("{overlap} must be in [0, " + layout.windowLength() / 2 + "], got " + ov);
         }
         Model model = Checkpoint.load(contents, ckpt, device.torch());
-        DataFingerprint recorded = DataFingerprint.recorded(contents.metadata());
+        DataFingerprint recorded = RunMetadata.data(contents.metadata());
         Path dir0 = recorded != null && !req.dataDirGiven() ? Path.of(recorded.dir()) : req.dataDir();
         EqDataset data = DataSource.load(dir0, layout);
         if (recorded != null && !req.allowOtherData() && !recorded.sameData(DataFingerprint.of(dir0, data))) {

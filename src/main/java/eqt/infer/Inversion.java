@@ -1,7 +1,7 @@
 package eqt.infer;
 
 import eqt.checkpoint.Checkpoint;
-import eqt.checkpoint.RunMetadata;
+import eqt.train.RunMetadata;
 import eqt.device.SelectedDevice;
 import eqt.formats.Formats;
 import eqt.formats.RecordSink;

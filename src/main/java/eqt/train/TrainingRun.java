@@ -52,7 +52,7 @@ public final class TrainingRun {
     public int run() {
         Path resumed = req.resume() != null ? req.resume().checkpoint() : null;
         Checkpoint.Contents resumeFrom = resumed != null ? resumable(resumed) : null;
-        DataFingerprint recorded = resumeFrom != null ? DataFingerprint.recorded(resumeFrom.metadata()) : null;
+        DataFingerprint recorded = resumeFrom != null ? RunMetadata.data(resumeFrom.metadata()) : null;
         // A resumed run goes on with its own windows (a requeued job passes only --resume and --epochs); windows
         // named on the command line are compared with the recorded ones below like any other data.
         Layout layout = recorded != null && !req.data().layoutGiven() ? recorded.layout() : req.data().layout();
@@ -87,24 +87,17 @@ public final class TrainingRun {
         // only after everything that can refuse (data, model fit, rendezvous) has passed: a refusal writes nothing.
         Path resumeRun = env.isMaster() && resumeFrom != null && req.output().dir() == null ? runOf(resumed) : null;
         if (env.isMaster() && resumeRun == null) RunDirectory.check(req.output().dir(), Path.of("runs"), req.output().overwrite());
-        Map<String, Object> meta = new LinkedHashMap<>();
-        meta.put("train", tc);
-        meta.put("data_dir", dataDir.toAbsolutePath().toString());
-        meta.put("data", fingerprint);
-        meta.put("layout", layout);
-        meta.put("sample_rate", eqt.data.SyntheticGenerator.SAMPLE_RATE); // the reference text layout carries none
-        meta.put("split", split);
-        meta.put("device", device.toString());
-        meta.put("world_size", world);
-        meta.put("batch_shards", req.batchShards());
         float[] targets = data.sourceWindows(0, trainWindows);
-        meta.put("train_mse_predicting_zero", Metrics.mse(targets, new float[targets.length]));
+        RunMetadata meta = new RunMetadata(tc, new RunMetadata.Data(dataDir.toAbsolutePath().toString(), fingerprint,
+                layout, eqt.data.SyntheticGenerator.SAMPLE_RATE), // the reference text layout carries no rate
+                split, new RunMetadata.Setup(device.toString(), world, req.batchShards(),
+                        Metrics.mse(targets, new float[targets.length])), null, RunMetadata.Outcome.NONE);
 
         Devices.seed(tc.seed() + env.rank()); // dropout masks differ across ranks; weights come from rank 0
         Model model = Model.create(mc, device.torch(), tc.seed());
         if (resumeFrom != null) Checkpoint.loadInto(model, resumeFrom, resumed);
         else model.fitToTrainingData(data, split);
-        if (model instanceof WienerTransformer w && w.classical() != null) describeLinearPath(w.classical(), meta);
+        if (model instanceof WienerTransformer w && w.classical() != null) meta = meta.withClassical(describeLinearPath(w.classical()));
         EqDataset inputs = data.withInputs(model.inputs(data.stationRecords())); // e.g. the continuous linear path
         Trainer.Result r;
         Path ckpt;
@@ -117,7 +110,7 @@ public final class TrainingRun {
             RankAgreement.check(sync, agree); // before anything is written
             Path run = !env.isMaster() ? null : resumeRun != null ? resumeRun
                     : RunDirectory.create(req.output().dir(), Path.of("runs"), "train-" + mc.model(), req.output().overwrite());
-            if (run != null) JsonFile.write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta));
+            if (run != null) JsonFile.write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta.json()));
             System.out.printf(Locale.ROOT, "%s %s model (d_model %d, %d heads, %d layers) on %s for %d epochs, "
                             + "%d training windows (%s), %d validation, %d test, batch %d x %d rank(s) in %d shard(s) -> %s%n",
                     resumeFrom != null ? "resuming at epoch " + start.epoch() + " batch " + start.batch() + ":" : "training",
@@ -125,7 +118,7 @@ public final class TrainingRun {
                     split.valWindows(), split.testWindows(), tc.batchSize(), world, req.batchShards(),
                     run != null ? run : "(rank 0 writes the outputs)");
             System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n",
-                    meta.get("train_mse_predicting_zero"));
+                    meta.setup().trainMsePredictingZero());
             ckpt = run != null ? run.resolve("model_transf").resolve("model.eqt") : null;
             r = train(model, tc, sync, inputs, split, start, resumeFrom, meta, run, ckpt);
         }
@@ -154,9 +147,10 @@ public final class TrainingRun {
 
     /** Trains in {@code run} (null on ranks other than 0), saving checkpoints as it goes. */
     private Trainer.Result train(Model model, TrainConfig tc, GradientSync sync, EqDataset inputs, Split split,
-                                 Progress start, Checkpoint.Contents resumeFrom, Map<String, Object> meta, Path run,
+                                 Progress start, Checkpoint.Contents resumeFrom, RunMetadata meta, Path run,
                                  Path ckpt) {
         Path best = ckpt != null ? ckpt.resolveSibling("best.eqt") : null;
+        java.util.concurrent.atomic.AtomicReference<RunMetadata> current = new java.util.concurrent.atomic.AtomicReference<>(meta);
         try (TrainLog log = new TrainLog(run != null ? run.resolve("train_log.jsonl") : null, resumeFrom != null)) {
             Trainer trainer = new Trainer(model, tc, device, sync, env.rank()).shards(req.batchShards());
             if (resumeFrom != null) {
@@ -178,14 +172,14 @@ public final class TrainingRun {
                         new Trainer.Checkpointer() {
                             @Override
                             public void save(Progress p) {
-                                if (ckpt != null) TrainingRun.save(model, meta, trainer, p, ckpt);
+                                if (ckpt != null) TrainingRun.save(model, current, trainer, p, ckpt);
                             }
 
                             @Override
                             public void best(int epoch) {
                                 if (best == null) return;
-                                meta.put("best_epoch", epoch);
-                                Checkpoint.save(model, meta, best); // weights only: what the run keeps if none beats it
+                                // weights only: what the run keeps if none beats it
+                                Checkpoint.save(model, current.updateAndGet(m -> m.withBestEpoch(epoch)).json(), best);
                             }
                         });
             }
@@ -209,8 +203,8 @@ public final class TrainingRun {
         return run;
     }
 
-    /** Prints which classical inverse became the linear path and records both methods in the metadata. */
-    private static void describeLinearPath(Classical.Result c, Map<String, Object> meta) {
+    /** Prints which classical inverse became the linear path; both methods as the metadata records them. */
+    private static Map<String, Object> describeLinearPath(Classical.Result c) {
         Map<String, Object> about = new LinkedHashMap<>();
         for (Classical.Method m : c.methods()) {
             about.put(m.name(), Map.of("choice_mse", m.choiceError(),
@@ -219,14 +213,14 @@ public final class TrainingRun {
                     m == c.best() ? " (the linear path)" : "");
         }
         about.put("linear_path", c.best().name());
-        meta.put("classical", about);
+        return about;
     }
 
     /** Writes the resumable checkpoint (weights, configuration, optimiser, generator, progress). */
-    private static void save(Model model, Map<String, Object> meta, Trainer trainer, Progress p, Path ckpt) {
-        meta.put("epochs_done", p.epochsDone());
-        if (!p.epochLosses().isEmpty()) meta.put("final_avg_loss", p.epochLosses().get(p.epochLosses().size() - 1));
-        Checkpoint.save(model, meta, new Checkpoint.Training(JSON.valueToTree(p), trainer.optimizerState(),
+    private static void save(Model model, java.util.concurrent.atomic.AtomicReference<RunMetadata> meta, Trainer trainer,
+                             Progress p, Path ckpt) {
+        Double last = p.epochLosses().isEmpty() ? null : p.epochLosses().get(p.epochLosses().size() - 1);
+        Checkpoint.save(model, meta.updateAndGet(m -> m.withProgress(p.epochsDone(), last)).json(), new Checkpoint.Training(JSON.valueToTree(p), trainer.optimizerState(),
                 Trainer.rngState()), ckpt);
     }
 
@@ -237,12 +231,13 @@ public final class TrainingRun {
     }
 
     private TrainConfig resumedConfig(Checkpoint.Contents c) {
+        TrainConfig saved;
         try {
-            TrainConfig saved = JSON.treeToValue(c.metadata().get("train"), TrainConfig.class);
-            return req.resume().epochs() != null ? saved.withEpochs(req.resume().epochs()) : saved;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new BadInputException(req.resume().checkpoint() + ": training configuration unreadable (" + e.getMessage() + ")");
+            saved = RunMetadata.train(c.metadata());
+        } catch (BadInputException e) {
+            throw new BadInputException(req.resume().checkpoint() + ": " + e.getMessage());
         }
+        return req.resume().epochs() != null ? saved.withEpochs(req.resume().epochs()) : saved;
     }
 
     private Progress progressOf(Checkpoint.Contents c) {
