@@ -8,6 +8,7 @@ import eqt.device.Devices;
 import eqt.device.HostTuning;
 import eqt.device.SelectedDevice;
 import eqt.io.BadInputException;
+import eqt.io.Choices;
 import eqt.model.ModelConfig;
 import eqt.train.BatchShards;
 import eqt.ops.Precision;
@@ -210,13 +211,8 @@ final class TrainCommand implements Callable<Integer> {
     private static final Set<String> LAUNCH_FLAGS = Set.of("--nproc_per_node", "--nproc-per-node", "--nnodes",
             "--node_rank", "--node-rank", "--local_rank", "--local-rank");
 
-    /** {@code --model} as a kind; an unknown name is refused naming the flag. */
     ModelKind kind() {
-        try {
-            return ModelKind.of(model);
-        } catch (BadInputException e) {
-            throw new BadInputException("--model: " + e.getMessage());
-        }
+        return ModelKind.of(model);
     }
 
     ModelConfig modelConfig(int channels) {
@@ -233,24 +229,15 @@ final class TrainCommand implements Callable<Integer> {
         TrainConfig.LrSchedule s = d.schedule();
         return d.withEpochs(or(epochs, d.epochs()))
                 .withBatches(new TrainConfig.Batches(or(batchSize, d.batchSize()),
-                        sampling != null ? choice("--sampling", TrainConfig.Sampling.values(), sampling, TrainConfig.Sampling::id) : d.sampling()))
+                        sampling != null ? Choices.of("sampling", "value", TrainConfig.Sampling.values(), sampling, TrainConfig.Sampling::id) : d.sampling()))
                 .withOptimization(new TrainConfig.Optimization(
-                        optimizer != null ? choice("--optimizer", TrainConfig.Optimizer.values(), optimizer, TrainConfig.Optimizer::id) : o.optimizer(),
+                        optimizer != null ? Choices.of("optimizer", "value", TrainConfig.Optimizer.values(), optimizer, TrainConfig.Optimizer::id) : o.optimizer(),
                         or(lr, o.lr()), or(weightDecay, o.weightDecay())))
                 .withSchedule(new TrainConfig.LrSchedule(
-                        schedule != null ? choice("--schedule", TrainConfig.Schedule.values(), schedule, TrainConfig.Schedule::id) : s.kind(),
+                        schedule != null ? Choices.of("schedule", "value", TrainConfig.Schedule.values(), schedule, TrainConfig.Schedule::id) : s.kind(),
                         or(warmup, s.warmup()), s.stepSize(), s.gamma()))
                 .withHoldout(new TrainConfig.Holdout(or(valWindows, d.holdout().valWindows()), or(testWindows, d.holdout().testWindows())))
-                .withPrecision(choice("--precision", Precision.values(), precision, Precision::id));
-    }
-
-    /** The choice {@code value} names, or a refusal naming {@code flag} and the valid values. */
-    private static <E extends Enum<E>> E choice(String flag, E[] values, String value, java.util.function.Function<E, String> id) {
-        try {
-            return TrainConfig.choice(values, value, id);
-        } catch (BadInputException e) {
-            throw new BadInputException(flag + ": " + e.getMessage());
-        }
+                .withPrecision(Choices.of("precision", "value", Precision.values(), precision, Precision::id));
     }
 
     private static <T> T or(T given, T fallback) {

@@ -16,10 +16,6 @@ final class Sliding {
         buf = new double[channels][Math.max(16, capacity)];
     }
 
-    long start() {
-        return start;
-    }
-
     long end() {
         return start + len;
     }
@@ -31,14 +27,6 @@ final class Sliding {
 
     int index(long t) {
         return off + (int) (t - start);
-    }
-
-    double get(int c, long t) {
-        return buf[c][off + (int) (t - start)];
-    }
-
-    void add(int c, long t, double v) {
-        buf[c][off + (int) (t - start)] += v;
     }
 
     /** Appends {@code n} samples of every channel from {@code src[c][from..]}. */

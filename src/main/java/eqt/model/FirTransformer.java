@@ -49,8 +49,7 @@ public final class FirTransformer extends FunctionalModel {
         for (int ch = 0; ch < c; ch++) delta[ch * k + past] = 1f;
         firWeight = registry.buffer("fir.weight", delta, c, 1, k);
         firBias = registry.buffer("fir.bias", new float[c], c);
-        network = new PatchTransformer(registry, c, config.patch(), config.dModel(), config.nHead(), config.ffDim(),
-                config.numLayers(), config.maxLength(), rng);
+        network = patchTransformer(rng);
         standardizeWith();
     }
 

@@ -1,6 +1,8 @@
 package eqt.model;
 
+import eqt.model.nn.PatchTransformer;
 import eqt.model.nn.Registry;
+import java.util.SplittableRandom;
 import eqt.model.nn.Standardizer;
 import java.util.Map;
 import org.bytedeco.pytorch.Device;
@@ -43,6 +45,12 @@ public abstract class FunctionalModel implements Model {
     @Override
     public Map<String, Tensor> state() {
         return registry.state();
+    }
+
+    /** The network of both patch models, sized by the configuration (registered now, drawing from {@code rng}). */
+    protected PatchTransformer patchTransformer(SplittableRandom rng) {
+        return new PatchTransformer(registry, config.channels(), config.patch(), config.dModel(), config.nHead(),
+                config.ffDim(), config.numLayers(), config.maxLength(), rng);
     }
 
     /** Registers the standardisation buffers (identity statistics until {@link #setNormalization}). */

@@ -2,9 +2,7 @@ package eqt.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import eqt.io.BadInputException;
-import java.util.Arrays;
-import java.util.stream.Collectors;
+import eqt.io.Choices;
 
 /** The architectures, under the names the command line and checkpoints use. */
 public enum ModelKind {
@@ -28,13 +26,12 @@ public enum ModelKind {
 
     @JsonCreator
     public static ModelKind of(String id) {
-        for (ModelKind k : values()) if (k.id.equals(id)) return k;
-        throw new BadInputException("unknown model '" + id + "'; valid: " + valid());
+        return Choices.of("model", "model", values(), id, ModelKind::id);
     }
 
     /** The names, comma-separated, for messages. */
     public static String valid() {
-        return Arrays.stream(values()).map(ModelKind::id).collect(Collectors.joining(", "));
+        return Choices.valid(values(), ModelKind::id);
     }
 
     @Override

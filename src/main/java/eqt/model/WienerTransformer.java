@@ -47,8 +47,7 @@ public final class WienerTransformer extends FunctionalModel {
         for (int ch = 0; ch < c; ch++) delta[ch * config.firTaps() + config.firTaps() / 2] = 1f;
         taps = registry.buffer("linear.taps", delta, c, config.firTaps());
         means = registry.buffer("linear.means", new float[2 * c], c, 2);
-        network = new PatchTransformer(registry, c, config.patch(), config.dModel(), config.nHead(), config.ffDim(),
-                config.numLayers(), config.maxLength(), rng);
+        network = patchTransformer(rng);
         standardizeWith();
     }
 

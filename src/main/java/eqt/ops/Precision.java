@@ -2,7 +2,7 @@ package eqt.ops;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import eqt.io.BadInputException;
+import eqt.io.Choices;
 
 /** Number format of the forward pass: fp32, or bf16 under autocast (fp32 weights and loss). */
 public enum Precision {
@@ -21,8 +21,7 @@ public enum Precision {
 
     @JsonCreator
     public static Precision of(String id) {
-        for (Precision p : values()) if (p.id.equals(id)) return p;
-        throw new BadInputException("unknown precision '" + id + "'; valid: fp32, bf16");
+        return Choices.of("precision", "precision", values(), id, Precision::id);
     }
 
     @Override

@@ -15,8 +15,7 @@ public final class Tensors {
 
     /** A float32 tensor of {@code shape} on {@code device} holding a copy of {@code data}. */
     public static Tensor of(float[] data, Device device, long... shape) {
-        Tensor cpu = Tensor.create(data, shape);
-        return device == null || device.is_cpu() ? cpu : cpu.to(device, torch.ScalarType.Float);
+        return of(data, 0, device, shape);
     }
 
     /**
@@ -41,13 +40,9 @@ public final class Tensors {
 
     /** A copy of {@code t}'s values, in row-major order, as a Java array. */
     public static float[] toArray(Tensor t) {
-        try (PointerScope scope = new PointerScope()) {
-            Tensor c = t.detach().to(new Device(torch.DeviceType.CPU), torch.ScalarType.Float).contiguous();
-            float[] out = new float[(int) c.numel()];
-            FloatBuffer fb = c.createBuffer();
-            fb.get(out);
-            return out;
-        }
+        float[] out = new float[(int) t.numel()];
+        copyTo(t, out, 0);
+        return out;
     }
 
     /**

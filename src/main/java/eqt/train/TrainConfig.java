@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import eqt.data.Split;
 import eqt.io.BadInputException;
+import eqt.io.Choices;
 import eqt.model.ModelKind;
 import eqt.ops.Precision;
 import java.util.LinkedHashMap;
@@ -229,21 +230,13 @@ public record TrainConfig(int epochs, Batches batches, long seed, int logEvery, 
     @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static TrainConfig fromJson(JsonNode n) {
         return new TrainConfig(n.path("epochs").asInt(),
-                new Batches(n.path("batchSize").asInt(), choice(Sampling.values(), n.path("sampling").asText(), Sampling::id)),
+                new Batches(n.path("batchSize").asInt(), Choices.of("sampling", "value", Sampling.values(), n.path("sampling").asText(), Sampling::id)),
                 n.path("seed").asLong(), n.path("logEvery").asInt(),
-                new Optimization(choice(Optimizer.values(), n.path("optimizer").asText(), Optimizer::id),
+                new Optimization(Choices.of("optimizer", "value", Optimizer.values(), n.path("optimizer").asText(), Optimizer::id),
                         n.path("lr").asDouble(), n.path("weightDecay").asDouble()),
-                new LrSchedule(choice(Schedule.values(), n.path("schedule").asText(), Schedule::id),
+                new LrSchedule(Choices.of("schedule", "value", Schedule.values(), n.path("schedule").asText(), Schedule::id),
                         n.path("warmup").asDouble(), n.path("stepSize").asInt(), n.path("gamma").asDouble()),
                 new Holdout(n.path("valWindows").asInt(), n.path("testWindows").asInt()),
                 n.hasNonNull("precision") ? Precision.of(n.get("precision").asText()) : Precision.FP32);
-    }
-
-    /** The value of {@code values} named {@code id}, or a refusal listing the valid names. */
-    public static <E extends Enum<E>> E choice(E[] values, String id, java.util.function.Function<E, String> name) {
-        for (E v : values) if (name.apply(v).equals(id)) return v;
-        StringBuilder valid = new StringBuilder();
-        for (E v : values) valid.append(valid.length() > 0 ? ", " : "").append(name.apply(v));
-        throw new BadInputException("unknown value '" + id + "'; valid: " + valid);
     }
 }
