@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -43,8 +44,21 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    /** Training state that makes a checkpoint resumable (progress is any JSON-serialisable value). */
-    public record Training(JsonNode progress, byte[] optimizer, byte[] rng) {
+    /**
+     * Training state that makes a checkpoint resumable (progress is any JSON-serialisable value). {@code rng}
+     * holds each rank's CPU generator state, rank r's at r: ranks draw their own dropout masks, so a resumed
+     * rank continues its own stream. A checkpoint written before per-rank states has rank 0's only.
+     */
+    public record Training(JsonNode progress, byte[] optimizer, List<byte[]> rng) {
+        public Training {
+            if (rng.isEmpty()) throw new IllegalArgumentException("no generator state");
+            rng = List.copyOf(rng);
+        }
+    }
+
+    /** Rank 0's generator state keeps its original entry name, so older readers still resume rank 0. */
+    private static String rngEntry(int rank) {
+        return rank == 0 ? "train/rng.bin" : "train/rng.rank" + rank + ".bin";
     }
 
     public static void save(Model model, Map<String, Object> metadata, Path file) {
@@ -80,9 +94,11 @@ public final class Checkpoint {
                     zip.putNextEntry(new ZipEntry("train/optimizer.pt"));
                     zip.write(training.optimizer());
                     zip.closeEntry();
-                    zip.putNextEntry(new ZipEntry("train/rng.bin"));
-                    zip.write(training.rng());
-                    zip.closeEntry();
+                    for (int r = 0; r < training.rng().size(); r++) {
+                        zip.putNextEntry(new ZipEntry(rngEntry(r)));
+                        zip.write(training.rng().get(r));
+                        zip.closeEntry();
+                    }
                 }
                 zip.finish();
             });
@@ -154,8 +170,10 @@ public final class Checkpoint {
                 if (!entries.containsKey("train/optimizer.pt") || !entries.containsKey("train/rng.bin")) {
                     throw new BadInputException(file + ": training state is incomplete (truncated checkpoint?)");
                 }
+                List<byte[]> rng = new java.util.ArrayList<>();
+                for (int r = 0; entries.containsKey(rngEntry(r)); r++) rng.add(entries.get(rngEntry(r)));
                 training = new Training(JSON.readTree(entries.get("train/progress.json")),
-                        entries.get("train/optimizer.pt"), entries.get("train/rng.bin"));
+                        entries.get("train/optimizer.pt"), rng);
             }
             return new Contents(mc, cfg.path("metadata"), tensors, shapes, training);
         } catch (IOException | IllegalArgumentException e) {

@@ -4,13 +4,17 @@ import eqt.io.BadInputException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Checks at the start of data-parallel training that every rank has the same configuration and data: each named
- * item is hashed to 48 bits, sent as two 24-bit halves through {@link GradientSync#average} (exact in a double
- * for any realistic world size), and a rank whose own value differs from the average learns that some rank
- * disagrees. Every rank refuses with the first item that differs, instead of training silently apart.
+ * Checks at the start of data-parallel training that every rank has the same configuration and data. For each
+ * named item rank 0's SHA-256 digest is broadcast (a copy: exact), every rank compares it with its own, and the
+ * ranks' verdicts are gathered as one 0/1 flag per rank (sums of 0 and 1: exact at any world size). Nothing goes
+ * through floating-point arithmetic on hashes, which float32 rounds once the sum needs more than 24 bits (a world
+ * of 3 ranks was refused that way). Every rank refuses with the first item that differs and the ranks that differ.
  */
 public final class RankAgreement {
 
@@ -21,29 +25,31 @@ public final class RankAgreement {
     public static void check(GradientSync sync, Map<String, String> items) {
         if (sync.worldSize() < 2) return;
         for (Map.Entry<String, String> e : items.entrySet()) {
-            long h = hash48(e.getValue());
-            double hi = h >>> 24;
-            double lo = h & 0xffffff;
-            // Two collectives per item, on every rank in the same order; no rank leaves before the others agree.
-            boolean same = sync.average(hi) == hi;
-            same &= sync.average(lo) == lo;
-            double agreed = sync.average(same ? 0 : 1);
-            if (agreed > 0) {
-                throw new BadInputException("ranks disagree on " + e.getKey() + " (this rank: "
+            byte[] mine = sha256(e.getValue());
+            // The same collectives on every rank in the same order: no rank leaves before the others have voted.
+            byte[] root = sync.broadcastBytes(mine);
+            byte[][] differs = sync.gatherBytes(new byte[] {(byte) (Arrays.equals(root, mine) ? 0 : 1)});
+            List<Integer> ranks = new ArrayList<>();
+            for (int r = 0; r < differs.length; r++) if (differs[r][0] != 0) ranks.add(r);
+            if (!ranks.isEmpty()) {
+                throw new BadInputException("ranks disagree on " + e.getKey() + ": rank" + (ranks.size() > 1 ? "s " : " ")
+                        + join(ranks) + " differ" + (ranks.size() > 1 ? "" : "s") + " from rank 0 (this rank: "
                         + abbreviate(e.getValue()) + "); start every rank with the same flags and data");
             }
         }
     }
 
-    static long hash48(String s) {
+    static byte[] sha256(String s) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-            long h = 0;
-            for (int i = 0; i < 6; i++) h = (h << 8) | (d[i] & 0xff);
-            return h;
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String join(List<Integer> ranks) {
+        if (ranks.size() <= 8) return ranks.toString().replaceAll("[\\[\\]]", "");
+        return ranks.subList(0, 8).toString().replaceAll("[\\[\\]]", "") + " and " + (ranks.size() - 8) + " more";
     }
 
     private static String abbreviate(String s) {

@@ -27,8 +27,8 @@ public final class TcclSync extends BucketSync {
     private final Rendezvous store;
     private Pointer comm;
 
-    private TcclSync(Rendezvous store, Pointer comm, int world, Device device) {
-        super(world, device);
+    private TcclSync(Rendezvous store, Pointer comm, int rank, int world, Device device) {
+        super(rank, world, device);
         this.store = store;
         this.comm = comm;
     }
@@ -54,7 +54,7 @@ public final class TcclSync extends BucketSync {
             arrive(store, env, timeoutMs);
             PointerPointer<Pointer> out = new PointerPointer<>(1);
             check(sdaa.eqt_tccl_comm_init_rank(out, env.worldSize(), new BytePointer(id), env.rank()), "tcclCommInitRank");
-            return new TcclSync(store, out.get(0), env.worldSize(), device);
+            return new TcclSync(store, out.get(0), env.rank(), env.worldSize(), device);
         } catch (java.io.IOException e) {
             store.close();
             throw new CollectiveException("sdaa: TCCL rendezvous at " + env.masterAddr() + ":" + env.masterPort()

@@ -389,7 +389,7 @@ public final class Trainer {
 
     /**
      * Continues from a checkpoint: optimiser moments, the learning rate where the schedule had taken it, the
-     * dropout generator and the position in the epoch.
+     * dropout generator (null: keep the one seeded at start) and the position in the epoch.
      */
     public void resume(Progress at, byte[] optimizerState, byte[] rng) {
         Path tmp = tempFile();
@@ -404,9 +404,11 @@ public final class Trainer {
             tmp.toFile().delete();
         }
         // The learning rate is set from the step count before every step, so there is no schedule to replay.
-        try (PointerScope s = new PointerScope()) {
-            // Java bytes are signed; the generator wants uint8 (the int8 → uint8 cast keeps every bit pattern).
-            torch.getDefaultCPUGenerator().set_state(Tensor.create(rng, rng.length).to(torch.ScalarType.Byte));
+        if (rng != null) {
+            try (PointerScope s = new PointerScope()) {
+                // Java bytes are signed; the generator wants uint8 (the int8 → uint8 cast keeps every bit pattern).
+                torch.getDefaultCPUGenerator().set_state(Tensor.create(rng, rng.length).to(torch.ScalarType.Byte));
+            }
         }
         progress = at;
     }

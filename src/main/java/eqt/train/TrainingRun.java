@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -154,7 +155,10 @@ public final class TrainingRun {
         try (TrainLog log = new TrainLog(run != null ? run.resolve("train_log.jsonl") : null, resumeFrom != null)) {
             Trainer trainer = new Trainer(model, tc, device, sync, env.rank()).shards(req.batchShards());
             if (resumeFrom != null) {
-                trainer.resume(start, resumeFrom.training().optimizer(), resumeFrom.training().rng());
+                // Each rank continues its own generator; a rank the checkpoint holds no state for (an older
+                // checkpoint, or a larger world than wrote it) keeps the fresh seed it was given above.
+                List<byte[]> rng = resumeFrom.training().rng();
+                trainer.resume(start, resumeFrom.training().optimizer(), env.rank() < rng.size() ? rng.get(env.rank()) : null);
                 Path saved = req.resume().checkpoint().resolveSibling("best.eqt");
                 if (start.bestEpoch() != null && java.nio.file.Files.exists(saved)) {
                     trainer.restoreBest(Checkpoint.read(saved).tensors());
@@ -172,7 +176,10 @@ public final class TrainingRun {
                         new Trainer.Checkpointer() {
                             @Override
                             public void save(Progress p) {
-                                if (ckpt != null) TrainingRun.save(model, current, trainer, p, ckpt);
+                                // Every rank gives its generator state (a collective: all ranks come here
+                                // together); rank 0 alone writes them.
+                                List<byte[]> rng = List.of(sync.gatherBytes(Trainer.rngState()));
+                                if (ckpt != null) TrainingRun.save(model, current, trainer, p, rng, ckpt);
                             }
 
                             @Override
@@ -218,10 +225,10 @@ public final class TrainingRun {
 
     /** Writes the resumable checkpoint (weights, configuration, optimiser, generator, progress). */
     private static void save(Model model, java.util.concurrent.atomic.AtomicReference<RunMetadata> meta, Trainer trainer,
-                             Progress p, Path ckpt) {
+                             Progress p, List<byte[]> rng, Path ckpt) {
         Double last = p.epochLosses().isEmpty() ? null : p.epochLosses().get(p.epochLosses().size() - 1);
         Checkpoint.save(model, meta.updateAndGet(m -> m.withProgress(p.epochsDone(), last)).json(), new Checkpoint.Training(JSON.valueToTree(p), trainer.optimizerState(),
-                Trainer.rngState()), ckpt);
+                rng), ckpt);
     }
 
     private static Checkpoint.Contents resumable(Path file) {

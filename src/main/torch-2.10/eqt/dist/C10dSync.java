@@ -27,8 +27,8 @@ public final class C10dSync extends BucketSync {
     private final TCPStore store;
     private final Backend group;
 
-    private C10dSync(TCPStore store, Backend group, int world, Device device) {
-        super(world, device);
+    private C10dSync(TCPStore store, Backend group, int rank, int world, Device device) {
+        super(rank, world, device);
         this.store = store;
         this.group = group;
     }
@@ -50,7 +50,7 @@ public final class C10dSync extends BucketSync {
             case "nccl" -> nccl(store, env);
             default -> throw new BadInputException("process-group backend '" + backend + "' is not known");
         };
-        return new C10dSync(store, group, env.worldSize(), device);
+        return new C10dSync(store, group, env.rank(), env.worldSize(), device);
     }
 
     /** The job's key-value store on the master: served by rank 0, joined by the others. */

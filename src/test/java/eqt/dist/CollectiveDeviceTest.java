@@ -23,7 +23,7 @@ class CollectiveDeviceTest {
         final List<String> seen = new ArrayList<>();
 
         Recording(Device d) {
-            super(2, d);
+            super(0, 2, d);
         }
 
         @Override

@@ -105,7 +105,7 @@ class DataParallelTest {
         }
         for (Future<String> f : ranks) {
             String m = f.get(60, TimeUnit.SECONDS);
-            assertTrue(m.startsWith("ranks disagree on the data (this rank: sha256 "), m);
+            assertTrue(m.startsWith("ranks disagree on the data: rank 1 differs from rank 0 (this rank: sha256 "), m);
         }
         pool.shutdown();
     }

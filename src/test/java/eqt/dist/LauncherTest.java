@@ -110,6 +110,88 @@ class LauncherTest {
         System.out.printf("launcher: job ended with code %d %.1f s after a worker was killed%n", code, seconds);
     }
 
+    /**
+     * The design's own commands at world sizes that are not a power of two: {@code launcher --nproc N --nnodes 1}
+     * for 3, 4 and 5, and the reference's spelling {@code --ddp --nproc_per_node 3}, each a real launcher JVM with
+     * N worker JVMs. 3 and 5 ranks were refused at the start by the float32 agreement.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"launcher --nproc 3 --nnodes 1", "launcher --nproc 4 --nnodes 1",
+            "launcher --nproc 5 --nnodes 1", "--ddp --nproc_per_node 3"})
+    void theDesignsCommandsTrainAtAnyWorldSize(String spelling) throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "the launcher's workers train over gloo: the default build (not -Psdaa)");
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
+        Path run = dir.resolve("run");
+        int world = Integer.parseInt(spelling.replaceAll(".*(nproc|nproc_per_node) (\\d+).*", "$2"));
+        List<String> args = new ArrayList<>(List.of(spelling.split(" ")));
+        String port = String.valueOf(DataParallelTest.freePort());
+        if (spelling.startsWith("launcher")) args.addAll(List.of("--master_port", port, "--"));
+        args.addAll(tiny(data, run, 1));
+        String out = job(args, port);
+        for (int r = 0; r < world; r++) assertTrue(out.contains("[rank " + r + "] training"), "rank " + r + ": " + out);
+        assertTrue(out.contains("x " + world + " rank(s)"), out);
+        assertFalse(out.contains("disagree"), out);
+        assertTrue(Files.exists(run.resolve("model_transf/model.eqt")), out);
+    }
+
+    /**
+     * Ranks draw their own dropout masks, and a resumed rank continues its own generator: 3 ranks trained for one
+     * epoch and resumed for a second log the losses of 3 ranks trained for two epochs at once, bit for bit. (When
+     * every rank was given rank 0's generator state at resume, epoch 2's masks, and so its loss, differed.)
+     */
+    @Test
+    void threeRanksResumedEqualThreeRanksUninterrupted() throws Exception {
+        assumeTrue(C10dSync.AVAILABLE, "the launcher's workers train over gloo: the default build (not -Psdaa)");
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
+        List<String> recipe = List.of("--model", "reference", "--dropout", "0.2", "--threads", "1");
+        List<String> whole = launch(3, tiny(data, dir.resolve("whole"), 2), recipe);
+        launch(3, tiny(data, dir.resolve("split"), 1), recipe);
+        String port = String.valueOf(DataParallelTest.freePort());
+        List<String> resume = new ArrayList<>(List.of("launcher", "--nproc", "3", "--master_port", port, "--",
+                "--resume", dir.resolve("split/model_transf/model.eqt").toString(), "--epochs", "2"));
+        String out = job(resume, port);
+        assertTrue(out.contains("[rank 2] resuming at epoch 2"), out);
+        List<String> whole2 = epochLines(dir.resolve("whole"));
+        List<String> split2 = epochLines(dir.resolve("split"));
+        assertEquals(2, whole2.size(), whole.toString());
+        assertEquals(whole2, split2, "epoch losses of the uninterrupted and the resumed run");
+    }
+
+    private List<String> launch(int n, List<String> flags, List<String> more) throws Exception {
+        String port = String.valueOf(DataParallelTest.freePort());
+        List<String> args = new ArrayList<>(List.of("launcher", "--nproc", String.valueOf(n), "--master_port", port, "--"));
+        args.addAll(flags);
+        args.addAll(more);
+        return List.of(job(args, port));
+    }
+
+    /** The losses of each epoch as train_log.jsonl records them (full precision), without times. */
+    private static List<String> epochLines(Path run) throws Exception {
+        List<String> out = new ArrayList<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : Files.readAllLines(run.resolve("train_log.jsonl"))) {
+            var e = json.readTree(line);
+            if (!e.path("event").asText().equals("epoch") || !e.has("avg_loss")) continue;
+            out.add(e.get("epoch") + " " + e.get("avg_loss") + " " + e.path("val_loss"));
+        }
+        return out;
+    }
+
+    /** Runs {@code eq ARGS} in a JVM of its own (MASTER_PORT = {@code port}); its output, after a zero exit. */
+    private String job(List<String> args, String port) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), "eqt.cli.Main"));
+        cmd.addAll(args);
+        Path log = Files.createTempFile(dir, "job", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("MASTER_PORT", port); // --ddp takes the port from the environment, as torchrun's workers do
+        Process job = pb.start();
+        assertTrue(job.waitFor(300, TimeUnit.SECONDS), "the job finished within 5 min");
+        String out = Files.readString(log);
+        assertEquals(0, job.exitValue(), out);
+        return out;
+    }
+
     /** A launcher killed with SIGKILL leaves no orphans: its workers notice, save a checkpoint and free the port. */
     @Test
     void workersOfAKilledLauncherStopAndSave() throws Exception {
