@@ -206,7 +206,7 @@ public final class Trainer {
                         }
                     }
                     // Every rank must stop at the same step, or the others would wait in the next all-reduce.
-                    boolean stop = sync.average(stopRequested.get() ? 1 : 0) > 0;
+                    boolean stop = agreeToStop(out);
                     agreedStop = stop;
                     if (stop && b + 1 < batches) {
                         progress = new Progress(epoch, b + 1, steps, sum, batchLosses, epochLosses, bestEpoch, bestVal);
@@ -298,6 +298,21 @@ public final class Trainer {
                 e.getValue().copy_(Tensors.of(weights.get(e.getKey()), model.device(), e.getValue().shape()));
             }
         }
+    }
+
+    /**
+     * Whether any rank asked to stop (a signal, or its launcher gone): every rank's flag is gathered, so a rank
+     * that stops because of another says which one.
+     */
+    private boolean agreeToStop(PrintStream out) {
+        byte[][] flags = sync.gatherBytes(new byte[] {(byte) (stopRequested.get() ? 1 : 0)});
+        List<Integer> asked = new ArrayList<>();
+        for (int r = 0; r < flags.length; r++) if (flags[r][0] != 0) asked.add(r);
+        if (!asked.isEmpty() && !stopRequested.get()) {
+            out.println("rank " + asked.get(0) + (asked.size() > 1 ? " and " + (asked.size() - 1) + " other(s)" : "")
+                    + " stopped (a signal, or its launcher is gone): finishing this step, then saving a checkpoint");
+        }
+        return !asked.isEmpty();
     }
 
     /** One optimisation step on the windows {@code idx}; returns the batch's loss (mean over ranks). */
