@@ -35,15 +35,18 @@ for model in reference fir-transformer wiener-transformer; do
     || { cat "$work/inf.log"; exit 1; }
   strip < "$(ls -d "$run"/inference-* | head -1)/metrics.json" | sed "s/^/$model inference: /" >> "$out"
   rm -rf "$run"/inference-*
+  # NPY carries no identity: the codes and start are given, as a user must for miniSEED output
+  identity=(--network XA --station GOLD --location 00 --channels H00,H01,H02,H03,H04,H05,H06,H07,H08,H09
+    --starttime 2024-01-02T03:04:05.123456Z)
   for fmt in npy mseed; do
     eq invert --checkpoint "$run/model_transf/model.eqt" --input "$work/hour.npy" --output "$work/inv.$fmt" \
-      --overwrite > "$work/inv.log" 2>&1 || { cat "$work/inv.log"; exit 1; }
+      "${identity[@]}" --overwrite > "$work/inv.log" 2>&1 || { cat "$work/inv.log"; exit 1; }
     echo "$model invert $fmt: $(md5sum < "$work/inv.$fmt")" >> "$out"
   done
   for fmt in sac text; do
     rm -rf "$work/inv-$fmt"
     eq invert --checkpoint "$run/model_transf/model.eqt" --input "$work/hour.npy" --output "$work/inv-$fmt" \
-      --format "$fmt" > "$work/inv.log" 2>&1 || { cat "$work/inv.log"; exit 1; }
+      "${identity[@]}" --format "$fmt" > "$work/inv.log" 2>&1 || { cat "$work/inv.log"; exit 1; }
     echo "$model invert $fmt: $(cat "$work/inv-$fmt"/* | md5sum)" >> "$out"
   done
 done

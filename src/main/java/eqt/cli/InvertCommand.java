@@ -4,6 +4,7 @@ import eqt.infer.ArchiveRun;
 import eqt.infer.Inversion;
 import eqt.infer.LongRecord;
 import eqt.formats.Formats;
+import eqt.formats.Identity;
 import eqt.formats.RecordStream;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
@@ -29,8 +30,9 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--input", arity = "1..*", description = "Station record(s), channels in model order.")
     List<Path> inputs;
     @Option(names = "--inputs-from", paramLabel = "LIST_OR_DIR", description = "Many records in one run: a list "
-            + "file (one record per line; several files on a line are one record's channels) or a directory (every "
-            + "file below it is one record). --output is then a directory: one output per record and manifest.jsonl, "
+            + "file (one record per line; several files on a line are one record's channels, a path with blanks in "
+            + "double quotes; relative paths are taken from the list's folder) or a directory (every file below it "
+            + "is one record, except what --output holds when it lies inside). --output is then a directory: one output per record and manifest.jsonl, "
             + "so a rerun resumes and a bad file is reported and skipped.")
     Path inputsFrom;
     @Option(names = "--shard", paramLabel = "I/N", description = "With --inputs-from: only records I, I+N, I+2N, … "
@@ -44,6 +46,18 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = {"--sample_rate", "--sample-rate"}, defaultValue = "100",
             description = "Sample rate (Hz) for inputs that carry none: NPY, text (default ${DEFAULT-VALUE}).")
     double sampleRate;
+    @Option(names = "--starttime", description = "Start time (ISO-8601, UTC, e.g. 2024-01-02T03:04:05.123456Z) "
+            + "for inputs that carry none: NPY, text. Written to every output format.")
+    String starttime;
+    @Option(names = "--network", description = "SEED network code for NPY and text inputs (they carry none).")
+    String network;
+    @Option(names = "--station", description = "SEED station code for NPY and text inputs.")
+    String station;
+    @Option(names = "--location", description = "SEED location code for NPY and text inputs.")
+    String location;
+    @Option(names = "--channels", split = ",", paramLabel = "CHA,…", description = "SEED channel codes for NPY and "
+            + "text inputs, one per channel in order (e.g. BHZ,BHN,BHE,…).")
+    List<String> channels;
     @Option(names = "--overlap", description = "Samples shared by neighbouring windows (default: a quarter window).")
     Integer overlap;
     @Option(names = "--overwrite", description = "Replace --output if it exists.")
@@ -55,16 +69,22 @@ final class InvertCommand implements Callable<Integer> {
     public Integer call() {
         if ((inputs == null) == (inputsFrom == null)) throw new BadInputException("give --input or --inputs-from (one of them)");
         if (shard != null && inputsFrom == null) throw new BadInputException("--shard needs --inputs-from");
+        Identity identity = identity();
         if (inputsFrom != null) {
+            if (identity != Identity.NONE) {
+                throw new BadInputException("--starttime, --network, --station, --location and --channels name one "
+                        + "record: give them with --input, not --inputs-from");
+            }
             String fmt = format(format != null ? format : "npy");
             int[] sh = shard(shard);
             return new ArchiveRun(new ArchiveRun.Request(inputsFrom, output, fmt, sh[0], sh[1], sampleRate),
                     setup()).run();
         }
         String fmt = format(format != null ? format : Formats.formatOf(output));
+        Formats.checkOutput(output, fmt, inputs);
         RunDirectory.checkWritable(output, overwrite); // before the work, which can take minutes
         Inversion.Setup setup = setup();
-        RecordStream in = Formats.open(inputs, setup.channels(), sampleRate);
+        RecordStream in = Formats.open(inputs, setup.channels(), sampleRate, identity);
         setup.check(in, fmt);
         Model model = setup.model();
         long windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
@@ -77,6 +97,21 @@ final class InvertCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per window); wrote %s%n", secs, secs * 1e3 / windows,
                 written.size() == 1 ? written.get(0) : written.size() + " files in " + output);
         return 0;
+    }
+
+    /** What the flags say of inputs that carry no identity; {@link Identity#NONE} when none is given. */
+    Identity identity() {
+        if (starttime == null && network == null && station == null && location == null && channels == null) return Identity.NONE;
+        java.time.Instant start = null;
+        if (starttime != null) {
+            try {
+                start = java.time.Instant.parse(starttime.endsWith("Z") ? starttime : starttime + "Z");
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new BadInputException("--starttime '" + starttime + "': expected ISO-8601 UTC, e.g. "
+                        + "2024-01-02T03:04:05.123456Z");
+            }
+        }
+        return new Identity(start, network, station, location, channels);
     }
 
     /** {@code fmt} if it can be written, else the one-line refusal. */

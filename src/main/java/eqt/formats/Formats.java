@@ -38,10 +38,15 @@ public final class Formats {
      * the work starts.
      */
     public static RecordStream open(List<Path> inputs, int pairs, double defaultRate) {
+        return open(inputs, pairs, defaultRate, Identity.NONE);
+    }
+
+    /** As above, with the start time and codes the user gives for inputs that carry none ({@link Identity}). */
+    public static RecordStream open(List<Path> inputs, int pairs, double defaultRate, Identity identity) {
         if (inputs.isEmpty()) throw BadInputException.setting("{input}: no input given");
         List<RecordStream> parts = new ArrayList<>();
         for (Path p : inputs) parts.add(named(p, checked(p, openOne(p, pairs, defaultRate))));
-        return join(inputs, parts);
+        return identity.applyTo(join(inputs, parts), inputs.size() == 1 ? inputs.get(0).toString() : "the input");
     }
 
     /**
@@ -68,7 +73,7 @@ public final class Formats {
         for (int c = 0; c < names.size(); c++) {
             out.add(switch (format) {
                 case "sac" -> safe(names.get(c)) + ".sac";
-                case "mseed" -> MiniSeed.traceId(names.get(c), c);
+                case "mseed" -> MiniSeed.id(names.get(c)).toString();
                 case "text" -> "value_" + c;
                 default -> names.get(c);
             });
@@ -79,8 +84,9 @@ public final class Formats {
             Integer first = seen.putIfAbsent(out.get(c).toLowerCase(Locale.ROOT), c);
             if (first != null) {
                 throw BadInputException.setting("channels " + first + " (" + names.get(first) + ") and " + c + " ("
-                        + names.get(c) + ") would both be written as " + out.get(c) + "; give inputs distinct "
-                        + "station codes or file names, or write {format} npy");
+                        + names.get(c) + ") would both be written as " + (out.get(c).equals("...") ? "trace id ... (no codes known)" : out.get(c))
+                        + "; give inputs that carry distinct trace ids, name NPY and text channels with {network} "
+                        + "{station} {location} {channels}, or write {format} npy");
             }
         }
         return out;
@@ -130,13 +136,29 @@ public final class Formats {
         if (Files.isDirectory(p)) return RecordStream.of(referenceLayout(p, pairs, defaultRate));
         if (!Files.isRegularFile(p)) throw new BadInputException(p + ": input not found");
         String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".sac")) return Sac.open(p);
+        byte[] head = head(p, 1024);
+        if (head.length >= 2 && (head[0] & 0xff) == 0x1f && (head[1] & 0xff) == 0x8b) {
+            throw new BadInputException(p + ": gzip-compressed; decompress it first (gunzip)");
+        }
+        if (name.endsWith(".sac") || Sac.looksLikeSac(p, head)) return Sac.open(p);
         if (name.endsWith(".npy")) return Npy.open(p, defaultRate);
-        if (name.endsWith(".mseed") || name.endsWith(".miniseed") || name.endsWith(".msd") || looksLikeMiniSeed(p)) {
-            return MiniSeed.open(p);
+        if (isMiniSeedName(name) || looksLikeMiniSeed(p)) return MiniSeed.open(p);
+        for (byte b : head) {
+            if (b >= 0 && b < 0x20 && b != '\n' && b != '\r' && b != '\t') {
+                throw new BadInputException(p + ": binary data in an unknown format (read: SAC, miniSEED, .npy, or "
+                        + "text of one number per line)");
+            }
         }
         return RecordStream.of(new Record(List.of(p.getFileName().toString()), List.of(SampleFileReader.read(p)),
                 defaultRate, null));
+    }
+
+    private static byte[] head(Path p, int n) {
+        try (var in = Files.newInputStream(p)) {
+            return in.readNBytes(n);
+        } catch (IOException e) {
+            throw new BadInputException(p + ": cannot read (" + e.getMessage() + ")");
+        }
     }
 
     private static Record referenceLayout(Path dir, int pairs, double rate) {
@@ -180,9 +202,33 @@ public final class Formats {
     public static String formatOf(Path output) {
         String n = output.getFileName().toString().toLowerCase(Locale.ROOT);
         if (n.endsWith(".npy")) return "npy";
-        if (n.endsWith(".mseed") || n.endsWith(".miniseed") || n.endsWith(".msd")) return "mseed";
+        if (isMiniSeedName(n)) return "mseed";
         throw BadInputException.setting("{output} " + output + ": name a .npy or .mseed file, or pass {format} sac|text "
                 + "to write one file per channel into a directory");
+    }
+
+    /**
+     * Refuses an output whose name says one format while {@code format} is another ({@code x.npy} written as
+     * miniSEED), and an output that is one of the inputs (it would be replaced by its own inversion).
+     */
+    public static void checkOutput(Path output, String format, List<Path> inputs) {
+        String n = output.getFileName().toString().toLowerCase(Locale.ROOT);
+        String named = n.endsWith(".npy") ? "npy" : isMiniSeedName(n) ? "mseed" : n.endsWith(".sac") ? "sac" : null;
+        if (named != null && !named.equals(format)) {
+            throw BadInputException.setting("{output} " + output + " is named as " + named + " but {format} is " + format
+                    + "; name the output after its format");
+        }
+        for (Path in : inputs) {
+            if (in.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+                throw BadInputException.setting("{output} " + output + " is also an input: the inversion would replace "
+                        + "the record it reads; write it elsewhere");
+            }
+        }
+    }
+
+    private static boolean isMiniSeedName(String lowerCaseName) {
+        return lowerCaseName.endsWith(".mseed") || lowerCaseName.endsWith(".miniseed") || lowerCaseName.endsWith(".msd")
+                || lowerCaseName.endsWith(".ms");
     }
 
     /**
@@ -190,7 +236,7 @@ public final class Formats {
      * for sac, a directory of {@code value_0..} files (one value per line) for text. Returns what was written.
      */
     public static List<Path> write(Record r, Path output, String format) {
-        try (RecordSink sink = sink(r.names(), r.sampleRate(), r.start(), r.samples(), output, format)) {
+        try (RecordSink sink = sink(r.names(), null, r.sampleRate(), r.start(), r.samples(), output, format)) {
             sink.write(r.channels().toArray(new float[0][]), 0, r.samples());
             return sink.commit();
         }
@@ -202,6 +248,12 @@ public final class Formats {
      */
     public static RecordSink sink(List<String> names, double rate, Instant start, long samples, Path output,
                                   String format) {
+        return sink(names, null, rate, start, samples, output, format);
+    }
+
+    /** As above, with each channel's SAC geometry headers ({@code null}: none), kept in SAC output. */
+    public static RecordSink sink(List<String> names, List<SacHeaders> headers, double rate, Instant start, long samples,
+                                  Path output, String format) {
         switch (format) {
             case "npy" -> {
                 return Npy.writer(output, names.size(), samples);
@@ -220,7 +272,8 @@ public final class Formats {
                 try {
                     for (int c = 0; c < names.size(); c++) {
                         Path f = output.resolve(files.get(c));
-                        each.add(format.equals("sac") ? Sac.writer(f, names.get(c), rate, start, samples)
+                        SacHeaders h = headers == null ? SacHeaders.NONE : headers.get(c);
+                        each.add(format.equals("sac") ? Sac.writer(f, names.get(c), h, rate, start, samples)
                                 : Text.writer(f, samples));
                     }
                 } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package eqt.formats;
 
 import edu.iris.dmc.seedcodec.Codec;
 import edu.sc.seis.seisFile.mseed.Blockette1000;
+import edu.sc.seis.seisFile.mseed.Blockette1001;
 import edu.sc.seis.seisFile.mseed.Btime;
 import edu.sc.seis.seisFile.mseed.DataHeader;
 import edu.sc.seis.seisFile.mseed.DataRecord;
@@ -104,6 +105,11 @@ final class MiniSeed {
             } else if (r != rate || Math.abs(Duration.between(start, s).toNanos()) > TOLERANCE / rate * 1e9) {
                 throw new BadInputException(file + ": channel " + e.getKey() + " (" + r + " Hz from " + s
                         + ") does not match " + names.get(0) + " (" + rate + " Hz from " + start + ")");
+            } else if (Math.abs(Duration.between(start, s).toNanos()) >= 1_000) {
+                // within half a sample: inverted as one record on channel 0's time base, but never without a word
+                System.err.printf(java.util.Locale.ROOT, "eq: warning: %s: channel %s starts %+.6f s from %s (%s); "
+                                + "it is taken on %s's sample times%n", file, e.getKey(),
+                        Duration.between(start, s).toNanos() / 1e9, names.get(0), s, names.get(0));
             }
             long n = contiguous(file, e.getKey(), recs, r);
             if (samples >= 0 && n != samples) {
@@ -254,7 +260,7 @@ final class MiniSeed {
                 for (int c = 0; c < k; c++) {
                     long seq = 1 + c * recordsPerChannel + records[c];
                     long from = records[c] * perRecord;
-                    record(names.get(c), c, (int) (seq % 1_000_000), t0.plusNanos(Math.round(from / rate * 1e9)),
+                    record(names.get(c), (int) (seq % 1_000_000), t0.plusNanos(Math.round(from / rate * 1e9)),
                             rate, pending[c], filled, new DataOutputStream(spill[c].out())); // unbuffered wrapper
                     records[c]++;
                 }
@@ -289,26 +295,33 @@ final class MiniSeed {
         };
     }
 
-    private static void record(String name, int index, int seq, Instant start, double rate, float[] v, int n,
+    private static void record(String name, int seq, Instant start, double rate, float[] v, int n,
                                DataOutputStream out) throws IOException {
-        String[] nslc = nslc(name, index);
+        TraceId id = id(name);
         DataHeader h = new DataHeader(seq, 'D', false);
-        h.setNetworkCode(nslc[0]);
-        h.setStationIdentifier(nslc[1]);
-        h.setLocationIdentifier(nslc[2]);
-        h.setChannelIdentifier(nslc[3]);
+        h.setNetworkCode(id.network());
+        h.setStationIdentifier(id.station());
+        h.setLocationIdentifier(id.location());
+        h.setChannelIdentifier(id.channel());
         h.setNumSamples((short) n);
         h.setSampleRate(rate);
-        h.setStartBtime(new Btime(start));
+        // The fixed header holds 1/10 ms; blockette 1001 the microseconds beyond it (as libmseed writes them).
+        Instant us = start.plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        var t = us.atOffset(java.time.ZoneOffset.UTC);
+        int micros = t.getNano() / 1000;
+        h.setStartBtime(new Btime(t.getYear(), t.getDayOfYear(), t.getHour(), t.getMinute(), t.getSecond(), micros / 100));
         DataRecord rec = new DataRecord(h);
         Blockette1000 b = new Blockette1000();
         b.setEncodingFormat((byte) 4);
         b.setWordOrder(Blockette1000.SEED_BIG_ENDIAN);
         b.setDataRecordLength((byte) 12);
+        Blockette1001 b1001 = new Blockette1001();
+        b1001.setMicrosecond((byte) (micros % 100));
         ByteBuffer bytes = ByteBuffer.allocate(n * 4);
         for (int i = 0; i < n; i++) bytes.putFloat(v[i]);
         try {
             rec.addBlockette(b);
+            rec.addBlockette(b1001);
             rec.setData(bytes.array());
             rec.setRecordSize(RECORD_LENGTH);
             rec.write(out);
@@ -318,25 +331,11 @@ final class MiniSeed {
     }
 
     /**
-     * NET.STA.LOC.CHA of channel {@code index}. A name that is not four dot-separated codes becomes the station
-     * code (its first five letters and digits) with the channel's index as location code, so channels whose
-     * names share a prefix still get distinct trace ids.
+     * The SEED codes channel {@code name} is written under: its own when it is a trace id, else every code empty
+     * (nothing is made up; {@link Formats#outputNames} refuses channels that would then share one id).
      */
-    static String[] nslc(String name, int index) {
-        String[] p = name.split("\\.", -1);
-        if (p.length == 4 && p[0].length() <= 2 && p[1].length() <= 5 && p[2].length() <= 2 && p[3].length() <= 3) return p;
-        String sta = name.replaceAll("[^A-Za-z0-9]", "");
-        if (sta.isEmpty()) sta = "CH";
-        return new String[] {"XX", sta.substring(0, Math.min(5, sta.length())), String.format("%02d", index % 100), "BHZ"};
-    }
-
-    /** The trace id channel {@code index} named {@code name} is written under. */
-    static String traceId(String name, int index) {
-        return String.join(".", nslc(name, index));
-    }
-
-    private static String id(DataHeader h) {
-        return h.getNetworkCode().trim() + "." + h.getStationIdentifier().trim() + "."
-                + h.getLocationIdentifier().trim() + "." + h.getChannelIdentifier().trim();
+    static TraceId id(String name) {
+        TraceId id = TraceId.of(name);
+        return id != null ? id : TraceId.UNKNOWN;
     }
 }

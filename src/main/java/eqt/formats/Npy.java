@@ -87,7 +87,13 @@ final class Npy {
         long n = dims.get(0);
         long ch = dims.size() == 2 ? dims.get(1) : 1;
         int width = Integer.parseInt(d.group(3));
-        if (ch < 1 || ch > 4096 || n > Long.MAX_VALUE / 8 / ch || dataStart + n * ch * width != size) {
+        if (ch > 4096 && n <= 4096) {
+            throw new BadInputException(file + ": shape " + dims + " reads as " + ch + " channels of " + n + " samples; "
+                    + "it looks like [channels, samples] (np.array([tr.data for tr in st])), and eqt reads [samples, "
+                    + "channels]: save np.ascontiguousarray(a.T)");
+        }
+        if (ch < 1 || ch > 4096) throw new BadInputException(file + ": " + ch + " channels (shape " + dims + "); 1 to 4096 are read");
+        if (n > Long.MAX_VALUE / 8 / ch || dataStart + n * ch * width != size) {
             throw new BadInputException(file + ": data size does not match shape " + dims + " (truncated?)");
         }
         return new Header(dataStart, n, (int) ch, width);

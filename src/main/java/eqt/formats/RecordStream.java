@@ -9,12 +9,24 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A record opened for reading forward without holding it: its channel names, sample rate, start time and length
- * now, its samples a block at a time from {@link #open}, as often as needed (a check reads it once, the inversion
- * again). Formats that can be read in place (NPY, SAC, miniSEED) never hold more than a block; the others are read
- * whole first.
+ * A record opened for reading forward without holding it: its channel names (trace ids where the input carries
+ * them, see {@link TraceId}), sample rate, start time, length and each channel's SAC geometry headers now, its
+ * samples a block at a time from {@link #open}, as often as needed (a check reads it once, the inversion again).
+ * Formats that can be read in place (NPY, SAC, miniSEED) never hold more than a block; the others are read whole
+ * first.
  */
-public record RecordStream(List<String> names, double sampleRate, Instant start, long samples, Opener opener) {
+public record RecordStream(List<String> names, double sampleRate, Instant start, long samples, Opener opener,
+                           List<SacHeaders> headers) {
+
+    public RecordStream {
+        if (headers == null) headers = java.util.Collections.nCopies(names.size(), SacHeaders.NONE);
+        if (headers.size() != names.size()) throw new IllegalArgumentException("one header set per channel");
+    }
+
+    /** A record whose format carries no SAC geometry. */
+    public RecordStream(List<String> names, double sampleRate, Instant start, long samples, Opener opener) {
+        this(names, sampleRate, start, samples, opener, null);
+    }
 
     /** Opens the samples at the first one. */
     interface Opener {
@@ -42,7 +54,12 @@ public record RecordStream(List<String> names, double sampleRate, Instant start,
 
     /** The same samples under other channel names. */
     RecordStream renamed(List<String> names) {
-        return new RecordStream(names, sampleRate, start, samples, opener);
+        return new RecordStream(names, sampleRate, start, samples, opener, headers);
+    }
+
+    /** The same samples and names, starting at {@code start}. */
+    RecordStream startingAt(Instant start) {
+        return new RecordStream(names, sampleRate, start, samples, opener, headers);
     }
 
     /** Every sample in memory. */
@@ -61,7 +78,11 @@ public record RecordStream(List<String> names, double sampleRate, Instant start,
     /** The channels of {@code parts} side by side (same length); each part opened and read in step. */
     static RecordStream join(List<RecordStream> parts, double rate, Instant start) {
         List<String> names = new ArrayList<>();
-        for (RecordStream p : parts) names.addAll(p.names());
+        List<SacHeaders> headers = new ArrayList<>();
+        for (RecordStream p : parts) {
+            names.addAll(p.names());
+            headers.addAll(p.headers());
+        }
         long samples = parts.get(0).samples();
         return new RecordStream(names, rate, start, samples, () -> {
             List<SampleSource> open = new ArrayList<>();
@@ -96,6 +117,6 @@ public record RecordStream(List<String> names, double sampleRate, Instant start,
                     open.forEach(SampleSource::close);
                 }
             };
-        });
+        }, headers);
     }
 }

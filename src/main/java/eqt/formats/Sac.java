@@ -32,15 +32,19 @@ final class Sac {
         }
         if (h.getLeven() == 0) throw new BadInputException(file + ": unevenly sampled SAC traces are not supported");
         if (!(h.getDelta() > 0)) throw new BadInputException(file + ": SAC header has no sample interval (delta)");
-        String name = clean(h.getKnetwk()) + "." + clean(h.getKstnm()) + "." + clean(h.getKcmpnm());
-        Instant start;
+        // NET.STA.LOC.CHA, khole included: sensors 00 and 10 of one station are two channels, not one
+        String name = text(h.getKnetwk()) + "." + text(h.getKstnm()) + "." + text(h.getKhole()) + "." + text(h.getKcmpnm());
+        Instant reference;
         try {
-            start = start(h);
+            reference = reference(h);
         } catch (BadInputException e) {
             throw new BadInputException(file + ": " + e.getMessage());
         }
+        float b = h.getB() == UNDEFINED ? 0 : h.getB();
+        Instant start = reference == null ? null : reference.plus(Duration.ofNanos(Math.round(b * 1e9)));
         int npts = h.getNpts();
-        return new RecordStream(java.util.List.of(name), 1.0 / h.getDelta(), start, npts, () -> new Samples(file, order, npts));
+        return new RecordStream(java.util.List.of(name), 1.0 / h.getDelta(), start, npts,
+                () -> new Samples(file, order, npts), java.util.List.of(SacHeaders.of(h, reference)));
     }
 
     /** One trace's samples, read forward after the header. */
@@ -95,31 +99,39 @@ final class Sac {
         }
     }
 
-    /** One trace: seisFile's header, then the samples in its byte order as they arrive. */
-    static RecordSink writer(Path file, String name, double rate, Instant start, long samples) {
+    /**
+     * One trace: seisFile's header, then the samples in its byte order as they arrive. The codes come from the
+     * channel's trace id ({@link TraceId}; none are set for a name that is not one); the reference time is the
+     * start cut to the millisecond SAC's header holds and {@code b} the rest, so the start survives to well
+     * under a microsecond; {@code headers} (station and event geometry) are kept.
+     */
+    static RecordSink writer(Path file, String name, SacHeaders headers, double rate, Instant start, long samples) {
         if (samples > Integer.MAX_VALUE) throw new BadInputException(file + ": SAC holds at most 2^31 - 1 samples");
         SacHeader h = SacHeader.createEmptyEvenSampledTimeSeriesHeader();
         h.setDelta((float) (1.0 / rate));
         h.setNpts((int) samples);
-        h.setB(0f);
-        h.setE((float) ((samples - 1) / rate));
-        String[] parts = name.split("\\.", -1);
-        if (parts.length == 3) {
-            h.setKnetwk(parts[0]);
-            h.setKstnm(parts[1]);
-            h.setKcmpnm(parts[2]);
-        } else {
-            h.setKstnm(name);
+        TraceId id = TraceId.of(name);
+        if (id != null) {
+            if (!id.network().isEmpty()) h.setKnetwk(id.network());
+            if (!id.station().isEmpty()) h.setKstnm(id.station());
+            if (!id.location().isEmpty()) h.setKhole(id.location());
+            if (!id.channel().isEmpty()) h.setKcmpnm(id.channel());
         }
-        if (start != null) {
-            var t = start.atOffset(ZoneOffset.UTC);
+        Instant reference = start == null ? null : start.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        double b = start == null ? 0 : Duration.between(reference, start).toNanos() / 1e9;
+        h.setB((float) b);
+        h.setE((float) (b + (samples - 1) / rate));
+        if (reference != null) {
+            var t = reference.atOffset(ZoneOffset.UTC);
             h.setNzyear(t.getYear());
             h.setNzjday(t.getDayOfYear());
             h.setNzhour(t.getHour());
             h.setNzmin(t.getMinute());
             h.setNzsec(t.getSecond());
             h.setNzmsec(t.getNano() / 1_000_000);
+            h.setIztype(9); // IB: the reference is the begin time
         }
+        headers.applyTo(h, reference);
         java.nio.ByteOrder order = h.getByteOrder() == edu.sc.seis.seisFile.sac.SacConstants.SunByteOrder
                 ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN;
         eqt.io.AtomicFile.Pending out;
@@ -152,6 +164,27 @@ final class Sac {
         };
     }
 
+    /**
+     * Whether {@code head} (a file's first bytes) is a SAC header whatever the file's name: a header version
+     * 1–7 in either byte order and a size of exactly the header plus npts samples (what ObsPy's reader checks).
+     */
+    static boolean looksLikeSac(Path file, byte[] head) {
+        if (head.length < HEADER_BYTES) return false;
+        try {
+            long size = java.nio.file.Files.size(file);
+            for (java.nio.ByteOrder o : new java.nio.ByteOrder[] {java.nio.ByteOrder.BIG_ENDIAN, java.nio.ByteOrder.LITTLE_ENDIAN}) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head).order(o);
+                int version = b.getInt(76 * 4);
+                long npts = b.getInt(79 * 4);
+                boolean even = b.getInt(105 * 4) != 0;
+                if (version >= 1 && version <= 7 && npts >= 0 && size == HEADER_BYTES + 4 * npts * (even ? 1 : 2)) return true;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
+    }
+
     /** Bytes of a SAC header: 70 floats, 40 integers, 5 logicals, 24 strings of 8 bytes. */
     private static final int HEADER_BYTES = 632;
 
@@ -180,15 +213,16 @@ final class Sac {
         long npts = b.getInt(79 * 4);
         boolean even = b.getInt(105 * 4) != 0;
         long want = HEADER_BYTES + 4 * npts * (even ? 1 : 2);
-        if (npts < 0 || want > size) {
+        // As ObsPy's reader: a size that does not match npts is a damaged or mis-headed file, either way round.
+        if (npts < 0 || want != size) {
             throw new BadInputException(file + ": SAC header declares " + npts + " samples" + (even ? "" : " (uneven: x and y)")
-                    + ", " + want + " bytes, but the file holds " + size);
+                    + ", " + want + " bytes, but the file holds " + size + (want < size ? " (npts smaller than the data)" : ""));
         }
         return b.order();
     }
 
-    /** Reference time plus the begin offset {@code b}; {@code null} when the header has no reference time. */
-    private static Instant start(SacHeader h) {
+    /** The header's reference time (nz*); {@code null} when it has none. */
+    private static Instant reference(SacHeader h) {
         if (h.getNzyear() == UNDEFINED || h.getNzjday() == UNDEFINED) return null;
         if (h.getNzjday() < 1 || h.getNzjday() > 366 || h.getNzyear() < 0 || h.getNzyear() > 9999
                 || h.getNzhour() < 0 || h.getNzhour() > 23 || h.getNzmin() < 0 || h.getNzmin() > 59
@@ -197,14 +231,19 @@ final class Sac {
                     + "year %d, day %d, %d:%d:%d.%03d", h.getNzyear(), h.getNzjday(), h.getNzhour(), h.getNzmin(),
                     h.getNzsec(), h.getNzmsec()));
         }
-        Instant ref = LocalDate.ofYearDay(h.getNzyear(), h.getNzjday()).atStartOfDay().toInstant(ZoneOffset.UTC)
+        return LocalDate.ofYearDay(h.getNzyear(), h.getNzjday()).atStartOfDay().toInstant(ZoneOffset.UTC)
                 .plusSeconds(3600L * h.getNzhour() + 60L * h.getNzmin() + h.getNzsec())
                 .plusMillis(h.getNzmsec());
-        float b = h.getB() == UNDEFINED ? 0 : h.getB();
-        return ref.plus(Duration.ofNanos(Math.round(b * 1e9)));
     }
 
-    private static String clean(String s) {
-        return s == null || s.startsWith("-12345") ? "" : s.trim();
+    /**
+     * A SAC string header: cut at the first NUL (C writers end strings there; ObsPy does the same), trimmed,
+     * empty when undefined ({@code -12345}).
+     */
+    static String text(String s) {
+        if (s == null) return "";
+        int nul = s.indexOf('\0');
+        String t = (nul >= 0 ? s.substring(0, nul) : s).trim();
+        return t.startsWith("-12345") ? "" : t;
     }
 }

@@ -61,7 +61,7 @@ public final class ArchiveRun {
             throw BadInputException.setting(req.output() + ": with {inputs-from}, {output} is a directory");
         }
         if (!Files.exists(req.output())) RunDirectory.checkWritable(req.output(), false);
-        List<Item> all = items(req.inputsFrom());
+        List<Item> all = items(req.inputsFrom(), req.output());
         List<Item> mine = new ArrayList<>();
         for (int i = req.shard(); i < all.size(); i += req.shards()) mine.add(all.get(i));
         Model model = setup.model();
@@ -111,23 +111,34 @@ public final class ArchiveRun {
         return failed == 0 ? 0 : 2;
     }
 
-    /** The records of a list file (one per line, '#' comments) or a directory tree (each file one record). */
-    static List<Item> items(Path from) {
+    /**
+     * The records of a list file or a directory tree. A list holds one record per line ('#' comments): one path,
+     * or several (one record's channels) separated by blanks, a path with blanks in double quotes; a relative
+     * path is taken from the list's folder, as a playlist's are. In a tree every file is one record, except the
+     * output directory's own files ({@code output} may lie inside the tree: its outputs and manifest are never
+     * read back as records).
+     */
+    static List<Item> items(Path from, Path output) {
         List<Item> out = new ArrayList<>();
+        Path outDir = output.toAbsolutePath().normalize();
         try {
             if (Files.isDirectory(from)) {
                 try (Stream<Path> s = Files.walk(from)) {
                     for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                        Path abs = f.toAbsolutePath().normalize();
+                        if (abs.startsWith(outDir) || f.getFileName().toString().equals(MANIFEST)) continue;
                         out.add(new Item(List.of(f), stem(from.relativize(f))));
                     }
                 }
             } else if (Files.isRegularFile(from)) {
                 Path base = from.toAbsolutePath().getParent();
+                int lineNo = 0;
                 for (String raw : Files.readAllLines(from, StandardCharsets.UTF_8)) {
+                    lineNo++;
                     String l = raw.strip();
                     if (l.isEmpty() || l.startsWith("#")) continue;
                     List<Path> files = new ArrayList<>();
-                    for (String f : l.split("\\s+")) files.add(base.resolve(f).normalize());
+                    for (String f : paths(l, base, from, lineNo)) files.add(base.resolve(f).normalize());
                     Path first = files.get(0);
                     out.add(new Item(files, stem(first.startsWith(base) ? base.relativize(first) : first.getFileName())));
                 }
@@ -145,6 +156,18 @@ public final class ArchiveRun {
             }
         }
         if (out.isEmpty()) throw new BadInputException(from + ": no records");
+        return out;
+    }
+
+    /** A list line's paths: the whole line when it names an existing file, else blank-separated, "quoted" kept whole. */
+    private static List<String> paths(String line, Path base, Path list, int lineNo) {
+        if (Files.isRegularFile(base.resolve(line))) return List.of(line);
+        List<String> out = new ArrayList<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(line);
+        while (m.find()) out.add(m.group(1) != null ? m.group(1) : m.group(2));
+        if (line.chars().filter(c -> c == '"').count() % 2 != 0) {
+            throw new BadInputException(list + ": line " + lineNo + ": unbalanced double quote");
+        }
         return out;
     }
 

@@ -75,7 +75,7 @@ public final class Inversion {
         long windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
         RunDirectory.createParents(output);
         try (SampleSource src = in.open();
-             RecordSink out = Formats.sink(in.names(), in.sampleRate(), in.start(), in.samples(), output, fmt)) {
+             RecordSink out = Formats.sink(in.names(), in.headers(), in.sampleRate(), in.start(), in.samples(), output, fmt)) {
             if (!verbose) {
                 LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, n -> { });
             } else if (System.console() == null) { // a pipe or a log: plain lines, not a bar's redraws

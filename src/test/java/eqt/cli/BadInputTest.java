@@ -50,7 +50,7 @@ class BadInputTest {
     /** Flag cases: extra arguments after the tiny configuration, and a fragment of the expected message. */
     static Stream<Arguments> badFlags() {
         return Stream.of(
-                Arguments.of(List.of("--bogus"), "Unknown option: '--bogus'"),
+                Arguments.of(List.of("--bogus"), "unknown option '--bogus'"),
                 Arguments.of(List.of("--epochs", "-3"), "--epochs must be >= 1"),
                 Arguments.of(List.of("--epochs", "0"), "--epochs must be >= 1"),
                 Arguments.of(List.of("--epochs", "many"), "'many' is not an int"),

@@ -67,6 +67,6 @@ class HostileHeadersTest {
         String sci = "{'descr': '<f4', 'fortran_order': False, 'shape': (1e3, 1), }\n";
         assertTrue(refused(npy(sci, 12, false)).contains("shape entry '1e3' is not a non-negative integer"));
         String big = "{'descr': '<f4', 'fortran_order': False, 'shape': (999999999999, 999999999999), }\n";
-        assertTrue(refused(npy(big, 12, false)).contains("data size does not match shape"));
+        assertTrue(refused(npy(big, 12, false)).contains("999999999999 channels (shape"));
     }
 }
