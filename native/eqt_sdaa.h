@@ -56,6 +56,10 @@ void eqt_sdaa_set_extra_dir(const char* dir);
 void eqt_sdaa_set_more_dirs(const char* dirs);
 /* The loaded TCCL's tcclGetVersion(), 0 when it is not loaded. */
 int eqt_tccl_version(void);
+/* A tcclGetVersion() value in words, decoded as Tecorigin does ("1.10.0", "1.12.0rc3"); into out (n bytes). */
+void eqt_tccl_version_name(int version, char* out, int n);
+/* 1 when this shim accepts that TCCL version without EQT_TCCL_UNCHECKED=1 (see eqt_sdaa_impl.h), else 0. */
+int eqt_tccl_version_accepted(int version);
 
 /* The last failure, in words; "" when none. */
 const char* eqt_sdaa_last_error(void);

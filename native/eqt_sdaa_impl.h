@@ -12,8 +12,16 @@
  *   tcclResult_t:   tcclSuccess 0, tcclUnhandledSdaaError 1, tcclSystemError 2, tcclInternalError 3,
  *                   tcclInvalidArgument 4, tcclInvalidUsage 5, tcclInProgress 6
  *   typedef struct { char internal[128]; } tcclUniqueId;   tcclResult_t tcclGetVersion(int*);
- * (An earlier version of this shim sent NCCL's ncclFloat32 = 7, which is tcclUint64 here.) Only the version these
- * values were read from is accepted: eqt_sdaa_load_tccl() refuses any other unless EQT_TCCL_UNCHECKED=1.
+ * (An earlier version of this shim sent NCCL's ncclFloat32 = 7, which is tcclUint64 here.)
+ *
+ * Versions. tcclGetVersion() in Tecorigin's SDK returns major·10^8 + minor·10^6 + patch·10^4 + type·100 + type_no
+ * (type 0 release, 1 rc, 2 b, 3 a): PaddlePaddle/PaddleCustomDevice, backends/sdaa/tools/version/query.cc
+ * (GetTCCLVersion, GetVersionItems with TCCL_DETAILED_FORMULA {100, 100, 100, 100, 100} in query.h) decodes it so,
+ * and backends/sdaa/cmake/version.cmake names TCCL 1.10.0 as the oldest its SDAA plugin supports. The public
+ * swtccl header's TCCL_VERSION_CODE is 1200 (another numbering: that copy's own). Accepted without the override:
+ * 1200, and releases and pre-releases of 1.x from 1.10.0 on, the line Tecorigin's own plugin is built against
+ * by the names whose values are listed above. Anything else (2.x, 1.9, an unknown numbering) is refused by its
+ * decoded name unless EQT_TCCL_UNCHECKED=1: its tccl.h may number the types differently.
  *
  * Streams: TCCL, like NCCL, only enqueues a collective on the stream it is given. The shim passes the default
  * stream (NULL) and synchronises the whole device before each collective (so the kernels that produced the buffer,
@@ -51,7 +59,8 @@ typedef int (*eqt_fn_tccl_destroy)(void*);
 
 #define EQT_TCCL_FLOAT32 4     /* tcclFloat32, tccl.h (yl8908/swtccl src/tccl.h) */
 #define EQT_TCCL_SUM 0         /* tcclSum, same header */
-#define EQT_TCCL_CHECKED_VERSION 1200 /* TCCL_VERSION_CODE of that header */
+#define EQT_TCCL_LEGACY_VERSION 1200  /* TCCL_VERSION_CODE of that header */
+#define EQT_TCCL_MIN_MINOR 10         /* 1.10.0: PaddleCustomDevice backends/sdaa/cmake/version.cmake */
 
 static const char* eqt_tccl_result_names[] = {"tcclSuccess", "tcclUnhandledSdaaError", "tcclSystemError",
     "tcclInternalError", "tcclInvalidArgument", "tcclInvalidUsage", "tcclInProgress"};
@@ -182,6 +191,29 @@ void eqt_sdaa_set_more_dirs(const char* dirs) {
 
 int eqt_tccl_version(void) { return eqt_tccl_loaded_version; }
 
+void eqt_tccl_version_name(int v, char* out, int n) {
+    static const char* types[] = {"", "rc", "b", "a"};
+    if (!out || n <= 0) return;
+    if (v == EQT_TCCL_LEGACY_VERSION) {
+        snprintf(out, (size_t) n, "%d (TCCL_VERSION_CODE of the public tccl.h)", v);
+        return;
+    }
+    int major = v / 100000000, minor = v / 1000000 % 100, patch = v / 10000 % 100, type = v / 100 % 100, no = v % 100;
+    if (v < 100000000 || type > 3) {
+        snprintf(out, (size_t) n, "%d (not in Tecorigin's numbering)", v);
+    } else if (type == 0) {
+        snprintf(out, (size_t) n, "%d.%d.%d", major, minor, patch);
+    } else {
+        snprintf(out, (size_t) n, "%d.%d.%d%s%d", major, minor, patch, types[type], no);
+    }
+}
+
+int eqt_tccl_version_accepted(int v) {
+    if (v == EQT_TCCL_LEGACY_VERSION) return 1;
+    int major = v / 100000000, minor = v / 1000000 % 100, type = v / 100 % 100;
+    return v >= 100000000 && major == 1 && minor >= EQT_TCCL_MIN_MINOR && type <= 3;
+}
+
 void eqt_sdaa_set_extra_dir(const char* dir) {
     snprintf(eqt_extra_dir, sizeof eqt_extra_dir, "%s", dir ? dir : "");
 }
@@ -226,13 +258,15 @@ static int eqt_load_tccl_locked(void) {
     eqt_tccl.error_string = (eqt_fn_errstr) eqt_sym(1, "tcclGetErrorString", &s);
     int version = 0;
     if (!s) s = eqt_tccl_result(eqt_tccl.get_version(&version), "tcclGetVersion");
-    if (!s && version != EQT_TCCL_CHECKED_VERSION) {
+    if (!s && !eqt_tccl_version_accepted(version)) {
         const char* unchecked = getenv("EQT_TCCL_UNCHECKED");
         if (!(unchecked && strcmp(unchecked, "1") == 0)) {
-            s = eqt_fail(EQT_SDAA_ERR_VERSION, "%s is TCCL version %d; this shim's data-type and operation values "
-                         "were checked against tccl.h of version %d only (tcclFloat32 = 4, tcclSum = 0): compare "
-                         "them with your SDK's tccl.h, then set EQT_TCCL_UNCHECKED=1", eqt_paths[1], version,
-                         EQT_TCCL_CHECKED_VERSION);
+            char name[96];
+            eqt_tccl_version_name(version, name, sizeof name);
+            s = eqt_fail(EQT_SDAA_ERR_VERSION, "%s is TCCL %s (tcclGetVersion %d); this shim accepts TCCL 1.10 to 1.99 "
+                         "(the line Tecorigin's own PaddlePaddle plugin supports) and the public tccl.h's 1200, whose "
+                         "values it uses (tcclFloat32 = 4, tcclSum = 0): compare them with your SDK's tccl.h, then "
+                         "set EQT_TCCL_UNCHECKED=1", eqt_paths[1], name, version);
         }
     }
     if (s) {

@@ -15,6 +15,7 @@ import picocli.CommandLine;
 public final class Main {
 
     public static void main(String[] args) {
+        NativeCache.useOwn(); // before any native library is extracted
         HostTuning.reexecWithAllocatorSettings(why -> System.err.println("eq: warning: could not restart with the "
                 + "malloc settings (" + why + "); continuing with glibc's defaults, which are slower"));
         System.exit(run(args));
@@ -37,6 +38,20 @@ public final class Main {
         for (Class<?> sub : new Class<?>[] {DataCommand.class, DevicesCommand.class, LauncherCommand.class, EvaluateCommand.class, InvertCommand.class, TorchCommand.class}) cli.addSubcommand(sub);
         cli.setErr(err); // after the subcommands, so their errors go to the same place
         cli.setOverwrittenOptionsAllowed(true); // the last of a repeated option wins, as in most CLIs
+        // A mistyped flag is the error to report, not the required option it failed to give (picocli checks
+        // required options first, so '--chekpoint C' was reported as a missing --checkpoint).
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            String unknown = unknownOption(ex.getCommandLine(), argv);
+            if (unknown == null) return usage.handleParseException(ex, argv);
+            PrintWriter w = ex.getCommandLine().getErr();
+            String near = nearest(ex.getCommandLine(), unknown);
+            w.println("eq: error: unknown option '" + unknown + "'" + (near != null ? " (did you mean " + near + "?)" : "")
+                    + "; see: java -jar eq.jar " + (ex.getCommandLine() == cli ? "" : ex.getCommandLine().getCommandName() + " ")
+                    + "--help");
+            w.flush();
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PrintWriter w = cmd.getErr();
             if (e instanceof BadInputException bad) {
@@ -62,5 +77,55 @@ public final class Main {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    /** The first argument that looks like an option but is none of {@code cmd}'s (or its subcommand's); or null. */
+    private static String unknownOption(CommandLine cmd, String[] argv) {
+        CommandLine target = cmd;
+        for (String a : argv) {
+            if (target.getSubcommands().containsKey(a)) {
+                target = target.getSubcommands().get(a);
+                continue;
+            }
+            if (a.equals("--")) return null; // what follows belongs to someone else (the launcher's workers)
+            if (!a.startsWith("--") || a.length() < 3) continue;
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (target.getCommandSpec().findOption(name) == null && !name.equals("--help") && !name.equals("--version")) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /** The option of {@code cmd} closest to {@code typed} (at most two edits away), or null. */
+    private static String nearest(CommandLine cmd, String typed) {
+        String best = null;
+        int bestD = 3;
+        for (CommandLine.Model.OptionSpec o : cmd.getCommandSpec().options()) {
+            for (String n : o.names()) {
+                int d = editDistance(n, typed);
+                if (d < bestD) {
+                    bestD = d;
+                    best = n;
+                }
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 }

@@ -55,7 +55,7 @@ final class SdaaBackend implements Backend {
         if (count[0] < 1) return Availability.no("the SDAA runtime loaded but reports no device", details);
         details.add(sdaa.eqt_sdaa_load_tccl() == sdaa.EQT_SDAA_OK
                 ? "tccl: " + sdaa.eqt_sdaa_loaded_path(sdaa.EQT_SDAA_LIB_TCCL).getString() + ", version "
-                        + sdaa.eqt_tccl_version()
+                        + TcclVersion.name(sdaa.eqt_tccl_version())
                 : "tccl: unavailable (" + sdaa.eqt_sdaa_last_error().getString() + ")");
         for (TorchSdaa.Install i : installs) {
             details.add("torch_sdaa package: " + i.lib() + ", version " + (i.version() != null ? i.version() : "unknown")
