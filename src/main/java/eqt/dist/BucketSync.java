@@ -69,7 +69,7 @@ abstract class BucketSync implements GradientSync {
             }
             TensorVector like = new TensorVector(grads.toArray(new Tensor[0]));
             Tensor flat = torch.flatten_dense_tensors(like).contiguous();
-            allReduceSum(flat, "gradient all-reduce");
+            allReduceSum(Faults.wrongDtype() ? flat.view(torch.ScalarType.Int) : flat, "gradient all-reduce");
             flat.div_(new Scalar((double) world));
             copyBack(flat, like, grads);
         }

@@ -86,14 +86,24 @@ public final class TcclSync extends BucketSync {
 
     @Override
     void broadcastFromRoot(Tensor flat) {
+        requireFloat32(flat, "tcclBroadcast");
         check(sdaa.eqt_tccl_broadcast_float(flat.data_ptr(), flat.data_ptr(), flat.numel(), 0, comm, null),
                 "tcclBroadcast");
     }
 
     @Override
     void allReduceSum(Tensor flat, String what) {
+        requireFloat32(flat, "tcclAllReduce (" + what + ")");
         check(sdaa.eqt_tccl_all_reduce_sum_float(flat.data_ptr(), flat.data_ptr(), flat.numel(), comm, null),
                 "tcclAllReduce (" + what + ")");
+    }
+
+    /** The shim tells TCCL the data are tcclFloat32: anything else would be summed as the wrong type, silently. */
+    private static void requireFloat32(Tensor t, String what) {
+        if (t.scalar_type().value != org.bytedeco.pytorch.global.torch.ScalarType.Float.value) {
+            throw new CollectiveException("sdaa: " + what + " was handed a " + t.scalar_type() + " tensor; the shim "
+                    + "sends tcclFloat32 only", null);
+        }
     }
 
     /** Idempotent: the communicator is destroyed once, and a second close (or one after a failure) does nothing. */

@@ -30,6 +30,7 @@ public final class Dropout {
 
     private static final long CHUNK = 1 << 20; // even, as the generator's pairs require
     private static final ThreadLocal<SplittableRandom> KEYS = new ThreadLocal<>();
+    private static final ThreadLocal<Boolean> HOST_MASKS = ThreadLocal.withInitial(() -> false);
 
     private Dropout() {
     }
@@ -91,6 +92,21 @@ public final class Dropout {
         }
     }
 
+    /**
+     * Runs {@code body} with masks for tensors off the CPU drawn on the host by the counter-based generator and
+     * copied to the device, so that a device and the CPU apply the same masks (the device self-check). Training
+     * does not: a host mask per call would cross the bus every step.
+     */
+    public static <T> T withHostMasks(Supplier<T> body) {
+        boolean before = HOST_MASKS.get();
+        HOST_MASKS.set(true);
+        try {
+            return body.get();
+        } finally {
+            HOST_MASKS.set(before);
+        }
+    }
+
     /** The key of one mask: from this thread's stream inside {@link #withKeys}, else from libtorch's generator. */
     public static long drawKey() {
         SplittableRandom own = KEYS.get();
@@ -99,7 +115,11 @@ public final class Dropout {
 
     /** Boolean mask shaped like {@code x}, each element kept with probability 1 - p. */
     static Tensor keepMask(Tensor x, double p) {
-        if (!x.device().is_cpu()) return torch.rand_like(x).ge(new Scalar(p));
+        if (!x.device().is_cpu()) {
+            if (!HOST_MASKS.get()) return torch.rand_like(x).ge(new Scalar(p));
+            return keepMask(torch.empty(x.sizes().vec().get(), new TensorOptions(torch.ScalarType.Float),
+                    new MemoryFormatOptional()), p).to(x.device(), torch.ScalarType.Bool);
+        }
         long key = drawKey();
         Tensor mask = torch.empty(x.sizes().vec().get(), new TensorOptions(torch.ScalarType.Bool),
                 new MemoryFormatOptional());

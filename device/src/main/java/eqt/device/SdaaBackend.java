@@ -62,6 +62,8 @@ final class SdaaBackend implements Backend {
                     + ", requires torch " + (i.torchRequired() != null ? i.torchRequired() : "unknown"));
             String refused = TorchSdaa.mismatch(i, TorchSdaa.linkedLibtorch());
             if (refused != null) return Availability.no(refused, details); // before it is opened into this libtorch
+            refused = TorchSdaa.preparePython(i, org.bytedeco.javacpp.Loader::loadGlobal);
+            if (refused != null) return Availability.no(refused, details);
         }
         if (sdaa.eqt_sdaa_load_torch_sdaa() != sdaa.EQT_SDAA_OK) {
             String searched = sdaa.eqt_sdaa_searched().getString();

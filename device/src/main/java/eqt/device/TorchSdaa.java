@@ -96,22 +96,85 @@ public final class TorchSdaa {
 
     private static final Pattern REQUIRES_TORCH = Pattern.compile("^Requires-Dist:\\s*torch\\s*\\(?\\s*==\\s*([0-9][0-9.a-z]*)");
 
-    /** The PyTorch release (major.minor) {@code install} was built for, or null when it cannot be told. */
+    /**
+     * The full PyTorch release {@code install} was built for ("2.7.1"), or null when it cannot be told. The wheel's
+     * {@code Requires-Dist: torch ==X} names it; without one, only torch_sdaa 1.x is known (built for 2.0.0a0):
+     * 3.x ships a 2.4 line and a 2.7 line under one major version, so its version alone does not tell.
+     */
     static String builtFor(Install install) {
-        if (install.torchRequired() != null) return majorMinor(install.torchRequired());
-        if (install.version() == null) return null;
-        if (install.version().startsWith("1.")) return "2.0";
-        if (install.version().startsWith("3.")) return "2.7";
+        if (install.torchRequired() != null) return release(install.torchRequired());
+        if (install.version() != null && install.version().startsWith("1.")) return "2.0.0a0";
         return null;
     }
 
-    /** Null when {@code install} fits the linked libtorch (or cannot be told), else the one-line refusal. */
+    /**
+     * Null when {@code install} fits the linked libtorch (or cannot be told), else the one-line refusal. The whole
+     * release must match (2.7.0 and 2.7.1 are two ABIs to an extension), a local suffix ({@code +cpu}) aside.
+     */
     public static String mismatch(Install install, String linked) {
         String want = builtFor(install);
-        if (want == null || want.equals(majorMinor(linked))) return null;
+        if (want == null || want.equals(release(linked))) return null;
         return "torch_sdaa " + install.version() + " (" + install.lib() + ") was built for PyTorch " + want
-                + ", this build links libtorch " + linked + "; build with -Psdaa (libtorch 2.7.1) or install the "
-                + "torch_sdaa built for " + majorMinor(linked);
+                + ", this build links libtorch " + linked + "; " + (want.startsWith("2.7.1")
+                ? "build with -Psdaa (libtorch 2.7.1)" : "no eqt build links that libtorch (default 2.10.0, -Psdaa "
+                + "2.7.1)") + ", or install the torch_sdaa built for " + release(linked);
+    }
+
+    /** "2.7.1+cpu" → "2.7.1". */
+    static String release(String v) {
+        int plus = v.indexOf('+');
+        return plus < 0 ? v : v.substring(0, plus);
+    }
+
+    /**
+     * Makes the libpython that {@code install}'s libtorch_sdaa.so needs (a build linked against Python, as
+     * torch_npu's wheel links libpython3.x) loadable before the shim opens it: read from its ELF NEEDED entries,
+     * looked for in the Python installation the package lives in, and loaded RTLD_GLOBAL so that the library's
+     * Py* symbols resolve. Null when nothing is needed or it is loaded now; else the one-line refusal naming the
+     * library and where it was looked for (without it, dlopen fails and the user would be told torch_sdaa is
+     * missing).
+     */
+    public static String preparePython(Install install, java.util.function.Consumer<String> loadGlobal) {
+        Path lib = install.lib().resolve("libtorch_sdaa.so");
+        if (!Files.isRegularFile(lib)) return null; // the shim's own search reports a missing library
+        List<String> needed;
+        try {
+            needed = ElfNeeded.of(lib);
+        } catch (IOException e) {
+            return null; // not ours to judge: the shim's dlopen reports what is wrong with it
+        }
+        String python = needed.stream().filter(n -> n.startsWith("libpython")).findFirst().orElse(null);
+        if (python == null) return null;
+        List<Path> where = pythonLibDirs(install.lib());
+        for (Path dir : where) {
+            Path candidate = dir.resolve(python);
+            if (Files.isRegularFile(candidate)) {
+                try {
+                    loadGlobal.accept(candidate.toString());
+                    return null;
+                } catch (RuntimeException | UnsatisfiedLinkError e) {
+                    return lib + " needs " + python + "; " + candidate + " would not load: " + e.getMessage();
+                }
+            }
+        }
+        return lib + " needs " + python + " (this torch_sdaa was built against Python), which is not in "
+                + where.stream().map(Path::toString).reduce((a, b) -> a + ", " + b).orElse("(nowhere)")
+                + "; install that Python's shared library, or put its folder in LD_LIBRARY_PATH";
+    }
+
+    /** The lib folders of the Python installation holding {@code packageLib} (PREFIX/lib/python3.X/site-packages/…). */
+    static List<Path> pythonLibDirs(Path packageLib) {
+        List<Path> out = new ArrayList<>();
+        Path site = packageLib.getParent() != null ? packageLib.getParent().getParent() : null; // …/site-packages
+        Path pythonDir = site != null ? site.getParent() : null;                                // …/lib/python3.X
+        Path prefixLib = pythonDir != null ? pythonDir.getParent() : null;                     // PREFIX/lib
+        if (prefixLib != null) {
+            out.add(prefixLib);
+            out.add(prefixLib.resolve("x86_64-linux-gnu"));
+            out.add(prefixLib.resolve("aarch64-linux-gnu"));
+            if (prefixLib.getParent() != null) out.add(prefixLib.getParent().resolve("lib64"));
+        }
+        return out;
     }
 
     static String majorMinor(String v) {
