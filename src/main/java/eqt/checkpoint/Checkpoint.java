@@ -49,11 +49,22 @@ public final class Checkpoint {
      * holds each rank's CPU generator state, rank r's at r: ranks draw their own dropout masks, so a resumed
      * rank continues its own stream. A checkpoint written before per-rank states has rank 0's only.
      */
-    public record Training(JsonNode progress, byte[] optimizer, List<byte[]> rng) {
+    public record Training(JsonNode progress, byte[] optimizer, List<byte[]> rng, List<byte[]> deviceRng) {
         public Training {
             if (rng.isEmpty()) throw new IllegalArgumentException("no generator state");
             rng = List.copyOf(rng);
+            deviceRng = deviceRng == null ? List.of() : List.copyOf(deviceRng);
         }
+
+        /** Training state of a run on the CPU: no device generator. */
+        public Training(JsonNode progress, byte[] optimizer, List<byte[]> rng) {
+            this(progress, optimizer, rng, List.of());
+        }
+    }
+
+    /** Each rank's device generator (cuda, sdaa: SDPA's dropout masks come from it); none on the CPU. */
+    private static String deviceRngEntry(int rank) {
+        return "train/rng.device.rank" + rank + ".bin";
     }
 
     /** Rank 0's generator state keeps its original entry name, so older readers still resume rank 0. */
@@ -97,6 +108,11 @@ public final class Checkpoint {
                     for (int r = 0; r < training.rng().size(); r++) {
                         zip.putNextEntry(new ZipEntry(rngEntry(r)));
                         zip.write(training.rng().get(r));
+                        zip.closeEntry();
+                    }
+                    for (int r = 0; r < training.deviceRng().size(); r++) {
+                        zip.putNextEntry(new ZipEntry(deviceRngEntry(r)));
+                        zip.write(training.deviceRng().get(r));
                         zip.closeEntry();
                     }
                 }
@@ -172,8 +188,10 @@ public final class Checkpoint {
                 }
                 List<byte[]> rng = new java.util.ArrayList<>();
                 for (int r = 0; entries.containsKey(rngEntry(r)); r++) rng.add(entries.get(rngEntry(r)));
+                List<byte[]> deviceRng = new java.util.ArrayList<>();
+                for (int r = 0; entries.containsKey(deviceRngEntry(r)); r++) deviceRng.add(entries.get(deviceRngEntry(r)));
                 training = new Training(JSON.readTree(entries.get("train/progress.json")),
-                        entries.get("train/optimizer.pt"), rng);
+                        entries.get("train/optimizer.pt"), rng, deviceRng);
             }
             return new Contents(mc, cfg.path("metadata"), tensors, shapes, training);
         } catch (IOException | IllegalArgumentException e) {

@@ -94,7 +94,7 @@ public final class TrainingRun {
                 split, new RunMetadata.Setup(device.toString(), world, req.batchShards(),
                         Metrics.mse(targets, new float[targets.length])), null, RunMetadata.Outcome.NONE);
 
-        Devices.seed(tc.seed() + env.rank()); // dropout masks differ across ranks; weights come from rank 0
+        Devices.seed(tc.seed() + env.rank(), device.torch()); // masks differ across ranks; weights come from rank 0
         Model model = Model.create(mc, device.torch(), tc.seed());
         if (resumeFrom != null) Checkpoint.loadInto(model, resumeFrom, resumed);
         else model.fitToTrainingData(data, split);
@@ -159,6 +159,8 @@ public final class TrainingRun {
                 // checkpoint, or a larger world than wrote it) keeps the fresh seed it was given above.
                 List<byte[]> rng = resumeFrom.training().rng();
                 trainer.resume(start, resumeFrom.training().optimizer(), env.rank() < rng.size() ? rng.get(env.rank()) : null);
+                List<byte[]> deviceRng = resumeFrom.training().deviceRng();
+                if (env.rank() < deviceRng.size()) Devices.restoreGeneratorState(device.torch(), deviceRng.get(env.rank()));
                 Path saved = req.resume().checkpoint().resolveSibling("best.eqt");
                 if (start.bestEpoch() != null && java.nio.file.Files.exists(saved)) {
                     trainer.restoreBest(Checkpoint.read(saved).tensors());
@@ -179,7 +181,9 @@ public final class TrainingRun {
                                 // Every rank gives its generator state (a collective: all ranks come here
                                 // together); rank 0 alone writes them.
                                 List<byte[]> rng = List.of(sync.gatherBytes(Trainer.rngState()));
-                                if (ckpt != null) TrainingRun.save(model, current, trainer, p, rng, ckpt);
+                                byte[] own = Devices.generatorState(device.torch());
+                                List<byte[]> deviceRng = own == null ? List.of() : List.of(sync.gatherBytes(own));
+                                if (ckpt != null) TrainingRun.save(model, current, trainer, p, rng, deviceRng, ckpt);
                             }
 
                             @Override
@@ -225,10 +229,10 @@ public final class TrainingRun {
 
     /** Writes the resumable checkpoint (weights, configuration, optimiser, generator, progress). */
     private static void save(Model model, java.util.concurrent.atomic.AtomicReference<RunMetadata> meta, Trainer trainer,
-                             Progress p, List<byte[]> rng, Path ckpt) {
+                             Progress p, List<byte[]> rng, List<byte[]> deviceRng, Path ckpt) {
         Double last = p.epochLosses().isEmpty() ? null : p.epochLosses().get(p.epochLosses().size() - 1);
         Checkpoint.save(model, meta.updateAndGet(m -> m.withProgress(p.epochsDone(), last)).json(), new Checkpoint.Training(JSON.valueToTree(p), trainer.optimizerState(),
-                rng), ckpt);
+                rng, deviceRng), ckpt);
     }
 
     private static Checkpoint.Contents resumable(Path file) {

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import eqt.io.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -40,6 +41,26 @@ class CheckpointTest {
             assertArrayEquals(Tensors.toArray(a.forward(in, false)), Tensors.toArray(b.forward(in, false)));
         }
         assertFalse(Files.exists(dir.resolve("m.eqt.tmp")), "temporary file renamed away");
+    }
+
+    /** Every rank's CPU and device generator states come back in rank order; rank 0's under its old entry name. */
+    @Test
+    void everyRanksGeneratorStatesRoundTrip() throws Exception {
+        EqTransformer a = new EqTransformer(Tiny.config(0.1), Tiny.CPU, 11);
+        Path f = dir.resolve("r.eqt");
+        var progress = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("epoch", 2);
+        List<byte[]> cpu = List.of(new byte[] {1, 2}, new byte[] {3, 4}, new byte[] {5, 6});
+        List<byte[]> device = List.of(new byte[] {7}, new byte[] {8}, new byte[] {9});
+        Checkpoint.save(a, Map.of(), new Checkpoint.Training(progress, new byte[] {0}, cpu, device), f);
+        Checkpoint.Training t = Checkpoint.read(f).training();
+        assertEquals(3, t.rng().size());
+        for (int r = 0; r < 3; r++) {
+            assertArrayEquals(cpu.get(r), t.rng().get(r));
+            assertArrayEquals(device.get(r), t.deviceRng().get(r));
+        }
+        try (var zip = new java.util.zip.ZipFile(f.toFile())) {
+            assertArrayEquals(cpu.get(0), zip.getInputStream(zip.getEntry("train/rng.bin")).readAllBytes());
+        }
     }
 
     @Test
