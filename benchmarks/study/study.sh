@@ -30,7 +30,12 @@ worlds=(
   "clipped|clipped|104"
   "sparse-site|sparse-site|105"
   "dense|dense|106"
+  "real-tune|real-tune|201"
+  "real-report|real-report|202"
 )
+# real-tune / real-report: sources are recorded seismograms (data/RealSources.java), split by event group; the
+# report set is never looked at while building a recipe. CI and a clone have them beside the repository.
+sources=${STUDY_SOURCES:-../shared/realdata/sources}
 epochs=()
 [ "${STUDY_QUICK:-0}" = 1 ] && epochs=(--epochs 2)
 table="$out/table.tsv"
@@ -39,7 +44,9 @@ for w in "${worlds[@]}"; do
   IFS='|' read -r name family seed <<< "$w"
   if [ -n "${STUDY_WORLDS:-}" ] && [[ " $STUDY_WORLDS " != *" $name "* ]]; then continue; fi
   if [ "$name" = shipped ]; then data=eq_data; else data="$out/data-$name"; fi
-  [ -f "$data/value_0" ] || eq data generate --out "$data" --seed "$seed" --physics "$family" > /dev/null
+  more=()
+  [[ $family == real-* ]] && more=(--sources "$sources")
+  [ -f "$data/value_0" ] || eq data generate --out "$data" --seed "$seed" --physics "$family" "${more[@]}" > /dev/null
   run="$out/$name"
   if [ ! -f "$run/evaluate/evaluation.json" ]; then
     start=$(date +%s)

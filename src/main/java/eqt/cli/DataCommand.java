@@ -32,8 +32,13 @@ final class DataCommand {
                 description = "Samples per window (default ${DEFAULT-VALUE}).")
         int windowLength;
         @Option(names = "--physics", defaultValue = "default", description = "The world's physics: default (as "
-                + "eq_data), harsh, reverb, longpath, bursty, clipped, sparse-site or dense (see eq_data/README.md).")
+                + "eq_data), harsh, reverb, longpath, bursty, clipped, sparse-site or dense (see eq_data/README.md); "
+                + "real-tune or real-report: real recorded seismograms as sources (see --sources).")
         String physics;
+        @Option(names = "--sources", description = "With --physics real-tune|real-report: the folder of recorded "
+                + "seismograms (miniSEED named NET.STA.LOC.CHA.*; the project's development set is "
+                + "../shared/realdata/sources).")
+        Path sources;
         @Option(names = "--overwrite", description = "Replace value_* files that already exist.")
         boolean overwrite;
 
@@ -45,10 +50,33 @@ final class DataCommand {
             }
             if (!Files.isDirectory(out)) eqt.io.RunDirectory.checkWritable(out, false);
             long t0 = System.nanoTime();
-            DataSource.generate(layout, seed, physics(physics), out);
+            java.util.List<String> set = eqt.data.RealSources.set(physics);
+            if (set == null && sources != null) throw new BadInputException("--sources goes with --physics real-tune|real-report");
+            DataSource.generate(layout, seed, set != null ? SyntheticGenerator.Physics.DEFAULT : physics(physics),
+                    set != null ? recorded(set) : null, out);
             System.out.printf("wrote %d files of %d samples to %s (seed %d) in %.1f s%n", 2 * pairs,
                     layout.samplesPerFile(), out, seed, (System.nanoTime() - t0) / 1e9);
             return 0;
+        }
+
+        /** The records of {@code ids} (trace ids) from --sources, one channel each, read by eqt's miniSEED reader. */
+        java.util.List<float[]> recorded(java.util.List<String> ids) {
+            if (sources == null || !Files.isDirectory(sources)) {
+                throw new BadInputException("--physics " + physics + " needs --sources DIR, the folder of recorded "
+                        + "seismograms (../shared/realdata/sources)" + (sources != null ? "; " + sources + " is none" : ""));
+            }
+            java.util.List<float[]> out = new java.util.ArrayList<>();
+            for (String id : ids) {
+                Path file;
+                try (var s = Files.list(sources)) {
+                    file = s.filter(p -> p.getFileName().toString().startsWith(id + ".")).sorted().findFirst()
+                            .orElseThrow(() -> new BadInputException(sources + ": no record of " + id));
+                } catch (java.io.IOException e) {
+                    throw new BadInputException(sources + ": cannot list (" + e.getMessage() + ")");
+                }
+                out.add(eqt.formats.Formats.read(java.util.List.of(file), 1, SyntheticGenerator.SAMPLE_RATE).channels().get(0));
+            }
+            return out;
         }
     }
 

@@ -46,9 +46,10 @@ public final class Main {
             if (unknown == null) return usage.handleParseException(ex, argv);
             PrintWriter w = ex.getCommandLine().getErr();
             String near = nearest(ex.getCommandLine(), unknown);
+            StringBuilder path = new StringBuilder();
+            for (CommandLine c = ex.getCommandLine(); c != null && c != cli; c = c.getParent()) path.insert(0, c.getCommandName() + " ");
             w.println("eq: error: unknown option '" + unknown + "'" + (near != null ? " (did you mean " + near + "?)" : "")
-                    + "; see: java -jar eq.jar " + (ex.getCommandLine() == cli ? "" : ex.getCommandLine().getCommandName() + " ")
-                    + "--help");
+                    + "; see: java -jar eq.jar " + path + "--help");
             w.flush();
             return 2;
         });

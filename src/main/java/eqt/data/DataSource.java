@@ -71,8 +71,14 @@ public final class DataSource {
 
     /** Writes the synthetic data set of {@code seed} and {@code physics} into {@code dir}. */
     public static void generate(Layout layout, long seed, SyntheticGenerator.Physics physics, Path dir) {
+        generate(layout, seed, physics, null, dir);
+    }
+
+    /** As above, the sources being {@code realSources} (recorded seismograms) when not null. */
+    public static void generate(Layout layout, long seed, SyntheticGenerator.Physics physics,
+                                java.util.List<float[]> realSources, Path dir) {
         try {
-            new SyntheticGenerator(layout, seed, physics).writeTo(dir);
+            new SyntheticGenerator(layout, seed, physics, realSources).writeTo(dir);
         } catch (java.io.UncheckedIOException e) {
             throw new BadInputException(dir + ": cannot write data set (" + e.getCause().getMessage() + ")");
         }

@@ -92,15 +92,25 @@ public final class SyntheticGenerator {
     private final Layout layout;
     private final long seed;
     private final Physics physics;
+    private final java.util.List<float[]> realSources;
 
     public SyntheticGenerator(Layout layout, long seed) {
         this(layout, seed, Physics.DEFAULT);
     }
 
     public SyntheticGenerator(Layout layout, long seed, Physics physics) {
+        this(layout, seed, physics, null);
+    }
+
+    /**
+     * With {@code realSources} (recorded seismograms, see {@link RealSources}), pair i's source is record
+     * i mod their number instead of a synthetic train of Brune pulses; path, site and noise are drawn as ever.
+     */
+    public SyntheticGenerator(Layout layout, long seed, Physics physics, java.util.List<float[]> realSources) {
         this.layout = layout;
         this.seed = seed;
         this.physics = physics;
+        this.realSources = realSources == null || realSources.isEmpty() ? null : java.util.List.copyOf(realSources);
     }
 
     /** Generates every pair in memory. */
@@ -110,7 +120,9 @@ public final class SyntheticGenerator {
         float[][] sta = new float[p][];
         IntStream.range(0, p).parallel().forEach(i -> {
             SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + i);
-            double[] s = sourceRecord(rng, layout.samplesPerFile(), physics);
+            double[] s = realSources != null
+                    ? RealSources.prepare(realSources.get(i % realSources.size()), layout.samplesPerFile())
+                    : sourceRecord(rng, layout.samplesPerFile(), physics);
             double[] h = pathResponse(rng, physics);
             double[] y = convolve(s, h);
             addNoise(rng, y, physics.noise(), physics.bursts());
