@@ -9,56 +9,26 @@ cmd=${1:?start|stop}; dir=$(realpath -m "${2:?directory}")
 
 stop() {
   for d in slurmd slurmctld munged; do
-    if [[ -f "$dir/$d.pid" ]]; then kill "$(cat "$dir/$d.pid")" 2>/dev/null || true; fi
+    for f in "$dir/$d.pid" "$dir/$d".*.pid; do [[ -f $f ]] && kill "$(cat "$f")" 2>/dev/null || true; done
   done
-  for d in slurmd slurmctld munged; do
-    for _ in $(seq 50); do
-      [[ -f "$dir/$d.pid" ]] && kill -0 "$(cat "$dir/$d.pid")" 2>/dev/null || break; sleep 0.1
-    done
-    rm -f "$dir/$d.pid"
+  for f in "$dir"/slurmd*.pid "$dir/slurmctld.pid" "$dir/munged.pid"; do
+    [[ -f $f ]] || continue
+    for _ in $(seq 50); do kill -0 "$(cat "$f" 2>/dev/null)" 2>/dev/null || break; sleep 0.1; done
+    rm -f "$f"
   done
 }
 
 if [[ $cmd == stop ]]; then stop; exit 0; fi
 [[ $cmd == start ]] || { echo "usage: $0 start|stop DIR" >&2; exit 2; }
 
-mkdir -p "$dir"/{state,spool,munge}
+mkdir -p "$dir"/{state,munge} "$dir/spool/$(hostname -s)"
 chmod 700 "$dir/munge"
 host=$(hostname -s)
 cpus=$(nproc)
 mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 1024 ))
 port=${SLURM_TEST_PORT:-16817}
-cat > "$dir/slurm.conf" <<CONF
-ClusterName=eqtest
-SlurmctldHost=$host(127.0.0.1)
-SlurmctldPort=$port
-SlurmdPort=$((port + 1))
-AuthType=auth/munge
-AuthInfo=socket=$dir/munge/socket
-CredType=cred/munge
-SlurmUser=root
-SlurmdUser=root
-StateSaveLocation=$dir/state
-SlurmdSpoolDir=$dir/spool
-SlurmctldPidFile=$dir/slurmctld.pid
-SlurmdPidFile=$dir/slurmd.pid
-SlurmctldLogFile=$dir/slurmctld.log
-SlurmdLogFile=$dir/slurmd.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-MpiDefault=none
-SwitchType=switch/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-SchedulerType=sched/builtin
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-ReturnToService=2
-KillWait=30
-InactiveLimit=0
-NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
-CONF
+"$(dirname "$0")/slurm_conf.sh" "$dir" eqtest "$port" "$host" 127.0.0.1 \
+  "NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN" > "$dir/slurm.conf"
 
 [[ -f "$dir/munge/munge.key" ]] || dd if=/dev/urandom of="$dir/munge/munge.key" bs=1024 count=1 status=none
 chmod 400 "$dir/munge/munge.key"

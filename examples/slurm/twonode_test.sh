@@ -56,38 +56,9 @@ mkdir -p "$dir"/{state,munge} "$dir/spool/${names[1]}" "$dir/spool/${names[2]}"
 chmod 700 "$dir/munge"
 mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 / 4 ))
 port=${SLURM_TEST_PORT:-16917}
-cat > "$SLURM_CONF" <<CONF
-ClusterName=eqtest2
-SlurmctldHost=$(hostname -s)($ip_head)
-SlurmctldPort=$port
-SlurmdPort=$((port + 1))
-AuthType=auth/munge
-AuthInfo=socket=$dir/munge/socket
-CredType=cred/munge
-SlurmUser=root
-SlurmdUser=root
-StateSaveLocation=$dir/state
-SlurmdSpoolDir=$dir/spool/%n
-SlurmctldPidFile=$dir/slurmctld.pid
-SlurmdPidFile=$dir/slurmd.%n.pid
-SlurmctldLogFile=$dir/slurmctld.log
-SlurmdLogFile=$dir/slurmd.%n.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-MpiDefault=none
-SwitchType=switch/none
-JobAcctGatherType=jobacct_gather/none
-AccountingStorageType=accounting_storage/none
-SchedulerType=sched/builtin
-SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
-ReturnToService=2
-KillWait=30
-InactiveLimit=0
-NodeName=${names[1]} NodeAddr=$ip_n1 CPUs=2 RealMemory=$mem State=UNKNOWN
-NodeName=${names[2]} NodeAddr=$ip_n2 CPUs=2 RealMemory=$mem State=UNKNOWN
-PartitionName=debug Nodes=ALL Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
-CONF
+"$here/slurm_conf.sh" "$dir" eqtest2 "$port" "$(hostname -s)" "$ip_head" \
+  "NodeName=${names[1]} NodeAddr=$ip_n1 CPUs=2 RealMemory=$mem State=UNKNOWN" \
+  "NodeName=${names[2]} NodeAddr=$ip_n2 CPUs=2 RealMemory=$mem State=UNKNOWN" > "$SLURM_CONF"
 dd if=/dev/urandom of="$dir/munge/munge.key" bs=1024 count=1 status=none
 chmod 400 "$dir/munge/munge.key"
 munged --force --socket="$dir/munge/socket" --key-file="$dir/munge/munge.key" --pid-file="$dir/munged.pid" \
