@@ -1,0 +1,72 @@
+package eqt.bench;
+
+import eqt.checkpoint.Checkpoint;
+import eqt.infer.LongRecord;
+import eqt.model.Model;
+import eqt.model.ModelConfig;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.bytedeco.pytorch.Device;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The float32 compute floor of inverting a record with a checkpoint's model on this machine: the network's
+ * multiply-adds per window, counted from its weights (every 2-D weight is one matrix product per token; attention
+ * adds its scores and weighted sum, 2·T²·d per layer), times the windows a record of H hours takes, divided by the
+ * dense sgemm rate measured here in the same run (a 2048² float32 product on all cores). What is not the network
+ * (windowing, the linear path, I/O, start-up) is what a measured time spends above this floor.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar eqt.bench.Floor CHECKPOINT HOURS... </pre>
+ */
+public final class Floor {
+
+    private Floor() {
+    }
+
+    public static void main(String[] args) {
+        Path ckpt = Path.of(args[0]);
+        Model m = Checkpoint.load(ckpt, new Device(torch.DeviceType.CPU));
+        ModelConfig c = m.config();
+        int window = c.maxLength();
+        int tokens = c.patch() > 0 ? window / c.patch() : window;
+        long perToken = 0;
+        for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) {
+            Tensor w = e.getValue();
+            if (w.dim() == 2 && !e.getKey().contains("pos")) perToken += w.numel();
+        }
+        double macs = (double) tokens * perToken + 2.0 * c.numLayers() * tokens * tokens * c.dModel();
+        double gflopPerWindow = 2 * macs / 1e9;
+        double rate = sgemmRate();
+        System.out.printf(Locale.ROOT, "model %s: %d tokens of d %d, %d layers; %.3f GFLOP per window%n",
+                c.model().id(), tokens, c.dModel(), c.numLayers(), gflopPerWindow);
+        System.out.printf(Locale.ROOT, "sgemm 2048^2 float32, %d threads: %.1f GFLOP/s%n", torch.get_num_threads(),
+                rate / 1e9);
+        for (int i = 1; i < args.length; i++) {
+            double hours = Double.parseDouble(args[i]);
+            long samples = Math.round(hours * 3600 * 100);
+            long windows = LongRecord.windows(samples, window, window / 4);
+            System.out.printf(Locale.ROOT, "floor %s h: %d windows, %.2f s%n", args[i], windows,
+                    windows * gflopPerWindow * 1e9 / rate);
+        }
+    }
+
+    /** FLOP/s of a 2048 x 2048 float32 product, the best of five after a warm-up. */
+    static double sgemmRate() {
+        torch.set_num_threads(Runtime.getRuntime().availableProcessors()); // every core, whatever libtorch guessed
+        int n = 2048;
+        Tensor a = torch.randn(n, n);
+        Tensor b = torch.randn(n, n);
+        torch.mm(a, b);
+        double best = 0;
+        for (int r = 0; r < 5; r++) {
+            long t0 = System.nanoTime();
+            Tensor p = torch.mm(a, b);
+            p.data_ptr(); // the product is done when its storage is read
+            double s = (System.nanoTime() - t0) / 1e9;
+            best = Math.max(best, 2.0 * n * n * n / s);
+        }
+        return best;
+    }
+}
