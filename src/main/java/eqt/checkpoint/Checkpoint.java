@@ -72,6 +72,23 @@ public final class Checkpoint {
         return rank == 0 ? "train/rng.bin" : "train/rng.rank" + rank + ".bin";
     }
 
+    /** One entry per rank, rank r's under {@code name.apply(r)}. */
+    private static void writePerRank(ZipOutputStream zip, List<byte[]> perRank, java.util.function.IntFunction<String> name)
+            throws IOException {
+        for (int r = 0; r < perRank.size(); r++) {
+            zip.putNextEntry(new ZipEntry(name.apply(r)));
+            zip.write(perRank.get(r));
+            zip.closeEntry();
+        }
+    }
+
+    /** The entries {@link #writePerRank} wrote, from rank 0 until the first rank without one. */
+    private static List<byte[]> readPerRank(Map<String, byte[]> entries, java.util.function.IntFunction<String> name) {
+        List<byte[]> out = new java.util.ArrayList<>();
+        for (int r = 0; entries.containsKey(name.apply(r)); r++) out.add(entries.get(name.apply(r)));
+        return out;
+    }
+
     public static void save(Model model, Map<String, Object> metadata, Path file) {
         save(model, metadata, null, file);
     }
@@ -105,16 +122,8 @@ public final class Checkpoint {
                     zip.putNextEntry(new ZipEntry("train/optimizer.pt"));
                     zip.write(training.optimizer());
                     zip.closeEntry();
-                    for (int r = 0; r < training.rng().size(); r++) {
-                        zip.putNextEntry(new ZipEntry(rngEntry(r)));
-                        zip.write(training.rng().get(r));
-                        zip.closeEntry();
-                    }
-                    for (int r = 0; r < training.deviceRng().size(); r++) {
-                        zip.putNextEntry(new ZipEntry(deviceRngEntry(r)));
-                        zip.write(training.deviceRng().get(r));
-                        zip.closeEntry();
-                    }
+                    writePerRank(zip, training.rng(), Checkpoint::rngEntry);
+                    writePerRank(zip, training.deviceRng(), Checkpoint::deviceRngEntry);
                 }
                 zip.finish();
             });
@@ -186,12 +195,9 @@ public final class Checkpoint {
                 if (!entries.containsKey("train/optimizer.pt") || !entries.containsKey("train/rng.bin")) {
                     throw new BadInputException(file + ": training state is incomplete (truncated checkpoint?)");
                 }
-                List<byte[]> rng = new java.util.ArrayList<>();
-                for (int r = 0; entries.containsKey(rngEntry(r)); r++) rng.add(entries.get(rngEntry(r)));
-                List<byte[]> deviceRng = new java.util.ArrayList<>();
-                for (int r = 0; entries.containsKey(deviceRngEntry(r)); r++) deviceRng.add(entries.get(deviceRngEntry(r)));
                 training = new Training(JSON.readTree(entries.get("train/progress.json")),
-                        entries.get("train/optimizer.pt"), rng, deviceRng);
+                        entries.get("train/optimizer.pt"), readPerRank(entries, Checkpoint::rngEntry),
+                        readPerRank(entries, Checkpoint::deviceRngEntry));
             }
             return new Contents(mc, cfg.path("metadata"), tensors, shapes, training);
         } catch (IOException | IllegalArgumentException e) {

@@ -86,20 +86,6 @@ abstract class BucketSync implements GradientSync {
     }
 
     /**
-     * One float32 per byte: a broadcast copies bits, so every value arrives exactly (no arithmetic touches it).
-     */
-    @Override
-    public final byte[] broadcastBytes(byte[] bytes) {
-        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
-            float[] f = new float[bytes.length];
-            for (int i = 0; i < f.length; i++) f[i] = bytes[i] & 0xff;
-            Tensor t = Tensor.create(f).to(device, torch.ScalarType.Float);
-            broadcastFromRoot(t);
-            return rows(eqt.ops.Tensors.toArray(t), 1, f.length)[0];
-        }
-    }
-
-    /**
      * An all-gather made of the one collective every backend has: each rank writes its bytes into its own row of
      * a zeroed [world, n] float32 matrix and the matrices are summed. Each element is one byte plus zeros, a sum
      * float32 holds exactly at any world size (unlike a sum of large hashes, which it rounds).
@@ -112,19 +98,16 @@ abstract class BucketSync implements GradientSync {
             for (int i = 0; i < n; i++) f[rank * n + i] = bytes[i] & 0xff;
             Tensor t = Tensor.create(f).to(device, torch.ScalarType.Float);
             allReduceSum(t, "all-gather");
-            return rows(eqt.ops.Tensors.toArray(t), world, n);
+            float[] sums = eqt.ops.Tensors.toArray(t);
+            byte[][] out = new byte[world][n];
+            for (int r = 0; r < world; r++) for (int i = 0; i < n; i++) out[r][i] = (byte) Math.round(sums[r * n + i]);
+            return out;
         }
     }
 
     @Override
     public final int worldSize() {
         return world;
-    }
-
-    private static byte[][] rows(float[] values, int rows, int n) {
-        byte[][] out = new byte[rows][n];
-        for (int r = 0; r < rows; r++) for (int i = 0; i < n; i++) out[r][i] = (byte) Math.round(values[r * n + i]);
-        return out;
     }
 
     private static void copyBack(Tensor flat, TensorVector like, List<Tensor> into) {

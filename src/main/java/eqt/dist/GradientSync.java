@@ -19,9 +19,6 @@ public interface GradientSync extends AutoCloseable {
     /** The mean of {@code value} over all ranks (float32 on the wire: for logging and 0/1 votes, not for identity). */
     double average(double value);
 
-    /** Rank 0's {@code bytes} on every rank: a copy, exact whatever they hold. Every rank passes the same length. */
-    byte[] broadcastBytes(byte[] bytes);
-
     /** Every rank's {@code bytes} on every rank, element r from rank r. Every rank passes the same length. */
     byte[][] gatherBytes(byte[] bytes);
 
@@ -42,11 +39,6 @@ public interface GradientSync extends AutoCloseable {
         @Override
         public double average(double value) {
             return value;
-        }
-
-        @Override
-        public byte[] broadcastBytes(byte[] bytes) {
-            return bytes.clone();
         }
 
         @Override

@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * Checks at the start of data-parallel training that every rank has the same configuration and data. For each
- * named item rank 0's SHA-256 digest is broadcast (a copy: exact), every rank compares it with its own, and the
- * ranks' verdicts are gathered as one 0/1 flag per rank (sums of 0 and 1: exact at any world size). Nothing goes
- * through floating-point arithmetic on hashes, which float32 rounds once the sum needs more than 24 bits (a world
- * of 3 ranks was refused that way). Every rank refuses with the first item that differs and the ranks that differ.
+ * named item every rank's SHA-256 digest is gathered on every rank ({@link GradientSync#gatherBytes}: exact at any
+ * world size) and compared with rank 0's, so all ranks reach the same verdict. Nothing goes through floating-point
+ * arithmetic on hashes, which float32 rounds once the sum needs more than 24 bits (a world of 3 ranks was refused
+ * that way). Every rank refuses with the first item that differs and the ranks that differ.
  */
 public final class RankAgreement {
 
@@ -25,12 +25,10 @@ public final class RankAgreement {
     public static void check(GradientSync sync, Map<String, String> items) {
         if (sync.worldSize() < 2) return;
         for (Map.Entry<String, String> e : items.entrySet()) {
-            byte[] mine = sha256(e.getValue());
-            // The same collectives on every rank in the same order: no rank leaves before the others have voted.
-            byte[] root = sync.broadcastBytes(mine);
-            byte[][] differs = sync.gatherBytes(new byte[] {(byte) (Arrays.equals(root, mine) ? 0 : 1)});
+            // One collective per item, on every rank in the same order: every rank sees every digest.
+            byte[][] digests = sync.gatherBytes(sha256(e.getValue()));
             List<Integer> ranks = new ArrayList<>();
-            for (int r = 0; r < differs.length; r++) if (differs[r][0] != 0) ranks.add(r);
+            for (int r = 1; r < digests.length; r++) if (!Arrays.equals(digests[r], digests[0])) ranks.add(r);
             if (!ranks.isEmpty()) {
                 throw new BadInputException("ranks disagree on " + e.getKey() + ": rank" + (ranks.size() > 1 ? "s " : " ")
                         + join(ranks) + " differ" + (ranks.size() > 1 ? "" : "s") + " from rank 0 (this rank: "

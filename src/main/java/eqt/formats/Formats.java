@@ -142,7 +142,7 @@ public final class Formats {
         }
         if (name.endsWith(".sac") || Sac.looksLikeSac(p, head)) return Sac.open(p);
         if (name.endsWith(".npy")) return Npy.open(p, defaultRate);
-        if (isMiniSeedName(name) || looksLikeMiniSeed(p)) return MiniSeed.open(p);
+        if (isMiniSeedName(name) || looksLikeMiniSeed(head)) return MiniSeed.open(p);
         for (byte b : head) {
             if (b >= 0 && b < 0x20 && b != '\n' && b != '\r' && b != '\t') {
                 throw new BadInputException(p + ": binary data in an unknown format (read: SAC, miniSEED, .npy, or "
@@ -291,13 +291,8 @@ public final class Formats {
     }
 
     /** A miniSEED 2 fixed header: six digits or spaces of sequence number, then D, R, Q or M. */
-    static boolean looksLikeMiniSeed(Path p) {
-        byte[] head = new byte[8];
-        try (var in = Files.newInputStream(p)) {
-            if (in.readNBytes(head, 0, 8) < 8) return false;
-        } catch (IOException e) {
-            return false;
-        }
+    static boolean looksLikeMiniSeed(byte[] head) {
+        if (head.length < 8) return false;
         for (int i = 0; i < 6; i++) if (!(Character.isDigit(head[i]) || head[i] == ' ')) return false;
         return "DRQM".indexOf(head[6]) >= 0;
     }

@@ -164,27 +164,6 @@ final class Sac {
         };
     }
 
-    /**
-     * Whether {@code head} (a file's first bytes) is a SAC header whatever the file's name: a header version
-     * 1–7 in either byte order and a size of exactly the header plus npts samples (what ObsPy's reader checks).
-     */
-    static boolean looksLikeSac(Path file, byte[] head) {
-        if (head.length < HEADER_BYTES) return false;
-        try {
-            long size = java.nio.file.Files.size(file);
-            for (java.nio.ByteOrder o : new java.nio.ByteOrder[] {java.nio.ByteOrder.BIG_ENDIAN, java.nio.ByteOrder.LITTLE_ENDIAN}) {
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(head).order(o);
-                int version = b.getInt(76 * 4);
-                long npts = b.getInt(79 * 4);
-                boolean even = b.getInt(105 * 4) != 0;
-                if (version >= 1 && version <= 7 && npts >= 0 && size == HEADER_BYTES + 4 * npts * (even ? 1 : 2)) return true;
-            }
-        } catch (IOException e) {
-            return false;
-        }
-        return false;
-    }
-
     /** Bytes of a SAC header: 70 floats, 40 integers, 5 logicals, 24 strings of 8 bytes. */
     private static final int HEADER_BYTES = 632;
 
@@ -203,22 +182,55 @@ final class Sac {
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h).order(java.nio.ByteOrder.BIG_ENDIAN);
-        int version = b.getInt(76 * 4);
-        if (version < 1 || version > 7) {
-            b.order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            version = b.getInt(76 * 4);
-        }
-        if (version < 1 || version > 7) throw new BadInputException(file + ": not a SAC file (header version " + version + ")");
-        long npts = b.getInt(79 * 4);
-        boolean even = b.getInt(105 * 4) != 0;
-        long want = HEADER_BYTES + 4 * npts * (even ? 1 : 2);
+        Layout l = Layout.of(h);
+        if (!l.versioned()) throw new BadInputException(file + ": not a SAC file (header version " + l.version() + ")");
         // As ObsPy's reader: a size that does not match npts is a damaged or mis-headed file, either way round.
-        if (npts < 0 || want != size) {
-            throw new BadInputException(file + ": SAC header declares " + npts + " samples" + (even ? "" : " (uneven: x and y)")
-                    + ", " + want + " bytes, but the file holds " + size + (want < size ? " (npts smaller than the data)" : ""));
+        if (!l.fits(size)) {
+            throw new BadInputException(file + ": SAC header declares " + l.npts() + " samples" + (l.even() ? ""
+                    : " (uneven: x and y)") + ", " + l.bytes() + " bytes, but the file holds " + size
+                    + (l.bytes() < size ? " (npts smaller than the data)" : ""));
         }
-        return b.order();
+        return l.order();
+    }
+
+    /**
+     * What a header's first words say: its byte order (the one in which the header version is 1–7, big-endian
+     * first), that version, npts and leven.
+     */
+    private record Layout(java.nio.ByteOrder order, int version, long npts, boolean even) {
+        static Layout of(byte[] header) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(header).order(java.nio.ByteOrder.BIG_ENDIAN);
+            int version = b.getInt(76 * 4);
+            if (version < 1 || version > 7) b.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            return new Layout(b.order(), b.getInt(76 * 4), b.getInt(79 * 4), b.getInt(105 * 4) != 0);
+        }
+
+        boolean versioned() {
+            return version >= 1 && version <= 7;
+        }
+
+        /** The file size this header declares: the header and npts samples (x and y when uneven). */
+        long bytes() {
+            return HEADER_BYTES + 4 * npts * (even ? 1 : 2);
+        }
+
+        boolean fits(long size) {
+            return npts >= 0 && bytes() == size;
+        }
+    }
+
+    /**
+     * Whether {@code head} (a file's first bytes) is a SAC header whatever the file's name: a header version 1–7
+     * and a size of exactly the header plus npts samples, the same reading {@link #open} checks.
+     */
+    static boolean looksLikeSac(Path file, byte[] head) {
+        if (head.length < HEADER_BYTES) return false;
+        Layout l = Layout.of(head);
+        try {
+            return l.versioned() && l.fits(java.nio.file.Files.size(file));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The header's reference time (nz*); {@code null} when it has none. */

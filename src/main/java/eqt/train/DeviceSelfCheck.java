@@ -79,17 +79,16 @@ public final class DeviceSelfCheck {
             }
         }
         String backend = dev.backend().processGroupBackend();
-        if (!backend.equals("tccl") && !C10dSync.AVAILABLE) { // the -Psdaa build: libtorch 2.7.1's preset binds no c10d store
-            return new Result(true, String.format(Locale.ROOT, "check %s: passed: %s forward outputs and the gradient "
-                    + "of every parameter within %.2g of cpu per tensor (tolerance %.0e); %s collectives skipped: this "
-                    + "build's libtorch binds no c10d process group (the default build checks them; sdaa uses TCCL)",
-                    dev, String.join(", ", done), worst, TOLERANCE, backend));
-        }
         String collective;
-        try {
-            collective = twoRanks(dev, backend, faults, rank1);
-        } catch (RuntimeException | IOException | InterruptedException e) {
-            return new Result(false, "check " + dev + ": failed: two-rank " + backend + " collectives: " + firstLine(e.getMessage()));
+        if (!backend.equals("tccl") && !C10dSync.AVAILABLE) { // the -Psdaa build: libtorch 2.7.1's preset binds no c10d store
+            collective = backend + " collectives skipped: this build's libtorch binds no c10d process group (the "
+                    + "default build checks them; sdaa uses TCCL)";
+        } else {
+            try {
+                collective = twoRanks(dev, backend, faults, rank1);
+            } catch (RuntimeException | IOException | InterruptedException e) {
+                return new Result(false, "check " + dev + ": failed: two-rank " + backend + " collectives: " + firstLine(e.getMessage()));
+            }
         }
         return new Result(true, String.format(Locale.ROOT, "check %s: passed: %s forward outputs and the gradient of "
                 + "every parameter within %.2g of cpu per tensor (tolerance %.0e); %s", dev, String.join(", ", done),
