@@ -32,7 +32,7 @@ final class DataCommand {
                 description = "Samples per window (default ${DEFAULT-VALUE}).")
         int windowLength;
         @Option(names = "--physics", defaultValue = "default", description = "The world's physics: default (as "
-                + "eq_data), harsh, reverb, longpath, bursty, clipped, sparse-site or dense (see eq_data/README.md); "
+                + "eq_data), harsh, reverb, longpath, bursty, clipped, sparse-site, dense, drift or short-period (see eq_data/README.md); "
                 + "real-tune or real-report: real recorded seismograms as sources (see --sources).")
         String physics;
         @Option(names = "--sources", description = "With --physics real-tune|real-report: the folder of recorded "

@@ -46,9 +46,28 @@ public final class SyntheticGenerator {
      * @param siteSpan       width of the site-resonance band (Hz)
      * @param bursts         noise bursts per minute (0: stationary noise) and their RMS relative to the background
      * @param clip           the sensor clips at this share of the record's largest amplitude (0: never)
+     * @param drift          how the record's character changes along it (none for the stationary worlds)
+     * @param lowCut         the instrument's corner (Hz): a second-order Butterworth high-pass on the ground
+     *                       motion, as a short-period sensor loses what lies below it (0: broadband, none)
      */
     public record Physics(double eventRate, double attenuation, double reflection, double siteLow, double noise,
-                          Path path, double siteSpan, Bursts bursts, double clip) {
+                          Path path, double siteSpan, Bursts bursts, double clip, Drift drift, double lowCut) {
+
+        /** A stationary world with a broadband sensor. */
+        public Physics(double eventRate, double attenuation, double reflection, double siteLow, double noise,
+                       Path path, double siteSpan, Bursts bursts, double clip) {
+            this(eventRate, attenuation, reflection, siteLow, noise, path, siteSpan, bursts, clip, Drift.NONE, 0);
+        }
+
+        /**
+         * A record whose character changes: the sensor's gain wanders by ±{@code gain} (one slow sine over the
+         * record, random phase), the noise RMS grows linearly to {@code noiseGrowth} times its starting level at
+         * the record's end, and at {@code pathSwitch} of the record (0: never) the path changes to a second one,
+         * drawn like the first, over a 10 s cross-fade (a new source region, or a changed site).
+         */
+        public record Drift(double gain, double noiseGrowth, double pathSwitch) {
+            static final Drift NONE = new Drift(0, 1, 0);
+        }
 
         /** Where the energy travels: see {@link Physics}. */
         public record Path(double directDelay, double layerDelayLow, double layerDelaySpan, int reverberations,
@@ -85,6 +104,12 @@ public final class SyntheticGenerator {
             m.put("sparse-site", new Physics(0.08, 0.015, 0.3, 8.0, 0.05, Path.SHALLOW, 8.0, Bursts.NONE, 0));
             // Many overlapping events.
             m.put("dense", new Physics(1.5, 0.02, 0.35, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0));
+            // A record that changes along its length: gain wander, noise growing fourfold, a new path at 70 %.
+            m.put("drift", new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
+                    new Drift(0.3, 4, 0.7), 0));
+            // A short-period sensor with a 1 Hz corner: the large events' low frequencies are gone.
+            m.put("short-period", new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
+                    Drift.NONE, 1.0));
             return java.util.Collections.unmodifiableMap(m);
         }
     }
@@ -125,7 +150,11 @@ public final class SyntheticGenerator {
                     : sourceRecord(rng, layout.samplesPerFile(), physics);
             double[] h = pathResponse(rng, physics);
             double[] y = convolve(s, h);
-            addNoise(rng, y, physics.noise(), physics.bursts());
+            Physics.Drift drift = physics.drift();
+            if (drift.pathSwitch() > 0) switchPath(y, convolve(s, pathResponse(rng, physics)), drift.pathSwitch());
+            if (drift.gain() > 0) wanderGain(rng, y, drift.gain());
+            if (physics.lowCut() > 0) highPass(y, physics.lowCut());
+            addNoise(rng, y, physics.noise(), physics.bursts(), drift.noiseGrowth());
             clip(y, physics.clip());
             src[i] = toFloat(s);
             sta[i] = toFloat(y);
@@ -249,7 +278,45 @@ public final class SyntheticGenerator {
         return y;
     }
 
-    private static void addNoise(SplittableRandom rng, double[] y, double level, Physics.Bursts bursts) {
+    /** {@code y} until {@code at} of its length, {@code other} after it, with a 10 s raised-cosine cross-fade. */
+    private static void switchPath(double[] y, double[] other, double at) {
+        int mid = (int) (at * y.length);
+        int half = (int) (5 * SAMPLE_RATE);
+        for (int i = StrictMath.max(0, mid - half); i < y.length; i++) {
+            double w = i >= mid + half ? 1 : 0.5 - 0.5 * StrictMath.cos(StrictMath.PI * (i - mid + half) / (2.0 * half));
+            y[i] = (1 - w) * y[i] + w * other[i];
+        }
+    }
+
+    /** The sensor's gain wanders by ±{@code amount}: one sine period over the record, random phase. */
+    private static void wanderGain(SplittableRandom rng, double[] y, double amount) {
+        double phase = 2 * StrictMath.PI * rng.nextDouble();
+        for (int i = 0; i < y.length; i++) y[i] *= 1 + amount * StrictMath.sin(2 * StrictMath.PI * i / y.length + phase);
+    }
+
+    /** A second-order Butterworth high-pass at {@code corner} Hz (bilinear transform, prewarped), causal. */
+    static void highPass(double[] y, double corner) {
+        double k = StrictMath.tan(StrictMath.PI * corner / SAMPLE_RATE);
+        double q = 1 / StrictMath.sqrt(2);
+        double norm = 1 / (1 + k / q + k * k);
+        double b0 = norm;
+        double b1 = -2 * norm;
+        double a1 = 2 * (k * k - 1) * norm;
+        double a2 = (1 - k / q + k * k) * norm;
+        double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+        for (int i = 0; i < y.length; i++) {
+            double x0 = y[i];
+            double out = b0 * x0 + b1 * x1 + b0 * x2 - a1 * y1 - a2 * y2;
+            x2 = x1;
+            x1 = x0;
+            y2 = y1;
+            y1 = out;
+            y[i] = out;
+        }
+    }
+
+    /** Recording noise; its level grows linearly to {@code growth} times the start's at the record's end. */
+    private static void addNoise(SplittableRandom rng, double[] y, double level, Physics.Bursts bursts, double growth) {
         double ss = 0;
         for (double v : y) ss += v * v;
         double rms = StrictMath.sqrt(ss / y.length);
@@ -259,7 +326,8 @@ public final class SyntheticGenerator {
         double e = 0;
         for (int i = 0; i < y.length; i++) {
             e = rho * e + sigma * gaussian(rng);
-            y[i] += envelope == null ? e : e * envelope[i];
+            double g = growth == 1 ? 1 : 1 + (growth - 1) * i / (y.length - 1.0);
+            y[i] += (envelope == null ? e : e * envelope[i]) * g;
         }
     }
 
