@@ -21,36 +21,37 @@ public final class SpectralWiener {
     private SpectralWiener() {
     }
 
-    /** The best filter within {@code maxLags} taps (segments of at most that many samples). */
+    /** The best filter within {@code maxLags} taps (segments of at most that many samples), chosen on {@code b}'s folds. */
     static Fitted fit(float[] y, float[] s, Blocks b, int maxLags) {
-        if (Blocks.silent(y, 0, b.fitEnd())) return Fitted.silent(NAME, s, b);
-        Fitted best = null;
-        int bestN = 0;
-        double bestLevel = 0;
-        for (int n : SEGMENTS) {
-            if (n > b.fitEnd() / 4 || n > maxLags) continue; // too few segments to average, or too long
-            Welch w = Welch.of(y, s, 0, b.fitEnd(), n);
-            for (double level : WATER_LEVELS) {
-                LinearInverse f = w.filter(level);
-                double err = b.error(f, y, s);
-                if (best == null || err < best.error()) {
-                    best = new Fitted(f, err);
-                    bestN = n;
-                    bestLevel = level;
-                }
+        if (Blocks.silent(y, 0, b.trainEnd())) return Fitted.silent(NAME, s, b);
+        // too few segments to average, or too long
+        int[] segments = java.util.Arrays.stream(SEGMENTS).filter(n -> n <= b.shortestFit() / 4 && n <= maxLags).toArray();
+        if (segments.length == 0) throw new ArithmeticException("training block too short for a spectral estimate");
+        return FoldChoice.choose(y, s, b, new FoldChoice.Grid() {
+            @Override
+            public int settings() {
+                return segments.length * WATER_LEVELS.length;
             }
-        }
-        if (best == null) throw new ArithmeticException("training block too short for a spectral estimate");
-        if (!b.refit()) return best;
-        return new Fitted(Welch.of(y, s, 0, b.trainEnd(), bestN).filter(bestLevel), best.error());
+
+            @Override
+            public FoldChoice.Estimate on(int[][] fit) {
+                Welch[] welch = new Welch[segments.length]; // made when first asked for
+                return k -> {
+                    int i = k / WATER_LEVELS.length;
+                    if (welch[i] == null) welch[i] = Welch.of(y, s, fit, segments[i]);
+                    return welch[i].filter(WATER_LEVELS[k % WATER_LEVELS.length]);
+                };
+            }
+        });
     }
 
     /** Averaged auto-spectrum of the station and cross-spectrum with the source, packed as JTransforms packs. */
     private record Welch(int n, double[] syy, double[] sys, double inputMean, double targetMean) {
 
-        static Welch of(float[] y, float[] s, int from, int to, int n) {
-            double my = Blocks.mean(y, from, to);
-            double ms = Blocks.mean(s, from, to);
+        /** Over the ranges {@code fit}: segments within each range. */
+        static Welch of(float[] y, float[] s, int[][] fit, int n) {
+            double my = Blocks.mean(y, fit);
+            double ms = Blocks.mean(s, fit);
             double[] hann = new double[n];
             for (int i = 0; i < n; i++) hann[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
             DoubleFFT_1D fft = new DoubleFFT_1D(n);
@@ -58,7 +59,7 @@ public final class SpectralWiener {
             double[] sys = new double[n];
             double[] fy = new double[n];
             double[] fs = new double[n];
-            for (int t0 = from; t0 + n <= to; t0 += n / 2) {
+            for (int[] r : fit) for (int t0 = r[0]; t0 + n <= r[1]; t0 += n / 2) {
                 for (int i = 0; i < n; i++) {
                     fy[i] = (y[t0 + i] - my) * hann[i];
                     fs[i] = (s[t0 + i] - ms) * hann[i];

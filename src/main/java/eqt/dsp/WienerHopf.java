@@ -21,34 +21,31 @@ public final class WienerHopf {
     }
 
     /**
-     * The best filter from station {@code y} to source {@code s} within lags {@code [−maxLags/2, maxLags/2)},
-     * and its error on the choice block. Filters longer than a quarter of the fitting block are not tried.
+     * The best filter from station {@code y} to source {@code s} within lags {@code [−maxLags/2, maxLags/2)}, chosen
+     * on {@code b}'s folds. Filters longer than a quarter of the shortest fitting block are not tried.
      */
     static Fitted fit(float[] y, float[] s, Blocks b, int maxLags) {
-        if (Blocks.silent(y, 0, b.fitEnd())) return Fitted.silent(NAME, s, b);
-        int[] lengths = java.util.Arrays.stream(LENGTHS).filter(k -> k <= b.fitEnd() / 4 && k <= maxLags).toArray();
+        if (Blocks.silent(y, 0, b.trainEnd())) return Fitted.silent(NAME, s, b);
+        int[] lengths = java.util.Arrays.stream(LENGTHS).filter(k -> k <= b.shortestFit() / 4 && k <= maxLags).toArray();
         if (lengths.length == 0) throw new ArithmeticException("training block too short for a " + NAME + " filter");
-        Fitted best = null;
-        double bestRidge = 0;
-        Normal ne = Normal.of(y, s, 0, b.fitEnd(), max(lengths));
-        for (int k : lengths) {
-            for (double lead : LEADS) {
-                int past = (int) Math.round(k * (1 - lead));
-                if (past > maxLags / 2 || k - past > maxLags / 2) continue;
-                for (double ridge : RIDGES) {
-                    LinearInverse f = ne.solve(k, past, ridge);
-                    double err = b.error(f, y, s);
-                    if (best == null || err < best.error()) {
-                        best = new Fitted(f, err);
-                        bestRidge = ridge;
-                    }
-                }
+        int perLength = LEADS.length * RIDGES.length;
+        return FoldChoice.choose(y, s, b, new FoldChoice.Grid() {
+            @Override
+            public int settings() {
+                return lengths.length * perLength;
             }
-        }
-        if (!b.refit()) return best;
-        LinearInverse f = best.filter();
-        return new Fitted(Normal.of(y, s, 0, b.trainEnd(), f.length()).solve(f.length(), f.past(), bestRidge),
-                best.error());
+
+            @Override
+            public FoldChoice.Estimate on(int[][] fit) {
+                Normal ne = Normal.of(y, s, fit, max(lengths));
+                return k -> {
+                    int taps = lengths[k / perLength];
+                    int past = (int) Math.round(taps * (1 - LEADS[k % perLength / RIDGES.length]));
+                    if (past > maxLags / 2 || taps - past > maxLags / 2) return null;
+                    return ne.solve(taps, past, RIDGES[k % RIDGES.length]);
+                };
+            }
+        });
     }
 
     private static int max(int[] v) {
@@ -60,13 +57,19 @@ public final class WienerHopf {
     /** Auto- and cross-correlations of one fitting block, enough for every filter up to {@code maxTaps}. */
     private record Normal(double[] auto, double[] cross, int maxLag, double inputMean, double targetMean) {
 
-        static Normal of(float[] y, float[] s, int from, int to, int maxTaps) {
-            double my = Blocks.mean(y, from, to);
-            double ms = Blocks.mean(s, from, to);
-            double[] r = Fft.correlate(y, my, y, my, from, to, maxTaps);
+        /** Over the ranges {@code fit}: correlations within each range, summed; means over all of them. */
+        static Normal of(float[] y, float[] s, int[][] fit, int maxTaps) {
+            double my = Blocks.mean(y, fit);
+            double ms = Blocks.mean(s, fit);
             double[] auto = new double[maxTaps];
-            System.arraycopy(r, maxTaps, auto, 0, maxTaps); // lags 0 .. maxTaps−1
-            return new Normal(auto, Fft.correlate(s, ms, y, my, from, to, maxTaps), maxTaps, my, ms);
+            double[] cross = new double[2 * maxTaps + 1];
+            for (int[] r : fit) {
+                double[] a = Fft.correlate(y, my, y, my, r[0], r[1], maxTaps);
+                for (int i = 0; i < maxTaps; i++) auto[i] += a[maxTaps + i]; // lags 0 .. maxTaps−1
+                double[] c = Fft.correlate(s, ms, y, my, r[0], r[1], maxTaps);
+                for (int i = 0; i < c.length; i++) cross[i] += c[i];
+            }
+            return new Normal(auto, cross, maxTaps, my, ms);
         }
 
         LinearInverse solve(int taps, int past, double ridge) {

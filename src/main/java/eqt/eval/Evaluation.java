@@ -3,18 +3,22 @@ package eqt.eval;
 import eqt.data.EqDataset;
 import eqt.data.Split;
 import eqt.dsp.Classical;
+import eqt.dsp.Fitted;
 import eqt.infer.LongRecord;
 import eqt.model.Model;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The model against the classical inverses and against predicting zero, as a seismologist uses them: each
  * station record inverted whole ({@link LongRecord}, the path of {@code eq invert}: the model's inputs made from
  * the continuous record, overlapping tapered windows), then scored on the validation and test blocks as
  * continuous spans. The classical inverses ({@link Classical}) are fitted here on the same training block the
- * model was trained on and tuned on the validation block; the best of them is the one with the lower validation
- * error, and every ratio is to it. A secondary row scores the model the reference's way: each test window
+ * model was trained on and tuned on four folds of it plus the validation block; the best of them is the one with
+ * the lower error there, and every ratio is to it. How far each one's chosen settings are from the best settings
+ * in hindsight on the test block is reported beside it. A secondary row scores the model the reference's way: each test window
  * inverted alone, with nothing outside it.
  */
 public final class Evaluation {
@@ -29,7 +33,8 @@ public final class Evaluation {
      * then the model windowed. {@code testTruth} and every {@code testPrediction}: {@code [samples, channels]}.
      */
     public record Report(Split split, int window, int overlap, List<Method> methods, String bestClassical,
-                         float[] testTruth, double modelSeconds, double classicalSeconds) {
+                         Map<String, Fitted.Hindsight> hindsight, float[] testTruth, double modelSeconds,
+                         double classicalSeconds) {
         public Method method(String name) {
             return methods.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
         }
@@ -56,7 +61,9 @@ public final class Evaluation {
         double modelSeconds = (System.nanoTime() - t0) / 1e9;
         t0 = System.nanoTime();
         // The model's own linear path may be held to fewer lags; the classical anchors get the full room.
-        Classical.Result classical = Classical.fit(data, split);
+        Classical.Result classical = Classical.fitWithHindsight(data, split);
+        Map<String, Fitted.Hindsight> hindsight = new LinkedHashMap<>();
+        for (Classical.Method m : classical.methods()) hindsight.put(m.name(), m.hindsight());
         List<float[]> classicalOut = new ArrayList<>();
         for (Classical.Method m : classical.methods()) classicalOut.add(LongRecord.interleave(m.apply(stations)));
         double classicalSeconds = (System.nanoTime() - t0) / 1e9;
@@ -72,7 +79,7 @@ public final class Evaluation {
         methods.add(spans.score(ZERO, "predicting zero", new float[data.layout().samplesPerFile() * ch]));
         methods.add(spans.scoreTestOnly(WINDOWED, "each test window alone, zeros outside (the reference's framing)",
                 windowed(model, stations, split, len)));
-        return new Report(split, len, overlap, methods, classical.best().name(), spans.test(spans.truth),
+        return new Report(split, len, overlap, methods, classical.best().name(), hindsight, spans.test(spans.truth),
                 modelSeconds, classicalSeconds);
     }
 

@@ -91,6 +91,11 @@ public final class EvaluationRun {
             e.put("test", m.test());
             e.put("test_to_best_classical", m.test().mse() / base);
             e.put("test_channels", m.testChannels());
+            eqt.dsp.Fitted.Hindsight h = r.hindsight().get(m.name());
+            if (h != null) {
+                e.put("hindsight", Map.of("chosen_test_mse", h.chosenTest(), "best_test_mse", h.bestTest(),
+                        "chosen_to_best", h.chosenTest() / h.bestTest(), "best_settings", h.bestDetail()));
+            }
             methods.put(m.name(), e);
         }
         json.put("methods", methods);
@@ -106,7 +111,7 @@ public final class EvaluationRun {
         int len = layout.windowLength();
         Split split = r.split();
         System.out.printf(Locale.ROOT, "continuous records, model %s (%s); test samples %d..%d, validation %s; "
-                        + "best classical on validation: %s%n", contents.config().model(), ckpt, split.testFrom() * len,
+                        + "best classical (chosen on 4 training folds + validation): %s%n", contents.config().model(), ckpt, split.testFrom() * len,
                 layout.samplesPerFile() - 1, split.valWindows() > 0 ? split.valFrom() * len + ".." + (split.testFrom() * len - 1)
                         : "none", r.bestClassical());
         System.out.printf(Locale.ROOT, "%-16s %12s %12s %8s %9s %10s%n", "method", "val MSE", "test MSE", "r", "SNR dB",
@@ -119,7 +124,13 @@ public final class EvaluationRun {
                     m.validation() == null ? "-" : String.format(Locale.ROOT, "%.6g", m.validation().mse()), t.mse(),
                     t.pearson(), t.snrDb(), t.mse() / base);
         }
-        System.out.println("* best classical (lower validation MSE); 'model, windowed' inverts each test window alone");
+        System.out.println("* best classical (lower MSE on 4 training folds + validation); 'model, windowed' inverts each "
+                + "test window alone");
+        for (Map.Entry<String, eqt.dsp.Fitted.Hindsight> e : r.hindsight().entrySet()) {
+            System.out.printf(Locale.ROOT, "%s: chosen settings' test MSE %.6g, best settings' in hindsight %.6g (%.3fx)%n",
+                    e.getKey(), e.getValue().chosenTest(), e.getValue().bestTest(),
+                    e.getValue().chosenTest() / e.getValue().bestTest());
+        }
         System.out.printf(Locale.ROOT, "%-8s %12s %12s %8s %8s %9s%n", "channel", "model MSE", "best MSE", "ratio",
                 "model r", "SNR gain");
         Evaluation.Method model = r.method(Evaluation.MODEL);

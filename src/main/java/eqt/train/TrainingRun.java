@@ -20,7 +20,7 @@ import eqt.checkpoint.Checkpoint;
 import eqt.data.Split;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
-import eqt.model.WienerTransformer;
+import eqt.model.WienerModel;
 import eqt.dsp.Classical;
 import eqt.dsp.LinearInverse;
 import eqt.report.Plots;
@@ -98,7 +98,7 @@ public final class TrainingRun {
         Model model = Model.create(mc, device.torch(), tc.seed());
         if (resumeFrom != null) Checkpoint.loadInto(model, resumeFrom, resumed);
         else model.fitToTrainingData(data, split);
-        if (model instanceof WienerTransformer w && w.classical() != null) meta = meta.withClassical(describeLinearPath(w.classical()));
+        if (model instanceof WienerModel w && w.classical() != null) meta = meta.withClassical(describeLinearPath(w.classical()));
         EqDataset inputs = data.withInputs(model.inputs(data.stationRecords())); // e.g. the continuous linear path
         Trainer.Result r;
         Path ckpt;
@@ -220,7 +220,7 @@ public final class TrainingRun {
         for (Classical.Method m : c.methods()) {
             about.put(m.name(), Map.of("choice_mse", m.choiceError(),
                     "filters", m.filters().stream().map(LinearInverse::detail).toList()));
-            System.out.printf(Locale.ROOT, "classical %s: validation MSE %.6g%s%n", m.name(), m.choiceError(),
+            System.out.printf(Locale.ROOT, "classical %s: MSE %.6g on 4 training folds + validation%s%n", m.name(), m.choiceError(),
                     m == c.best() ? " (the linear path)" : "");
         }
         about.put("linear_path", c.best().name());

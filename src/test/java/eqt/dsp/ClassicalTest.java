@@ -112,4 +112,61 @@ class ClassicalTest {
             assertEquals(Blocks.mean(s, 0, 16_000), p[50], 1e-6);
         }
     }
+
+    /**
+     * Every fold is scored by a filter fitted away from it; the folds cover the training block and the validation
+     * block; nothing of the test block is fitted on or scored.
+     */
+    @Test
+    void eachFoldIsScoredByAFilterThatNeverSawItAndTestIsNeverTouched() {
+        Split split = new Split(100, 10, 10);
+        Blocks b = Blocks.of(split, 1500);
+        assertEquals(Blocks.INNER_FOLDS + 1, b.folds().size());
+        boolean[] scored = new boolean[split.testFrom() * 1500];
+        for (Blocks.Fold f : b.folds()) {
+            for (int t = f.from(); t < f.to(); t++) {
+                assertTrue(!scored[t], "sample " + t + " scored twice");
+                scored[t] = true;
+            }
+            for (int[] r : f.fit()) {
+                assertTrue(r[0] >= 0 && r[1] <= b.trainEnd(), "fitted inside the training block");
+                assertTrue(r[1] <= f.from() || r[0] >= f.to(), "fitted away from the fold it is scored on");
+            }
+        }
+        for (int t = 0; t < scored.length; t++) assertTrue(scored[t], "sample " + t + " never scored");
+        assertEquals(135_000, b.testFrom());
+        assertTrue(!b.scoresTest() && Blocks.of(split, 1500, true).scoresTest());
+    }
+
+    /**
+     * The choice reads no test sample (a wrecked test block changes no filter), the hindsight report does not
+     * change the choice, and the best setting in hindsight is never worse on test than the chosen one.
+     */
+    @Test
+    void theChoiceIgnoresTheTestBlockAndHindsightOnlyReports() {
+        Layout l = new Layout(2, 20, 1000);
+        eqt.data.SyntheticGenerator g = new eqt.data.SyntheticGenerator(l, 11);
+        EqDataset d = g.generate();
+        Split split = new Split(20, 2, 2);
+        float[][] src = new float[2][];
+        float[][] sta = new float[2][];
+        for (int c = 0; c < 2; c++) {
+            src[c] = d.sourceRecord(c).clone();
+            sta[c] = d.stationRecord(c).clone();
+            for (int t = split.testFrom() * 1000; t < src[c].length; t++) src[c][t] = 1e6f * (t % 7); // wrecked
+        }
+        Classical.Result clean = Classical.fit(d, split);
+        Classical.Result wrecked = Classical.fit(new EqDataset(l, src, sta), split);
+        Classical.Result told = Classical.fitWithHindsight(d, split);
+        for (int m = 0; m < 2; m++) {
+            for (int c = 0; c < 2; c++) {
+                LinearInverse a = clean.methods().get(m).filters().get(c);
+                assertArrayEquals(a.taps(), wrecked.methods().get(m).filters().get(c).taps(), a.detail());
+                assertArrayEquals(a.taps(), told.methods().get(m).filters().get(c).taps(), a.detail());
+            }
+            assertEquals(null, clean.methods().get(m).hindsight());
+            Fitted.Hindsight h = told.methods().get(m).hindsight();
+            assertTrue(h.bestTest() <= h.chosenTest() && h.bestTest() > 0, h.toString());
+        }
+    }
 }
