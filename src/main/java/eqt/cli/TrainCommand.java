@@ -35,16 +35,20 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda[:N] or sdaa[:N] (default ${DEFAULT-VALUE}).")
     String device;
-    @Option(names = "--model", defaultValue = "wiener-transformer",
-            description = "wiener-transformer (default: the best classical inverse on the continuous record + a patch "
-                    + "Transformer on its residual), fir-transformer (its predecessor, windowed 401-tap filter) or "
-                    + "reference (the original's architecture and recipe). Flags left out take the model's defaults.")
+    @Option(names = "--model", defaultValue = "wiener-cnn",
+            description = "wiener-cnn (default: the best classical inverse on the continuous record + one dilated "
+                    + "convolutional network shared by all pairs on its residual), wiener-transformer (the same linear "
+                    + "path + a patch Transformer over all pairs, the previous default), fir-transformer (windowed "
+                    + "401-tap filter) or reference (the original's architecture and recipe). Flags left out take the "
+                    + "model's defaults.")
     String model;
-    @Option(names = {"--d_model", "--d-model"}, description = "Embedding width (128; reference 64).")
+    @Option(names = {"--d_model", "--d-model"}, description = "Embedding width (128; reference 64); for wiener-cnn its "
+            + "features (16).")
     Integer dModel;
     @Option(names = {"--n_head", "--n-head"}, description = "Attention heads (4).")
     Integer nHead;
-    @Option(names = {"--num_layers", "--num-layers"}, description = "Encoder layers (4; reference 2).")
+    @Option(names = {"--num_layers", "--num-layers"}, description = "Encoder layers (4; reference 2); for wiener-cnn its "
+            + "dilated blocks (8: dilations 1..128).")
     Integer numLayers;
     @Option(names = {"--dim_feedforward", "--dim-feedforward"}, description = "Feed-forward width (512; reference 2048, PyTorch's).")
     Integer ffDim;
@@ -59,10 +63,11 @@ final class TrainCommand implements Callable<Integer> {
             + "training statistics (stored in the checkpoint, undone on output). Always on for the patch Transformers; off "
             + "for reference, as in the original.")
     Boolean normalize;
-    @Option(names = "--patch", description = "Samples per token (wiener- and fir-transformer; 10).")
+    @Option(names = "--patch", description = "Samples per token (wiener- and fir-transformer; 10); for wiener-cnn the "
+            + "convolution width (3, odd).")
     Integer patch;
     @Option(names = {"--fir_taps", "--fir-taps"}, description = "Taps of the linear inverse filter (fir-transformer; 401), "
-            + "or the lags it may span (wiener-transformer; 8192, half past, half future).")
+            + "or the lags it may span (wiener-cnn, wiener-transformer; 8192, half past, half future).")
     Integer firTaps;
     @Option(names = {"--batch_size", "--batch-size"}, description = "Batch size (16; reference 9).")
     Integer batchSize;

@@ -16,7 +16,7 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * The previous default model: a windowed linear inverse filter plus a Transformer that learns what the filter
  * cannot. Its filter is short (401 taps, 75 % on future samples) and sees only its window, so it cannot undo a
- * long reverberation; {@link WienerTransformer} replaced it. Kept so its checkpoints load and studies compare.
+ * long reverberation; {@link WienerModel} replaced it. Kept so its checkpoints load and studies compare.
  *
  * <ol>
  *   <li><b>Linear path</b>: a per-pair FIR filter of {@code firTaps} taps (depthwise, non-causal), initialised to

@@ -35,7 +35,7 @@ public interface Model {
 
     /**
      * What the network sees, made from whole station records {@code [channel][sample]} before they are cut into
-     * windows: the records themselves, or (for {@link WienerTransformer}) the records followed by their
+     * windows: the records themselves, or (for {@link WienerModel}) the records followed by their
      * continuous linear inverse, which reads across window edges. {@code [inputChannel][sample]}.
      */
     default float[][] inputs(float[][] stations) {
@@ -70,7 +70,7 @@ public interface Model {
         return switch (config.model()) {
             case REFERENCE -> new EqTransformer(config, device, seed);
             case FIR_TRANSFORMER -> new FirTransformer(config, device, seed);
-            case WIENER_TRANSFORMER -> new WienerTransformer(config, device, seed);
+            case WIENER_CNN, WIENER_TRANSFORMER -> new WienerModel(config, device, seed);
         };
     }
 }

@@ -18,10 +18,13 @@ import java.util.Map;
  * @param maxLength longest window the model accepts (positional table length)
  * @param normalize standardise inputs and targets per channel with training statistics (kept in the model,
  *                  undone on output); the reference feeds raw amplitudes
- * @param patch     samples per token (0 for the reference, one token per sample)
- * @param firTaps   length of the per-pair linear inverse filter ({@link ModelKind#FIR_TRANSFORMER}); for
- *                  {@link ModelKind#WIENER_TRANSFORMER} the room for it: lags {@code −firTaps/2 .. firTaps/2 − 1}
- *                  (0 for the reference)
+ * @param patch     samples per token (0 for the reference, one token per sample); for {@link ModelKind#WIENER_CNN}
+ *                  the width of its dilated convolutions (odd)
+ * @param firTaps   length of the per-pair linear inverse filter ({@link ModelKind#FIR_TRANSFORMER}); for the
+ *                  {@link WienerModel}s the room for it: lags {@code −firTaps/2 .. firTaps/2 − 1} (0 for the reference)
+ *
+ * <p>For {@link ModelKind#WIENER_CNN} the encoder's fields mean: {@code dModel} the convolutions' features,
+ * {@code numLayers} the dilated residual blocks; {@code nHead} and {@code ffDim} are unused (1 and dModel).
  */
 public record ModelConfig(ModelKind model, int channels, Encoder encoder, Dropouts dropouts, int maxLength,
                           boolean normalize, int patch, int firTaps) {
@@ -51,13 +54,23 @@ public record ModelConfig(ModelKind model, int channels, Encoder encoder, Dropou
                 1500, false, 0, 0);
     }
 
-    /** The default model: see {@link WienerTransformer}. */
+    /**
+     * The default model: see {@link WienerModel} and {@link eqt.model.nn.PairConvNet}. 16 features, 8 blocks of
+     * width-3 convolutions dilated 1..128: each output sees 255 samples (2.55 s at 100 Hz) either side. (32
+     * features gained no more on validation and cost 3.5× the time: benchmarks/NOTES.md §20.)
+     */
+    public static ModelConfig wienerCnn(int channels) {
+        return new ModelConfig(ModelKind.WIENER_CNN, channels, new Encoder(16, 1, 8, 16), new Dropouts(0, 0),
+                1500, true, 3, 8192);
+    }
+
+    /** The previous default: a patch Transformer over all pairs, see {@link WienerModel}. */
     public static ModelConfig wienerTransformer(int channels) {
         return new ModelConfig(ModelKind.WIENER_TRANSFORMER, channels, new Encoder(128, 4, 4, 512), new Dropouts(0, 0),
                 1500, true, 10, 8192);
     }
 
-    /** The previous default: see {@link FirTransformer}. */
+    /** A windowed linear path: see {@link FirTransformer}. */
     public static ModelConfig firTransformer(int channels) {
         return new ModelConfig(ModelKind.FIR_TRANSFORMER, channels, new Encoder(128, 4, 4, 512), new Dropouts(0, 0),
                 1500, true, 10, 401);
@@ -68,6 +81,7 @@ public record ModelConfig(ModelKind model, int channels, Encoder encoder, Dropou
         return switch (model) {
             case REFERENCE -> reference(channels);
             case FIR_TRANSFORMER -> firTransformer(channels);
+            case WIENER_CNN -> wienerCnn(channels);
             case WIENER_TRANSFORMER -> wienerTransformer(channels);
         };
     }
@@ -97,19 +111,31 @@ public record ModelConfig(ModelKind model, int channels, Encoder encoder, Dropou
             throw BadInputException.setting("{attn_dropout} must be in [0, 1), got " + dropouts.attention());
         }
         if (model == ModelKind.REFERENCE && (patch != 0 || firTaps != 0)) {
-            throw BadInputException.setting("{patch} and {fir_taps} apply to {model} " + ModelKind.WIENER_TRANSFORMER + " and "
-                    + ModelKind.FIR_TRANSFORMER + " only");
+            throw BadInputException.setting("{patch} and {fir_taps} do not apply to {model} " + ModelKind.REFERENCE);
         }
         if (model != ModelKind.REFERENCE) {
             positive("{patch}", patch);
             positive("{fir_taps}", firTaps);
             if (!normalize) throw BadInputException.setting("{model} " + model + " always standardises; drop {no-normalize}");
         }
-        if (model == ModelKind.WIENER_TRANSFORMER && (firTaps % 2 != 0 || firTaps < MIN_WIENER_TAPS)) {
+        if (model == ModelKind.WIENER_CNN && patch % 2 != 1) {
+            throw BadInputException.setting("{patch} is the convolution width of " + model + " and must be odd (centred), got " + patch);
+        }
+        if (wiener(model) && (firTaps % 2 != 0 || firTaps < MIN_WIENER_TAPS)) {
             throw BadInputException.setting("{fir_taps} must be even and at least " + MIN_WIENER_TAPS + " for "
-                    + ModelKind.WIENER_TRANSFORMER + " (lags -n/2..n/2-1; its spectral estimate's shortest segment), got "
+                    + model + " (lags -n/2..n/2-1; its spectral estimate's shortest segment), got "
                     + firTaps);
         }
+    }
+
+    /** A model with a continuous linear path ({@link WienerModel}). */
+    public boolean wiener() {
+        return wiener(model);
+    }
+
+    // static: the compact constructor checks before the fields are assigned
+    private static boolean wiener(ModelKind model) {
+        return model == ModelKind.WIENER_CNN || model == ModelKind.WIENER_TRANSFORMER;
     }
 
     public int dModel() {
@@ -171,6 +197,7 @@ public record ModelConfig(ModelKind model, int channels, Encoder encoder, Dropou
         long d = dModel();
         long layers = (long) numLayers() * (4 * d * d + 2 * d * ffDim() + ffDim() + 9 * d);
         if (model == ModelKind.REFERENCE) return layers + 2L * channels * d + d + channels + (long) maxLength * d;
+        if (model == ModelKind.WIENER_CNN) return (long) numLayers() * (patch + 1) * d * d + 4 * d + (long) channels * firTaps;
         long tokens = (maxLength + patch - 1) / patch;
         return layers + 2L * channels * patch * d + tokens * d + (long) patch * channels * d + (long) channels * firTaps;
     }

@@ -6,7 +6,9 @@ import eqt.io.Choices;
 
 /** The architectures, under the names the command line and checkpoints use. */
 public enum ModelKind {
-    /** The default: {@link WienerTransformer}. */
+    /** The default: {@link WienerModel} with a convolutional network shared by the pairs. */
+    WIENER_CNN("wiener-cnn"),
+    /** {@link WienerModel} with a patch Transformer over all pairs (the default before {@code wiener-cnn}). */
     WIENER_TRANSFORMER("wiener-transformer"),
     /** Its predecessor, a windowed linear path: {@link FirTransformer}. */
     FIR_TRANSFORMER("fir-transformer"),

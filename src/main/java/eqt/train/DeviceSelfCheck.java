@@ -98,7 +98,7 @@ public final class DeviceSelfCheck {
     /** Each model's defaults (real window, patch, taps), attention dropout 0, hidden dropout 0.1. */
     static List<ModelConfig> configs() {
         List<ModelConfig> out = new ArrayList<>();
-        for (ModelKind k : List.of(ModelKind.REFERENCE, ModelKind.WIENER_TRANSFORMER, ModelKind.FIR_TRANSFORMER)) {
+        for (ModelKind k : List.of(ModelKind.REFERENCE, ModelKind.WIENER_CNN, ModelKind.WIENER_TRANSFORMER, ModelKind.FIR_TRANSFORMER)) {
             ModelConfig d = ModelConfig.defaults(k, 10);
             out.add(new ModelConfig(k, 10, d.encoder(), new ModelConfig.Dropouts(0.1, 0), d.maxLength(), d.normalize(),
                     d.patch(), d.firTaps()));

@@ -67,7 +67,7 @@ class BadInputTest {
                 Arguments.of(List.of("--warmup", "1"), "--warmup must be in [0, 1)"),
                 Arguments.of(List.of("--precision", "fp8"), "--precision: unknown value 'fp8'; valid: fp32, bf16"),
                 Arguments.of(List.of("--fir_taps", "40"), "--fir_taps must be even and at least 64"),
-                Arguments.of(List.of("--model", "reference", "--patch", "4"), "apply to --model wiener-transformer and fir-transformer only"),
+                Arguments.of(List.of("--model", "reference", "--patch", "4"), "do not apply to --model reference"),
                 Arguments.of(List.of("--patch", "0"), "--patch must be positive"),
                 Arguments.of(List.of("--no-normalize"), "always standardises"),
                 Arguments.of(List.of("--d_model", "10", "--n_head", "4"), "not divisible by --n_head"),

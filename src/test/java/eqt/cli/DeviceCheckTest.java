@@ -39,7 +39,7 @@ class DeviceCheckTest {
     void theCpuPassesItsOwnCheckInEitherBuildAndAnAbsentDeviceIsRefused() {
         Outcome o = check("devices", "--check", "cpu");
         assertEquals(0, o.code(), o.out());
-        assertTrue(o.out().contains("check cpu: passed: reference, wiener-transformer, fir-transformer forward outputs "
+        assertTrue(o.out().contains("check cpu: passed: reference, wiener-cnn, wiener-transformer, fir-transformer forward outputs "
                 + "and the gradient of every parameter"), o.out());
         // the -Psdaa build has no gloo: it says what it skips instead of failing
         assertTrue(o.out().contains(eqt.dist.C10dSync.AVAILABLE ? "two ranks in two processes" : "gloo collectives skipped"),

@@ -106,7 +106,7 @@ class ReliabilityTest {
     void aDeadStationTrainsEvaluatesAndInvertsWithAWarning() throws Exception {
         Path data = TestData.write(dir.resolve("data"), TestData.TINY, 4);
         Files.writeString(data.resolve("value_13"), "0\n".repeat(TestData.TINY.samplesPerFile()));
-        for (String model : List.of("wiener-transformer", "fir-transformer")) {
+        for (String model : List.of("wiener-cnn", "wiener-transformer", "fir-transformer")) {
             Path run = dir.resolve("run-" + model);
             Outcome t = run(tiny(data, "--model", model, "--out", run.toString()));
             assertEquals(0, t.code(), model + ": " + t.err());

@@ -13,7 +13,7 @@ import eqt.io.SampleSink;
 import eqt.io.SampleSource;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
-import eqt.model.WienerTransformer;
+import eqt.model.WienerModel;
 import org.bytedeco.pytorch.GeneratorOptional;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class StreamingTest {
         EqDataset d = new SyntheticGenerator(new Layout(3, 20, WINDOW), 3,
                 SyntheticGenerator.Physics.FAMILIES.get("reverb")).generate();
         ModelConfig c = new ModelConfig(ModelKind.WIENER_TRANSFORMER, 3, new ModelConfig.Encoder(16, 2, 1, 32), new ModelConfig.Dropouts(0, 0), WINDOW, true, 10, 512);
-        WienerTransformer m = new WienerTransformer(c, LongRecordTest.CPU, 0);
+        WienerModel m = new WienerModel(c, LongRecordTest.CPU, 0);
         m.fitToTrainingData(d, new Split(20, 2, 2));
         try (NoGradGuard g = new NoGradGuard()) { // the head starts at zero: make the Transformer count too
             m.parameters().get("head.weight").uniform_(-0.2, 0.2, new GeneratorOptional());

@@ -12,7 +12,7 @@ import org.bytedeco.pytorch.global.torch;
  * linear estimate) linearly embedded, learned positions, pre-norm layers, a final layer norm and a head back to
  * {@code patch} samples per channel, initialised to zero so training starts at the linear path.
  */
-public final class PatchTransformer {
+public final class PatchTransformer implements Correction {
 
     private final Linear embedding;
     private final Tensor position;
@@ -47,6 +47,7 @@ public final class PatchTransformer {
      * The correction in standardised units {@code [B, len, channels]} for {@code u} {@code [B, len, 2·channels]}
      * (standardised stations, then the standardised linear estimate).
      */
+    @Override
     public Tensor correction(Tensor u, double dropout, double attnDropout, boolean train) {
         long batch = u.size(0);
         long len = u.size(1);

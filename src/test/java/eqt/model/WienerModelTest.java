@@ -22,17 +22,25 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The default model starts at its continuous classical inverse and never ends worse on validation. */
-class WienerTransformerTest {
+class WienerModelTest {
 
     private static final SelectedDevice CPU = Devices.select("cpu");
     private static final Layout LAYOUT = new Layout(3, 20, 300);
     private static final Split SPLIT = new Split(20, 2, 2);
 
-    private static WienerTransformer fitted(EqDataset d) {
-        ModelConfig c = new ModelConfig(ModelKind.WIENER_TRANSFORMER, 3, new ModelConfig.Encoder(16, 2, 1, 32), new ModelConfig.Dropouts(0, 0), 300, true, 10, 512);
-        WienerTransformer m = new WienerTransformer(c, Tiny.CPU, 0);
+    private static WienerModel fitted(EqDataset d) {
+        return fitted(d, ModelKind.WIENER_TRANSFORMER);
+    }
+
+    private static WienerModel fitted(EqDataset d, ModelKind kind) {
+        ModelConfig c = kind == ModelKind.WIENER_CNN
+                ? new ModelConfig(kind, 3, new ModelConfig.Encoder(8, 1, 3, 8), new ModelConfig.Dropouts(0, 0), 300, true, 3, 512)
+                : new ModelConfig(kind, 3, new ModelConfig.Encoder(16, 2, 1, 32), new ModelConfig.Dropouts(0, 0), 300, true, 10, 512);
+        WienerModel m = new WienerModel(c, Tiny.CPU, 0);
         m.fitToTrainingData(d, SPLIT);
         return m;
     }
@@ -44,10 +52,11 @@ class WienerTransformerTest {
     }
 
     /** Before training, inverting a record through windows gives exactly the classical inverse of the record. */
-    @Test
-    void untrainedItIsTheBestClassicalInverseOfTheWholeRecord() {
+    @ParameterizedTest
+    @EnumSource(value = ModelKind.class, names = {"WIENER_CNN", "WIENER_TRANSFORMER"})
+    void untrainedItIsTheBestClassicalInverseOfTheWholeRecord(ModelKind kind) {
         EqDataset d = new SyntheticGenerator(LAYOUT, 3, SyntheticGenerator.Physics.FAMILIES.get("reverb")).generate();
-        WienerTransformer m = fitted(d);
+        WienerModel m = fitted(d, kind);
         Classical.Method best = m.classical().best();
         float[] want = interleaved(best.apply(d.stationRecords()));
         float[] got = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
@@ -61,7 +70,7 @@ class WienerTransformerTest {
     @Test
     void aRunThatOnlyGetsWorseKeepsTheLinearPath() {
         EqDataset d = new SyntheticGenerator(LAYOUT, 4).generate();
-        WienerTransformer m = fitted(d);
+        WienerModel m = fitted(d);
         float[] before = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
         // A learning rate of 5 wrecks the correction from the first step.
         TrainConfig tc = new TrainConfig(2, new TrainConfig.Batches(4, TrainConfig.Sampling.CROPS), 0, 11, new TrainConfig.Optimization(TrainConfig.Optimizer.ADAM, 5.0, 0), new TrainConfig.LrSchedule(TrainConfig.Schedule.STEP, 0, 1000, 0.5), new TrainConfig.Holdout(2, 2), Precision.FP32);
@@ -78,7 +87,7 @@ class WienerTransformerTest {
     @Test
     void aNonFiniteLossStopsTrainingWithOneLine() {
         EqDataset d = new SyntheticGenerator(LAYOUT, 5).generate();
-        WienerTransformer m = fitted(d);
+        WienerModel m = fitted(d);
         float[][] in = m.inputs(d.stationRecords());
         in[0] = in[0].clone();
         java.util.Arrays.fill(in[0], Float.NaN); // a corrupt station record reaches training

@@ -6,7 +6,8 @@ import eqt.data.EqDataset;
 import eqt.data.Split;
 import eqt.dsp.Classical;
 import eqt.dsp.LinearInverse;
-import eqt.model.nn.PatchTransformer;
+import eqt.model.nn.Correction;
+import eqt.model.nn.PairConvNet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -15,8 +16,8 @@ import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 
 /**
- * The default model: the best classical inverse, applied to the continuous record, plus a Transformer that
- * learns what it cannot do.
+ * The models with a continuous linear path ({@code wiener-cnn}, {@code wiener-transformer}): the best classical
+ * inverse, applied to the continuous record, plus a network that learns what it cannot do.
  *
  * <ol>
  *   <li><b>Linear path</b> ({@link #inputs}): per pair, the classical inverse chosen on the validation block
@@ -24,22 +25,21 @@ import org.bytedeco.pytorch.Tensor;
  *       on the training block and applied to the whole record before it is cut into windows, so it sees across
  *       window edges as it would on its own. Kept fixed; stored in the checkpoint as {@code linear.taps}
  *       (lag {@code k} at column {@code firTaps/2 + k}) and {@code linear.means}.</li>
- *   <li><b>Tokens</b>: the standardised station samples and the linear estimate, cut into patches of
- *       {@code patch} samples, linearly embedded, plus learned positions.</li>
- *   <li><b>Encoder</b>: {@code numLayers} pre-norm layers (GELU feed-forward), fused attention.</li>
- *   <li><b>Head</b>: a final layer norm and a linear map back to {@code patch} samples per token, initialised
- *       to zero and added to the linear estimate: training starts exactly at the classical method, and the
- *       epoch kept is the one with the lowest validation loss, epoch 0 (the linear path alone) included.</li>
+ *   <li><b>Correction</b>, added to the linear estimate: for {@code wiener-cnn} one dilated convolutional
+ *       network shared by all pairs ({@link PairConvNet}); for {@code wiener-transformer} a patch Transformer
+ *       over all pairs at once ({@link eqt.model.nn.PatchTransformer}). Its last map starts at zero, so training
+ *       starts exactly at the classical method, and the epoch kept is the one with the lowest validation loss,
+ *       epoch 0 (the linear path alone) included.</li>
  * </ol>
  */
-public final class WienerTransformer extends FunctionalModel {
+public final class WienerModel extends FunctionalModel {
 
     private Classical.Result fitted;
     private final Tensor taps;
     private final Tensor means;
-    private final PatchTransformer network;
+    private final Correction network;
 
-    public WienerTransformer(ModelConfig config, Device device, long seed) {
+    public WienerModel(ModelConfig config, Device device, long seed) {
         super(config, device);
         SplittableRandom rng = new SplittableRandom(seed);
         int c = config.channels();
@@ -47,7 +47,9 @@ public final class WienerTransformer extends FunctionalModel {
         for (int ch = 0; ch < c; ch++) delta[ch * config.firTaps() + config.firTaps() / 2] = 1f;
         taps = registry.buffer("linear.taps", delta, c, config.firTaps());
         means = registry.buffer("linear.means", new float[2 * c], c, 2);
-        network = patchTransformer(rng);
+        network = config.model() == ModelKind.WIENER_CNN
+                ? new PairConvNet(registry, c, config.dModel(), config.numLayers(), config.patch(), rng)
+                : patchTransformer(rng);
         standardizeWith();
     }
 

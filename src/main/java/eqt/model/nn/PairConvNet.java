@@ -1,0 +1,84 @@
+package eqt.model.nn;
+
+import eqt.ops.Dropout;
+import eqt.ops.Tensors;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * One small dilated 1-D convolutional network shared by every station–source pair: each pair's two standardised
+ * traces (station record, linear estimate) are one sample of width 2, so the network sees {@code channels} times
+ * the data per weight and cannot memorise a pair. That is the point: on worlds whose sources are real seismograms
+ * there is little structure left once the linear path has done its work, and a network that could learn each pair
+ * apart (the Transformer, whose embedding mixes all pairs) over-fits the training block instead.
+ *
+ * <p>Layout: a 1×1 map from the 2 traces to {@code width} features; {@code blocks} residual blocks, block
+ * {@code l} a {@code kernel}-wide convolution dilated by {@code 2^l} (centred: the correction may look ahead, as
+ * the linear path does), GELU and a 1×1 map back; GELU and a 1×1 head to one trace, initialised to zero. Receptive
+ * field {@code 1 + (kernel − 1)·(2^blocks − 1)} samples.
+ */
+public final class PairConvNet implements Correction {
+
+    private final int channels;
+    private final Conv in;
+    private final List<Conv[]> blocks = new ArrayList<>();
+    private final Conv head;
+
+    /** Registered as {@code conv_in}, {@code blocks.N.dilated}, {@code blocks.N.mix}, {@code head}. */
+    public PairConvNet(Registry r, int channels, int width, int numBlocks, int kernel, SplittableRandom rng) {
+        if (kernel % 2 != 1) throw new IllegalArgumentException("kernel width must be odd (centred), got " + kernel);
+        this.channels = channels;
+        in = new Conv(r, "conv_in", 2, width, 1, 1, rng, false);
+        for (int l = 0; l < numBlocks; l++) {
+            blocks.add(new Conv[] {new Conv(r, "blocks." + l + ".dilated", width, width, kernel, 1 << l, rng, false),
+                    new Conv(r, "blocks." + l + ".mix", width, width, 1, 1, rng, false)});
+        }
+        head = new Conv(r, "head", width, 1, 1, 1, rng, true);
+    }
+
+    /** Samples one output sees on either side of itself. */
+    public static int halfReach(int numBlocks, int kernel) {
+        return (kernel - 1) / 2 * ((1 << numBlocks) - 1);
+    }
+
+    @Override
+    public Tensor correction(Tensor u, double dropout, double attnDropout, boolean train) {
+        long batch = u.size(0);
+        long len = u.size(1);
+        // [B, len, 2C] → [B·C, 2, len]: pair c's station is feature c, its estimate feature C + c
+        Tensor pairs = u.reshape(batch, len, 2, channels).permute(0, 3, 2, 1).reshape(batch * channels, 2, len);
+        Tensor h = in.forward(pairs);
+        for (Conv[] b : blocks) {
+            Tensor x = h;
+            h = Tensors.scoped(() -> x.add(b[1].forward(Dropout.apply(torch.gelu(b[0].forward(x)), dropout, train))));
+        }
+        Tensor out = head.forward(torch.gelu(h)); // [B·C, 1, len]
+        return out.reshape(batch, channels, len).transpose(1, 2);
+    }
+
+    /** {@code nn.Conv1d} with {@code padding = dilation·(kernel − 1)/2}: {@code name.weight [out, in, kernel]}, {@code name.bias}. */
+    private static final class Conv {
+        final Tensor weight;
+        final Tensor bias;
+        final long dilation;
+        final long pad;
+
+        /** nn.Conv1d's default initialisation (uniform in ±1/sqrt(in·kernel)), or zeros. */
+        Conv(Registry r, String name, int inCh, int outCh, int kernel, int dilation, SplittableRandom rng, boolean zero) {
+            double bound = 1 / Math.sqrt((double) inCh * kernel);
+            int n = outCh * inCh * kernel;
+            weight = r.parameter(name + ".weight", zero ? new float[n] : Registry.uniform(rng, n, bound), outCh, inCh, kernel);
+            bias = r.parameter(name + ".bias", zero ? new float[outCh] : Registry.uniform(rng, outCh, bound), outCh);
+            this.dilation = dilation;
+            this.pad = (long) dilation * (kernel - 1) / 2;
+        }
+
+        Tensor forward(Tensor x) {
+            return torch.conv1d(x, weight, new TensorOptional(bias), new long[] {1}, new long[] {pad}, new long[] {dilation}, 1);
+        }
+    }
+}
