@@ -112,10 +112,13 @@ public final class TrainingRun {
             Path run = !env.isMaster() ? null : resumeRun != null ? resumeRun
                     : RunDirectory.create(req.output().dir(), Path.of("runs"), "train-" + mc.model(), req.output().overwrite());
             if (run != null) JsonFile.write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta.json()));
-            System.out.printf(Locale.ROOT, "%s %s model (d_model %d, %d heads, %d layers) on %s for %d epochs, "
+            String shape = mc.model() == eqt.model.ModelKind.WIENER_CNN
+                    ? String.format(Locale.ROOT, "%d features, %d dilated blocks of width %d", mc.dModel(), mc.numLayers(), mc.patch())
+                    : String.format(Locale.ROOT, "d_model %d, %d heads, %d layers", mc.dModel(), mc.nHead(), mc.numLayers());
+            System.out.printf(Locale.ROOT, "%s %s model (%s) on %s for %d epochs, "
                             + "%d training windows (%s), %d validation, %d test, batch %d x %d rank(s) in %d shard(s) -> %s%n",
                     resumeFrom != null ? "resuming at epoch " + start.epoch() + " batch " + start.batch() + ":" : "training",
-                    mc.model(), mc.dModel(), mc.nHead(), mc.numLayers(), device, tc.epochs(), trainWindows, tc.sampling(),
+                    mc.model(), shape, device, tc.epochs(), trainWindows, tc.sampling(),
                     split.valWindows(), split.testWindows(), tc.batchSize(), world, req.batchShards(),
                     run != null ? run : "(rank 0 writes the outputs)");
             System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n",

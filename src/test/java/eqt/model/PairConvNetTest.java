@@ -12,6 +12,8 @@ import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 
 /** The default model's network: one set of weights for every pair, and a reach its dilations fix. */
@@ -101,5 +103,33 @@ class PairConvNetTest {
         }
         assertNotEquals(0f, y[(at - reach) * PAIRS] - yp[(at - reach) * PAIRS], "the reach's first sample");
         assertNotEquals(0f, y[(at + reach) * PAIRS] - yp[(at + reach) * PAIRS], "the reach's last sample");
+    }
+
+    /** The weights mean what nn.Conv1d's mean: the network equals the same layers run through libtorch's conv1d. */
+    @Test
+    void itComputesWhatConv1dComputesWithTheSameWeights() {
+        Registry r = new Registry(Tiny.CPU);
+        PairConvNet n = drawn(r);
+        float[] u = input(5);
+        float[] y = correction(n, u);
+        Map<String, Tensor> w = r.parameters();
+        try (PointerScope s = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
+            // [1, LEN, 2·PAIRS] → [PAIRS, 2, LEN]
+            Tensor x = Tensors.of(u, Tiny.CPU, 1, LEN, 2 * PAIRS).reshape(LEN, 2, PAIRS).permute(2, 1, 0).contiguous();
+            Tensor h = conv(x, w, "conv_in", 1);
+            for (int l = 0; l < BLOCKS; l++) {
+                Tensor inner = torch.gelu(conv(h, w, "blocks." + l + ".dilated", 1 << l));
+                h = h.add(conv(inner, w, "blocks." + l + ".mix", 1));
+            }
+            float[] want = Tensors.toArray(conv(torch.gelu(h), w, "head", 1).reshape(PAIRS, LEN).transpose(0, 1));
+            for (int i = 0; i < want.length; i++) assertEquals(want[i], y[i], 1e-5, "element " + i);
+        }
+    }
+
+    private static Tensor conv(Tensor x, Map<String, Tensor> w, String name, long dilation) {
+        Tensor weight = w.get(name + ".weight");
+        long pad = dilation * (weight.size(2) - 1) / 2;
+        return torch.conv1d(x, weight, new TensorOptional(w.get(name + ".bias")), new long[] {1}, new long[] {pad},
+                new long[] {dilation}, 1);
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
+import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 
 /**
@@ -20,6 +21,12 @@ import org.bytedeco.pytorch.global.torch;
  * {@code l} a {@code kernel}-wide convolution dilated by {@code 2^l} (centred: the correction may look ahead, as
  * the linear path does), GELU and a 1×1 map back; GELU and a 1×1 head to one trace, initialised to zero. Receptive
  * field {@code 1 + (kernel − 1)·(2^blocks − 1)} samples.
+ *
+ * <p>Every convolution is computed as a matrix product over the features of {@code kernel} shifted copies of its
+ * input (channels last), not by {@code conv1d}: libtorch's oneDNN convolution on CPU returned non-finite gradients
+ * now and then for these shapes (same weights, same input, a NaN after tens to thousands of identical steps, at 4
+ * and 8 features; never with oneDNN disabled), which stopped training with "loss NaN". The products go to BLAS.
+ * Weights keep nn.Conv1d's layout ({@code [out, in, kernel]}), so a PyTorch Conv1d loads them as they are.
  */
 public final class PairConvNet implements Correction {
 
@@ -49,21 +56,25 @@ public final class PairConvNet implements Correction {
     public Tensor correction(Tensor u, double dropout, double attnDropout, boolean train) {
         long batch = u.size(0);
         long len = u.size(1);
-        // [B, len, 2C] → [B·C, 2, len]: pair c's station is feature c, its estimate feature C + c
-        Tensor pairs = u.reshape(batch, len, 2, channels).permute(0, 3, 2, 1).reshape(batch * channels, 2, len);
+        // [B, len, 2C] → [B·C, len, 2]: pair c's station is feature c, its estimate feature C + c
+        Tensor pairs = u.reshape(batch, len, 2, channels).permute(0, 3, 1, 2).reshape(batch * channels, len, 2);
         Tensor h = in.forward(pairs);
         for (Conv[] b : blocks) {
             Tensor x = h;
             h = Tensors.scoped(() -> x.add(b[1].forward(Dropout.apply(torch.gelu(b[0].forward(x)), dropout, train))));
         }
-        Tensor out = head.forward(torch.gelu(h)); // [B·C, 1, len]
+        Tensor out = head.forward(torch.gelu(h)); // [B·C, len, 1]
         return out.reshape(batch, channels, len).transpose(1, 2);
     }
 
-    /** {@code nn.Conv1d} with {@code padding = dilation·(kernel − 1)/2}: {@code name.weight [out, in, kernel]}, {@code name.bias}. */
+    /**
+     * {@code nn.Conv1d} with {@code padding = dilation·(kernel − 1)/2} ({@code name.weight [out, in, kernel]},
+     * {@code name.bias}), applied to channels-last input {@code [N, len, in]} → {@code [N, len, out]}.
+     */
     private static final class Conv {
         final Tensor weight;
         final Tensor bias;
+        final int kernel;
         final long dilation;
         final long pad;
 
@@ -73,12 +84,20 @@ public final class PairConvNet implements Correction {
             int n = outCh * inCh * kernel;
             weight = r.parameter(name + ".weight", zero ? new float[n] : Registry.uniform(rng, n, bound), outCh, inCh, kernel);
             bias = r.parameter(name + ".bias", zero ? new float[outCh] : Registry.uniform(rng, outCh, bound), outCh);
+            this.kernel = kernel;
             this.dilation = dilation;
             this.pad = (long) dilation * (kernel - 1) / 2;
         }
 
         Tensor forward(Tensor x) {
-            return torch.conv1d(x, weight, new TensorOptional(bias), new long[] {1}, new long[] {pad}, new long[] {dilation}, 1);
+            // [out, in, k] → [out, k·in], matching the shifted copies laid side by side (tap j's features at j·in)
+            Tensor w = weight.permute(0, 2, 1).reshape(weight.size(0), kernel * weight.size(1));
+            if (kernel == 1) return torch.linear(x, w, new TensorOptional(bias));
+            long len = x.size(1);
+            Tensor padded = torch.constant_pad_nd(x, new long[] {0, 0, pad, pad});
+            Tensor[] taps = new Tensor[kernel];
+            for (int j = 0; j < kernel; j++) taps[j] = padded.narrow(1, j * dilation, len);
+            return torch.linear(torch.cat(new TensorVector(taps), 2), w, new TensorOptional(bias));
         }
     }
 }
