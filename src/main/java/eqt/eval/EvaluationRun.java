@@ -1,6 +1,7 @@
 package eqt.eval;
 
 import eqt.checkpoint.Checkpoint;
+import eqt.checkpoint.StoredRun;
 import eqt.train.RunMetadata;
 import eqt.data.DataFingerprint;
 import eqt.data.DataSource;
@@ -8,7 +9,7 @@ import eqt.data.EqDataset;
 import eqt.data.Layout;
 import eqt.data.Split;
 import eqt.device.SelectedDevice;
-import eqt.infer.Metrics;
+import eqt.dsp.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.JsonFile;
 import eqt.io.RunDirectory;
@@ -52,8 +53,8 @@ public final class EvaluationRun {
         Path ckpt = req.checkpoint();
         RunDirectory.check(req.out(), ckpt.toAbsolutePath().getParent().getParent(), req.overwrite()); // fail before the work
         Checkpoint.Contents contents = Checkpoint.read(ckpt);
-        Layout layout = RunMetadata.layout(contents.metadata(), contents.config().channels());
-        Split split = RunMetadata.split(contents.metadata(), layout);
+        Layout layout = StoredRun.layout(contents.metadata(), contents.config().channels());
+        Split split = StoredRun.split(contents.metadata(), layout);
         int ov = req.overlap() != null ? req.overlap() : layout.windowLength() / 4;
         if (ov < 0 || ov > layout.windowLength() / 2) {
             throw BadInputException.setting("{overlap} must be in [0, " + layout.windowLength() / 2 + "], got " + ov);

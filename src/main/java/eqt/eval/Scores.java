@@ -1,6 +1,6 @@
 package eqt.eval;
 
-import eqt.infer.Metrics;
+import eqt.dsp.Metrics;
 
 /**
  * How well one estimate matches the true source: MSE, Pearson correlation and SNR in dB,

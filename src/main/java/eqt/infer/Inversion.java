@@ -1,7 +1,7 @@
 package eqt.infer;
 
 import eqt.checkpoint.Checkpoint;
-import eqt.train.RunMetadata;
+import eqt.checkpoint.StoredRun;
 import eqt.device.SelectedDevice;
 import eqt.formats.Formats;
 import eqt.formats.RecordSink;
@@ -55,11 +55,11 @@ public final class Inversion {
      */
     public static Setup setup(Path checkpoint, SelectedDevice dev, Integer overlap, int threads) {
         Checkpoint.Contents contents = Checkpoint.read(checkpoint);
-        int window = RunMetadata.layout(contents.metadata(), contents.config().channels()).windowLength();
+        int window = StoredRun.layout(contents.metadata(), contents.config().channels()).windowLength();
         int ov = overlap != null ? overlap : window / 4;
         if (ov < 0 || ov > window / 2) throw BadInputException.setting("{overlap} must be in [0, " + window / 2 + "], got " + ov);
         return new Setup(checkpoint, contents, dev, contents.config().channels(),
-                RunMetadata.sampleRate(contents.metadata()), window, ov, dev.torch().is_cpu() ? threads : 1);
+                StoredRun.sampleRate(contents.metadata()), window, ov, dev.torch().is_cpu() ? threads : 1);
     }
 
     /**

@@ -1,5 +1,6 @@
 package eqt.infer;
 
+import eqt.model.Inference;
 import eqt.dsp.LinearInverse;
 import eqt.io.SampleSink;
 import eqt.io.SampleSource;

@@ -3,6 +3,7 @@ package eqt.train;
 import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import eqt.checkpoint.StoredRun;
 import eqt.data.DataFingerprint;
 import eqt.data.Layout;
 import eqt.data.Split;
@@ -76,10 +77,10 @@ public record RunMetadata(TrainConfig train, Data data, Split split, Setup setup
 
     private static final String TRAIN = "train";
     private static final String DATA = "data";
-    private static final String LAYOUT = "layout";
-    private static final String SAMPLE_RATE = "sample_rate";
-    private static final String SPLIT = "split";
-    private static final String EPOCHS_DONE = "epochs_done";
+    private static final String LAYOUT = StoredRun.LAYOUT;
+    private static final String SAMPLE_RATE = StoredRun.SAMPLE_RATE;
+    private static final String SPLIT = StoredRun.SPLIT;
+    private static final String EPOCHS_DONE = StoredRun.EPOCHS_DONE;
 
     /** The recipe a checkpoint was trained with. */
     public static TrainConfig train(JsonNode meta) {
@@ -95,35 +96,4 @@ public record RunMetadata(TrainConfig train, Data data, Split split, Setup setup
         return DataFingerprint.recorded(meta == null ? null : meta.get(DATA));
     }
 
-    /** The windows the model was trained on; before the layout was recorded, the reference's 100 × 1 500. */
-    public static Layout layout(JsonNode meta, int channels) {
-        JsonNode l = meta.path(LAYOUT);
-        try {
-            if (!l.has("windows")) return new Layout(channels, 100, 1500);
-            return new Layout(l.path("pairs").asInt(channels), l.path("windows").asInt(), l.path("windowLength").asInt());
-        } catch (IllegalArgumentException e) {
-            throw new BadInputException("checkpoint layout: " + e.getMessage());
-        }
-    }
-
-    /** The split the checkpoint was trained with; checkpoints from before splits held out the last window. */
-    public static Split split(JsonNode meta, Layout layout) {
-        JsonNode s = meta.path(SPLIT);
-        if (!s.has("testWindows")) return new Split(layout.windows(), 0, 1);
-        if (s.path("windows").asInt() != layout.windows()) {
-            throw new BadInputException("checkpoint was trained on records of " + s.path("windows").asInt()
-                    + " windows, layout has " + layout.windows());
-        }
-        return new Split(layout.windows(), s.path("valWindows").asInt(), s.path("testWindows").asInt());
-    }
-
-    /** The sample rate of the training data (Hz); the reference's text layout carries none: the generator's. */
-    public static double sampleRate(JsonNode meta) {
-        return meta.path(SAMPLE_RATE).asDouble(SyntheticGenerator.SAMPLE_RATE);
-    }
-
-    /** Epochs a checkpoint has completed, or -1 when it does not say. */
-    public static int epochsDone(JsonNode meta) {
-        return meta.path(EPOCHS_DONE).asInt(-1);
-    }
 }

@@ -12,7 +12,7 @@ import eqt.device.SelectedDevice;
 import eqt.dist.C10dSync;
 import eqt.dist.DistEnv;
 import eqt.dist.GradientSync;
-import eqt.infer.Metrics;
+import eqt.dsp.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.JsonFile;
 import eqt.io.RunDirectory;

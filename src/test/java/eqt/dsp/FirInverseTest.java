@@ -7,7 +7,7 @@ import eqt.data.EqDataset;
 import eqt.data.Layout;
 import eqt.data.Split;
 import eqt.data.SyntheticGenerator;
-import eqt.infer.Metrics;
+import eqt.dsp.Metrics;
 import org.junit.jupiter.api.Test;
 
 class FirInverseTest {

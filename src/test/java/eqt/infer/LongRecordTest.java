@@ -1,5 +1,6 @@
 package eqt.infer;
 
+import eqt.model.Inference;
 import eqt.model.ModelKind;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

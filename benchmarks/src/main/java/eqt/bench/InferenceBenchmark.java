@@ -2,7 +2,7 @@ package eqt.bench;
 
 import eqt.data.EqDataset;
 import eqt.device.SelectedDevice;
-import eqt.infer.Inference;
+import eqt.model.Inference;
 import eqt.model.EqTransformer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

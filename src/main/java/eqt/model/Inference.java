@@ -1,6 +1,5 @@
-package eqt.infer;
+package eqt.model;
 
-import eqt.model.Model;
 import eqt.ops.Tensors;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;

@@ -1,4 +1,4 @@
-package eqt.infer;
+package eqt.dsp;
 
 /** Per-channel error figures for {@code [time, channel]}-interleaved arrays. */
 public final class Metrics {
