@@ -79,6 +79,11 @@ record Blocks(int trainEnd, List<Fold> folds, int testFrom, int testTo) {
         return sum;
     }
 
+    /** MSE of {@code f} against {@code s} on the test block (only when {@link #scoresTest}). */
+    double testError(LinearInverse f, float[] y, float[] s) {
+        return squaredError(f, y, s, testFrom, testTo) / (testTo - testFrom);
+    }
+
     /** Samples the folds score, together. */
     int scoredSamples() {
         int n = 0;

@@ -23,7 +23,7 @@ public record Fitted(LinearInverse filter, double error, Hindsight hindsight) {
         for (Blocks.Fold fold : b.folds()) err += Blocks.squaredError(f, none, s, fold.from(), fold.to());
         Hindsight h = null;
         if (b.scoresTest()) {
-            double t = Blocks.squaredError(f, none, s, b.testFrom(), b.testTo()) / (b.testTo() - b.testFrom());
+            double t = b.testError(f, none, s);
             h = new Hindsight(t, t, f.detail());
         }
         return new Fitted(f, err / b.scoredSamples(), h);

@@ -50,13 +50,12 @@ final class FoldChoice {
         }
         double err = sse[best] / b.scoredSamples();
         if (!b.scoresTest()) return new Fitted(whole[best], err, null);
-        int m = b.testTo() - b.testFrom();
         int hind = best;
         double hindErr = Double.POSITIVE_INFINITY;
-        double chosen = Blocks.squaredError(whole[best], y, s, b.testFrom(), b.testTo()) / m;
+        double chosen = b.testError(whole[best], y, s);
         for (int k = 0; k < n; k++) {
             if (whole[k] == null) continue;
-            double t = k == best ? chosen : Blocks.squaredError(whole[k], y, s, b.testFrom(), b.testTo()) / m;
+            double t = k == best ? chosen : b.testError(whole[k], y, s);
             if (t < hindErr) {
                 hindErr = t;
                 hind = k;
