@@ -43,7 +43,7 @@ sources=${STUDY_SOURCES:-../shared/realdata/sources}
 epochs=()
 [ "${STUDY_QUICK:-0}" = 1 ] && epochs=(--epochs 2)
 table="$out/table.tsv"
-printf 'world\tseed\tmodel_mse\tbest_classical\tclassical_mse\tzero_mse\tratio\twindowed_ratio\tkept_epoch\tnetwork_gain\tanchor_vs_hindsight\tminutes\n' > "$table"
+printf 'world\tseed\tmodel_mse\tbest_classical\tclassical_mse\tzero_mse\tratio\twindowed_ratio\tkept_epoch\tnetwork_gain\tanchor_vs_hindsight\tcoverage90\tminutes\n' > "$table"
 for w in "${worlds[@]}"; do
   IFS='|' read -r name family seed <<< "$w"
   if [ -n "${STUDY_WORLDS:-}" ] && [[ " $STUDY_WORLDS " != *" $name "* ]]; then continue; fi
@@ -52,10 +52,15 @@ for w in "${worlds[@]}"; do
   [[ $family == real-* ]] && more=(--sources "$sources")
   [ -f "$data/value_0" ] || eq data generate --out "$data" --seed "$seed" --physics "$family" "${more[@]}" > /dev/null
   run="$out/$name"
-  if [ ! -f "$run/evaluate/evaluation.json" ]; then
+  if [ ! -f "$run.minutes" ] || [ ! -f "$run/model_transf/model.eqt" ]; then
     start=$(date +%s)
     eq "${epochs[@]}" --data-dir "$data" --out "$run" --overwrite > "$run.log" 2>&1
     awk -v s="$start" -v e="$(date +%s)" 'BEGIN { printf "%.1f\n", (e - s) / 60 }' > "$run.minutes"
+    rm -f "$run/evaluate/evaluation.json"
+  fi
+  # An evaluation from before the intervals is redone (a checkpoint trained before then has its error bars
+  # fitted by evaluate, as training's end now does).
+  if ! grep -q '"intervals"' "$run/evaluate/evaluation.json" 2> /dev/null; then
     eq evaluate --checkpoint "$run/model_transf/model.eqt" --data-dir "$data" --out "$run/evaluate" --overwrite \
       > "$run/evaluate.log" 2>&1
   fi
@@ -75,9 +80,11 @@ for line in open(sys.argv[6]):
 gain = 1 - min(val.values()) / val[0] if 0 in val else float("nan")
 # the anchor's chosen settings against the best ones on test in hindsight (1.0: the choice was the best)
 hind = m[best].get("hindsight", {}).get("chosen_to_best", float("nan"))
+# the share of test samples inside the model's calibrated 90 % intervals
+cover = d.get("intervals", {}).get("test", float("nan"))
 print("\t".join([sys.argv[2], sys.argv[3], "%.3g" % mse("model"), best, "%.3g" % mse(best), "%.3g" % mse("zero"),
                  "%.3f" % (mse("model") / mse(best)), "%.3f" % (mse("model, windowed") / mse(best)),
-                 sys.argv[4], "%.1f%%" % (100 * gain), "%.3f" % hind, sys.argv[5]]))
+                 sys.argv[4], "%.1f%%" % (100 * gain), "%.3f" % hind, "%.1f%%" % (100 * cover), sys.argv[5]]))
 PY
   tail -1 "$table"
 done

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import eqt.dsp.ErrorBars;
 import eqt.io.AtomicFile;
 import eqt.io.BadInputException;
 import java.io.ByteArrayOutputStream;
@@ -39,6 +40,8 @@ import org.bytedeco.pytorch.Tensor;
 public final class Checkpoint {
 
     public static final String FORMAT = "eqt-checkpoint/1";
+    /** The entry holding calibrated error bars, when the checkpoint has them. */
+    public static final String ERROR_BARS = "error_bars.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Checkpoint() {
@@ -139,11 +142,46 @@ public final class Checkpoint {
     }
 
     /** What a checkpoint file holds, read fully into memory (checkpoints are small). */
+    /** {@code errorBars}: null unless the checkpoint was calibrated ({@link #addErrorBars}). */
     public record Contents(ModelConfig config, JsonNode metadata, Map<String, float[]> tensors,
-                           Map<String, long[]> shapes, Training training) {
+                           Map<String, long[]> shapes, Training training, ErrorBars errorBars) {
     }
 
     public static Contents read(Path file) {
+        Map<String, byte[]> entries = entries(file);
+        if (!entries.containsKey("config.json") || !entries.containsKey("tensors.json")) {
+            throw new BadInputException(file + ": not a checkpoint of this tool (no config.json/tensors.json; "
+                    + "truncated, or a different format)");
+        }
+        return parse(file, entries);
+    }
+
+    /**
+     * Adds calibrated error bars to a checkpoint (replacing any it held), rewriting the file atomically. A
+     * checkpoint saved again by training loses them: they belong to the weights they were calibrated for.
+     */
+    public static void addErrorBars(Path file, ErrorBars bars) {
+        Contents c = read(file); // refuses what is not a whole checkpoint
+        bars.check(c.config().channels());
+        Map<String, byte[]> entries = entries(file);
+        try {
+            entries.put(ERROR_BARS, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(bars));
+            AtomicFile.write(file, out -> {
+                ZipOutputStream zip = new ZipOutputStream(out);
+                for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey()));
+                    zip.write(e.getValue());
+                    zip.closeEntry();
+                }
+                zip.finish();
+            });
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot write checkpoint (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Every entry of the zip, inflated, in file order. */
+    private static Map<String, byte[]> entries(Path file) {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
             // Float tensors deflate little: a checkpoint that inflates past this is a zip bomb, not a model.
@@ -164,10 +202,10 @@ public final class Checkpoint {
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read checkpoint (" + e.getMessage() + ")");
         }
-        if (!entries.containsKey("config.json") || !entries.containsKey("tensors.json")) {
-            throw new BadInputException(file + ": not a checkpoint of this tool (no config.json/tensors.json; "
-                    + "truncated, or a different format)");
-        }
+        return entries;
+    }
+
+    private static Contents parse(Path file, Map<String, byte[]> entries) {
         try {
             JsonNode cfg = JSON.readTree(entries.get("config.json"));
             if (!FORMAT.equals(cfg.path("format").asText())) {
@@ -199,7 +237,12 @@ public final class Checkpoint {
                         entries.get("train/optimizer.pt"), readPerRank(entries, Checkpoint::rngEntry),
                         readPerRank(entries, Checkpoint::deviceRngEntry));
             }
-            return new Contents(mc, cfg.path("metadata"), tensors, shapes, training);
+            ErrorBars bars = null;
+            if (entries.containsKey(ERROR_BARS)) {
+                bars = JSON.readValue(entries.get(ERROR_BARS), ErrorBars.class);
+                bars.check(mc.channels());
+            }
+            return new Contents(mc, cfg.path("metadata"), tensors, shapes, training, bars);
         } catch (IOException | IllegalArgumentException e) {
             if (e.getCause() instanceof BadInputException b) throw b;
             throw new BadInputException(file + ": corrupt checkpoint metadata (" + e.getMessage() + ")");

@@ -194,7 +194,7 @@ public final class TorchStateDict {
             values.put(k, v.values());
             shapes.put(k, v.shape());
         });
-        return new Checkpoint.Contents(mc, null, values, shapes, null);
+        return new Checkpoint.Contents(mc, null, values, shapes, null, null);
     }
 
     /** The reference configuration a state_dict's shapes describe. */

@@ -31,6 +31,9 @@ final class EvaluateCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
     @Option(names = "--overlap", description = "Samples shared by neighbouring windows (default: a quarter window, as invert).")
     Integer overlap;
+    @Option(names = "--intervals", paramLabel = "P", defaultValue = "0.9", description = "Level of the model's "
+            + "calibrated intervals whose coverage of the test block is reported (default ${DEFAULT-VALUE}).")
+    double intervals;
     @Option(names = "--out", description = "Output directory (default: a new evaluate-* beside the checkpoint's run).")
     Path out;
     @Option(names = "--overwrite", description = "Allow --out to be a directory that already holds files.")
@@ -44,6 +47,6 @@ final class EvaluateCommand implements Callable<Integer> {
                 () -> new BadInputException("evaluate needs --checkpoint (none found under runs/)"));
         boolean dataDirGiven = spec.commandLine().getParseResult().hasMatchedOption("--data-dir");
         return new EvaluationRun(new EvaluationRun.Request(ckpt, dataDir, dataDirGiven, allowOtherData, overlap, out,
-                overwrite), run.select()).run();
+                overwrite, intervals), run.select()).run();
     }
 }

@@ -60,6 +60,11 @@ final class InvertCommand implements Callable<Integer> {
     List<String> channels;
     @Option(names = "--overlap", description = "Samples shared by neighbouring windows (default: a quarter window).")
     Integer overlap;
+    @Option(names = "--intervals", paramLabel = "P", description = "Also write a calibrated P interval (0.5-0.99, "
+            + "e.g. 0.9) per output sample: its lower and upper bounds beside the estimate, in the same format, named "
+            + "with .loNN and .hiNN (inv.npy -> inv.lo90.npy, inv.hi90.npy; a sac/text directory inv -> inv.lo90/, "
+            + "inv.hi90/). Needs a calibrated checkpoint (training calibrates at its end; older ones: eq calibrate).")
+    Double intervals;
     @Option(names = "--overwrite", description = "Replace --output if it exists.")
     boolean overwrite;
     @Mixin
@@ -82,8 +87,9 @@ final class InvertCommand implements Callable<Integer> {
         }
         String fmt = format(format != null ? format : Formats.formatOf(output));
         Formats.checkOutput(output, fmt, inputs);
-        RunDirectory.checkWritable(output, overwrite); // before the work, which can take minutes
         Inversion.Setup setup = setup();
+        RunDirectory.checkWritable(output, overwrite); // before the work, which can take minutes
+        for (Path bound : setup.boundsBeside(output)) RunDirectory.checkWritable(bound, overwrite);
         RecordStream in = Formats.open(inputs, setup.channels(), sampleRate, identity);
         setup.check(in, fmt);
         Model model = setup.model();
@@ -94,8 +100,10 @@ final class InvertCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         List<Path> written = Inversion.invert(model, setup, in, output, fmt, true);
         double secs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per window); wrote %s%n", secs, secs * 1e3 / windows,
-                written.size() == 1 ? written.get(0) : written.size() + " files in " + output);
+        List<Path> bounds = setup.boundsBeside(output);
+        System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per window); wrote %s%s%n", secs, secs * 1e3 / windows,
+                output, bounds.isEmpty() ? "" : " and its " + setup.percent() + " % interval's bounds "
+                        + bounds.get(0) + ", " + bounds.get(1));
         return 0;
     }
 
@@ -122,7 +130,7 @@ final class InvertCommand implements Callable<Integer> {
 
     /** The device selected, the checkpoint read, its window and the overlap checked; the model not yet built. */
     Inversion.Setup setup() {
-        return Inversion.setup(checkpoint, run.select(), overlap, run.count());
+        return Inversion.setup(checkpoint, run.select(), overlap, run.count(), intervals);
     }
 
     /** {@code "I/N"} → {I, N}; no shard: {0, 1}. */

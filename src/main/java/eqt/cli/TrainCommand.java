@@ -15,6 +15,7 @@ import eqt.ops.Precision;
 import eqt.train.TrainConfig;
 import eqt.train.TrainRequest;
 import eqt.train.TrainingRun;
+import eqt.eval.CalibrationRun;
 import eqt.infer.WindowInference;
 import eqt.io.RunDirectory;
 import java.nio.file.Path;
@@ -185,7 +186,16 @@ final class TrainCommand implements Callable<Integer> {
                         new TrainRequest.Output(out, overwrite, saveEvery), batchShards)
                 : new TrainRequest(modelConfig(layout.pairs()), trainConfig(), null, data(layout),
                         new TrainRequest.Output(out, overwrite, saveEvery), batchShards);
-        return new TrainingRun(req, dev, env).run();
+        TrainingRun training = new TrainingRun(req, dev, env);
+        int code = training.run();
+        if (code == 0 && training.finishedCheckpoint() != null) {
+            try {
+                CalibrationRun.calibrate(training.finishedCheckpoint(), dev, dataDir, false);
+            } catch (BadInputException e) { // the model is trained and saved; only its intervals are missing
+                System.out.println("no error bars: " + e.getMessage());
+            }
+        }
+        return code;
     }
 
     private TrainRequest.Data data(Layout layout) {

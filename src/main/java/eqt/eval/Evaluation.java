@@ -4,6 +4,8 @@ import eqt.data.EqDataset;
 import eqt.data.Split;
 import eqt.dsp.Classical;
 import eqt.dsp.Fitted;
+import eqt.dsp.ErrorBars;
+import eqt.infer.Calibration;
 import eqt.infer.LongRecord;
 import eqt.model.Model;
 import java.util.ArrayList;
@@ -18,7 +20,8 @@ import java.util.Map;
  * continuous spans. The classical inverses ({@link Classical}) are fitted here on the same training block the
  * model was trained on and tuned on four folds of it plus the validation block; the best of them is the one with
  * the lower error there, and every ratio is to it. How far each one's chosen settings are from the best settings
- * in hindsight on the test block is reported beside it. A secondary row scores the model the reference's way: each test window
+ * in hindsight on the test block is reported beside it, and so is the coverage of the model's calibrated intervals
+ * ({@link Coverage}). A secondary row scores the model the reference's way: each test window
  * inverted alone, with nothing outside it.
  */
 public final class Evaluation {
@@ -33,8 +36,8 @@ public final class Evaluation {
      * then the model windowed. {@code testTruth} and every {@code testPrediction}: {@code [samples, channels]}.
      */
     public record Report(Split split, int window, int overlap, List<Method> methods, String bestClassical,
-                         Map<String, Fitted.Hindsight> hindsight, float[] testTruth, double modelSeconds,
-                         double classicalSeconds) {
+                         Map<String, Fitted.Hindsight> hindsight, Coverage coverage, float[] testTruth,
+                         double modelSeconds, double classicalSeconds) {
         public Method method(String name) {
             return methods.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
         }
@@ -51,7 +54,11 @@ public final class Evaluation {
     private Evaluation() {
     }
 
-    public static Report run(Model model, EqDataset data, Split split, int overlap) {
+    /**
+     * {@code bars}: the checkpoint's error bars, or null to fit them here as training's end does (on the training
+     * and validation blocks); their coverage at {@code level} is scored on test.
+     */
+    public static Report run(Model model, EqDataset data, Split split, int overlap, ErrorBars bars, double level) {
         int len = data.layout().windowLength();
         int ch = data.channels();
         Spans spans = new Spans(data, split);
@@ -59,6 +66,8 @@ public final class Evaluation {
         long t0 = System.nanoTime();
         float[] modelOut = LongRecord.invert(model, stations, len, overlap, n -> { });
         double modelSeconds = (System.nanoTime() - t0) / 1e9;
+        Coverage coverage = split.valWindows() == 0 ? null : Coverage.of(bars != null ? bars : Calibration.fit(modelOut, data, split),
+                bars != null, level, Calibration.channels(modelOut, ch), sources(data), spans.valFrom, spans.testFrom);
         t0 = System.nanoTime();
         // The model's own linear path may be held to fewer lags; the classical anchors get the full room.
         Classical.Result classical = Classical.fitWithHindsight(data, split);
@@ -79,7 +88,7 @@ public final class Evaluation {
         methods.add(spans.score(ZERO, "predicting zero", new float[data.layout().samplesPerFile() * ch]));
         methods.add(spans.scoreTestOnly(WINDOWED, "each test window alone, zeros outside (the reference's framing)",
                 windowed(model, stations, split, len)));
-        return new Report(split, len, overlap, methods, classical.best().name(), hindsight, spans.test(spans.truth),
+        return new Report(split, len, overlap, methods, classical.best().name(), hindsight, coverage, spans.test(spans.truth),
                 modelSeconds, classicalSeconds);
     }
 

@@ -38,7 +38,7 @@ public final class EvaluationRun {
      * @param out            the output directory, or null for a new one beside the checkpoint's run
      */
     public record Request(Path checkpoint, Path dataDir, boolean dataDirGiven, boolean allowOtherData, Integer overlap,
-                          Path out, boolean overwrite) {
+                          Path out, boolean overwrite, double intervals) {
     }
 
     private final Request req;
@@ -59,17 +59,15 @@ public final class EvaluationRun {
         if (ov < 0 || ov > layout.windowLength() / 2) {
             throw BadInputException.setting("{overlap} must be in [0, " + layout.windowLength() / 2 + "], got " + ov);
         }
-        Model model = Checkpoint.load(contents, ckpt, device.torch());
-        DataFingerprint recorded = RunMetadata.data(contents.metadata());
-        Path dir0 = recorded != null && !req.dataDirGiven() ? Path.of(recorded.dir()) : req.dataDir();
-        EqDataset data = DataSource.load(dir0, layout);
-        if (recorded != null && !req.allowOtherData() && !recorded.sameData(DataFingerprint.of(dir0, data))) {
-            throw BadInputException.setting(ckpt + ": was trained on other data (" + recorded.dir() + ", sha256 "
-                    + recorded.sha256().substring(0, 12) + "…) than " + dir0 + " holds; its held-out blocks would not be "
-                    + "held out. Pass {data-dir} " + recorded.dir() + ", or {allow-other-data} to score anyway");
+        try {
+            eqt.dsp.ErrorBars.checkLevel(req.intervals());
+        } catch (IllegalArgumentException e) {
+            throw BadInputException.setting("{intervals}: " + e.getMessage());
         }
+        Model model = Checkpoint.load(contents, ckpt, device.torch());
+        EqDataset data = trainingData(contents, ckpt, layout, req.dataDir(), req.dataDirGiven(), req.allowOtherData());
         Path dir = RunDirectory.create(req.out(), ckpt.toAbsolutePath().getParent().getParent(), "evaluate", req.overwrite());
-        Evaluation.Report r = Evaluation.run(model, data, split, ov);
+        Evaluation.Report r = Evaluation.run(model, data, split, ov, contents.errorBars(), req.intervals());
         print(r, layout, contents, ckpt);
 
         Map<String, Object> json = new LinkedHashMap<>();
@@ -100,12 +98,30 @@ public final class EvaluationRun {
             methods.put(m.name(), e);
         }
         json.put("methods", methods);
+        if (r.coverage() != null) json.put("intervals", r.coverage());
         json.put("model_inference_s", r.modelSeconds());
         json.put("classical_fit_and_apply_s", r.classicalSeconds());
         JsonFile.write(dir.resolve("evaluation.json"), json);
         plot(r, layout, dir);
         System.out.println("written: " + dir.resolve("evaluation.json") + ", snr_per_channel.png, waveform_*.png");
         return 0;
+    }
+
+    /**
+     * The data a checkpoint was trained on: the directory it recorded unless {@code dirGiven}; other data than it
+     * recorded is refused unless {@code allowOther} (its held-out blocks would not be held out).
+     */
+    static EqDataset trainingData(Checkpoint.Contents contents, Path ckpt, Layout layout, Path dataDir, boolean dirGiven,
+                                  boolean allowOther) {
+        DataFingerprint recorded = RunMetadata.data(contents.metadata());
+        Path dir0 = recorded != null && !dirGiven ? Path.of(recorded.dir()) : dataDir;
+        EqDataset data = DataSource.load(dir0, layout);
+        if (recorded != null && !allowOther && !recorded.sameData(DataFingerprint.of(dir0, data))) {
+            throw BadInputException.setting(ckpt + ": was trained on other data (" + recorded.dir() + ", sha256 "
+                    + recorded.sha256().substring(0, 12) + "…) than " + dir0 + " holds; its held-out blocks would not be "
+                    + "held out. Pass {data-dir} " + recorded.dir() + ", or {allow-other-data} to score anyway");
+        }
+        return data;
     }
 
     private static void print(Evaluation.Report r, Layout layout, Checkpoint.Contents contents, Path ckpt) {
@@ -132,14 +148,22 @@ public final class EvaluationRun {
                     e.getKey(), e.getValue().chosenTest(), e.getValue().bestTest(),
                     e.getValue().chosenTest() / e.getValue().bestTest());
         }
-        System.out.printf(Locale.ROOT, "%-8s %12s %12s %8s %8s %9s%n", "channel", "model MSE", "best MSE", "ratio",
-                "model r", "SNR gain");
+        Coverage cov = r.coverage();
+        if (cov != null) {
+            System.out.printf(Locale.ROOT, "%.0f %% intervals (%s): cover %.1f %% of test samples (%.1f %% of validation, "
+                            + "where they were calibrated); half-width RMS %.4g beside the model's test RMS error %.4g%n",
+                    100 * cov.level(), cov.stored() ? "the checkpoint's" : "fitted here, the checkpoint has none",
+                    100 * cov.test(), 100 * cov.validation(), cov.testHalfWidthRms(), cov.testErrorRms());
+        }
+        System.out.printf(Locale.ROOT, "%-8s %12s %12s %8s %8s %9s%s%n", "channel", "model MSE", "best MSE", "ratio",
+                "model r", "SNR gain", cov != null ? "  covered" : "");
         Evaluation.Method model = r.method(Evaluation.MODEL);
         for (int c = 0; c < model.testChannels().size(); c++) {
             Scores m = model.testChannels().get(c);
             Scores b = r.best().testChannels().get(c);
-            System.out.printf(Locale.ROOT, "%-8d %12.6g %12.6g %7.3fx %8.4f %8.2f%n", c, m.mse(), b.mse(),
-                    m.mse() / b.mse(), m.pearson(), m.snrDb());
+            System.out.printf(Locale.ROOT, "%-8d %12.6g %12.6g %7.3fx %8.4f %8.2f%s%n", c, m.mse(), b.mse(),
+                    m.mse() / b.mse(), m.pearson(), m.snrDb(),
+                    cov != null ? String.format(Locale.ROOT, " %7.1f %%", 100 * cov.testChannels().get(c)) : "");
         }
     }
 

@@ -226,6 +226,18 @@ public final class Formats {
         }
     }
 
+    /**
+     * A companion of {@code output} in the same format, named with {@code tag}: {@code inv.npy} → {@code inv.TAG.npy},
+     * {@code inv.mseed} → {@code inv.TAG.mseed}, a directory {@code inv} (sac, text) → {@code inv.TAG}.
+     */
+    public static Path beside(Path output, String tag) {
+        String n = output.getFileName().toString();
+        String lower = n.toLowerCase(Locale.ROOT);
+        int dot = n.lastIndexOf('.');
+        boolean file = lower.endsWith(".npy") || lower.endsWith(".sac") || isMiniSeedName(lower);
+        return output.resolveSibling(file ? n.substring(0, dot) + "." + tag + n.substring(dot) : n + "." + tag);
+    }
+
     private static boolean isMiniSeedName(String lowerCaseName) {
         return lowerCaseName.endsWith(".mseed") || lowerCaseName.endsWith(".miniseed") || lowerCaseName.endsWith(".msd")
                 || lowerCaseName.endsWith(".ms");

@@ -91,6 +91,8 @@ public final class ArchiveRun {
                 RecordStream in = Formats.open(item.files(), setup.channels(), req.sampleRate());
                 setup.check(in, fmt);
                 Inversion.invert(model, setup, in, out, fmt, false);
+                List<Path> bounds = setup.boundsBeside(out);
+                if (!bounds.isEmpty()) line.put("intervals", bounds.stream().map(Path::toString).toList());
                 line.put("samples", in.samples());
                 line.put("status", "ok");
                 ok++;

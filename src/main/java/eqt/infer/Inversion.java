@@ -9,9 +9,12 @@ import eqt.formats.RecordStream;
 import eqt.io.BadInputException;
 import eqt.io.ProgressLines;
 import eqt.io.RunDirectory;
+import eqt.io.SampleSink;
 import eqt.io.SampleSource;
+import eqt.dsp.ErrorBars;
 import eqt.model.Model;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -26,10 +29,23 @@ public final class Inversion {
     /**
      * What inverting with a checkpoint needs, read once: for one record, or for many in {@link ArchiveRun}.
      *
-     * @param workers chunks of windows predicted at once on a CPU (libtorch single-threaded in each)
+     * @param workers   chunks of windows predicted at once on a CPU (libtorch single-threaded in each)
+     * @param intervals the level of the error bars written beside the estimate (e.g. 0.9), or null for none
      */
     public record Setup(Path checkpoint, Checkpoint.Contents contents, SelectedDevice dev, int channels, double rate,
-                        int window, int overlap, int workers) {
+                        int window, int overlap, int workers, Double intervals) {
+
+        /** Where the interval's lower and upper bounds go beside {@code output}; empty without intervals. */
+        public List<Path> boundsBeside(Path output) {
+            if (intervals == null) return List.of();
+            return List.of(Formats.beside(output, "lo" + percent()), Formats.beside(output, "hi" + percent()));
+        }
+
+        /** The interval's level in per cent, as its files are named: 0.9 → "90", 0.975 → "97.5". */
+        public String percent() {
+            return new java.math.BigDecimal(intervals * 100).setScale(1, java.math.RoundingMode.HALF_UP)
+                    .stripTrailingZeros().toPlainString();
+        }
 
         /** Refuses, before any work, a record the model cannot invert or whose outputs would collide. */
         public void check(RecordStream in, String fmt) {
@@ -53,13 +69,24 @@ public final class Inversion {
      * The checkpoint read and its window taken; {@code overlap} null for a quarter window. The model is built by
      * {@link Setup#model}.
      */
-    public static Setup setup(Path checkpoint, SelectedDevice dev, Integer overlap, int threads) {
+    public static Setup setup(Path checkpoint, SelectedDevice dev, Integer overlap, int threads, Double intervals) {
         Checkpoint.Contents contents = Checkpoint.read(checkpoint);
+        if (intervals != null) {
+            try {
+                ErrorBars.checkLevel(intervals);
+            } catch (IllegalArgumentException e) {
+                throw BadInputException.setting("{intervals}: " + e.getMessage());
+            }
+            if (contents.errorBars() == null) {
+                throw BadInputException.setting(checkpoint + " holds no calibrated error bars (saved before training "
+                        + "ended, or by an older version): run  eq calibrate --checkpoint " + checkpoint);
+            }
+        }
         int window = StoredRun.layout(contents.metadata(), contents.config().channels()).windowLength();
         int ov = overlap != null ? overlap : window / 4;
         if (ov < 0 || ov > window / 2) throw BadInputException.setting("{overlap} must be in [0, " + window / 2 + "], got " + ov);
         return new Setup(checkpoint, contents, dev, contents.config().channels(),
-                StoredRun.sampleRate(contents.metadata()), window, ov, dev.torch().is_cpu() ? threads : 1);
+                StoredRun.sampleRate(contents.metadata()), window, ov, dev.torch().is_cpu() ? threads : 1, intervals);
     }
 
     /**
@@ -67,15 +94,24 @@ public final class Inversion {
      * chunks of windows at a time, so memory does not grow with the record. On a CPU, one chunk of windows per
      * core at once, libtorch single-threaded in each: small GEMMs keep two cores busier that way than libtorch's
      * own splitting of each (as batch shards do in training). {@code verbose}: a progress bar on a terminal,
-     * lines off one. Nothing appears under {@code output} unless the whole record is inverted.
+     * lines off one. Nothing appears under {@code output} unless the whole record is inverted. With
+     * {@link Setup#intervals}, the interval's bounds are written beside it in the same format
+     * ({@link Setup#boundsBeside}).
      */
     public static List<Path> invert(Model model, Setup setup, RecordStream in, Path output, String fmt, boolean verbose) {
         int workers = setup.workers();
         if (workers > 1) eqt.device.HostTuning.threads(1);
         long windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
         RunDirectory.createParents(output);
-        try (SampleSource src = in.open();
-             RecordSink out = Formats.sink(in.names(), in.headers(), in.sampleRate(), in.start(), in.samples(), output, fmt)) {
+        List<Path> bounds = setup.boundsBeside(output);
+        List<RecordSink> sinks = new ArrayList<>();
+        try (SampleSource src = in.open()) {
+            for (Path p : concat(output, bounds)) {
+                sinks.add(Formats.sink(in.names(), in.headers(), in.sampleRate(), in.start(), in.samples(), p, fmt));
+            }
+            IntervalSink withBounds = bounds.isEmpty() ? null
+                    : new IntervalSink(setup.contents().errorBars(), setup.intervals(), sinks.get(0), sinks.get(1), sinks.get(2));
+            SampleSink out = withBounds != null ? withBounds : sinks.get(0);
             if (!verbose) {
                 LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, n -> { });
             } else if (System.console() == null) { // a pipe or a log: plain lines, not a bar's redraws
@@ -88,7 +124,18 @@ public final class Inversion {
                     LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, bar::stepTo);
                 }
             }
-            return out.commit();
+            if (withBounds != null) withBounds.finish();
+            List<Path> written = new ArrayList<>();
+            for (RecordSink s : sinks) written.addAll(s.commit());
+            return written;
+        } finally {
+            sinks.forEach(RecordSink::close);
         }
+    }
+
+    private static List<Path> concat(Path first, List<Path> rest) {
+        List<Path> all = new ArrayList<>(List.of(first));
+        all.addAll(rest);
+        return all;
     }
 }

@@ -44,6 +44,8 @@ public final class TrainingRun {
     private final SelectedDevice device;
     private final DistEnv env;
 
+    private Path finished;
+
     public TrainingRun(TrainRequest req, SelectedDevice device, DistEnv env) {
         this.req = req;
         this.device = device;
@@ -146,7 +148,13 @@ public final class TrainingRun {
         System.out.printf(Locale.ROOT, "done: final average loss %.6f, %.3f s/step; checkpoint %s, loss plot %s%n",
                 last, r.secondsPerStep(), ckpt, png);
         System.out.println("inference: java -jar eq.jar --inference --checkpoint " + ckpt);
+        finished = ckpt;
         return 0;
+    }
+
+    /** The checkpoint of a run that trained every epoch, on the rank that wrote it; else null. */
+    public Path finishedCheckpoint() {
+        return finished;
     }
 
     /** Trains in {@code run} (null on ranks other than 0), saving checkpoints as it goes. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eqt.formats.Formats;
 import eqt.formats.Record;
 import eqt.checkpoint.Checkpoint;
+import eqt.dsp.ErrorBars;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
 import java.io.PrintWriter;
@@ -67,6 +68,40 @@ class ArchiveJobTest {
                 "--output", out.toString(), "--threads", "1"));
         assertEquals(before, Files.getLastModifiedTime(out.resolve("STA1/day2.npy")).toMillis(), "not redone");
         assertEquals(4, Files.readAllLines(out.resolve(eqt.infer.ArchiveRun.MANIFEST)).size(), "nothing new to do");
+    }
+
+    /**
+     * With {@code --intervals}, every record gets its bounds beside its output, listed in the manifest. The error
+     * bars here are set by hand to a constant σ = 0.1 with q(P) = 1 + P, so the bounds are known exactly.
+     */
+    @Test
+    void intervalsAreWrittenBesideEveryRecordOfAnArchive() throws Exception {
+        Path ckpt = model();
+        double[] q = new double[99];
+        for (int i = 0; i < q.length; i++) q[i] = 1 + ErrorBars.MIN_LEVEL + i * ErrorBars.STEP;
+        Checkpoint.addErrorBars(ckpt, new ErrorBars(ErrorBars.SPAN, new double[][] {{1e-9, 1e-9}},
+                new double[][] {{Math.log(0.1), 0, 0}}, q));
+        Files.createDirectories(dir.resolve("in"));
+        for (int d = 0; d < 2; d++) {
+            float[] v = new float[350 + 100 * d];
+            for (int i = 0; i < v.length; i++) v[i] = (float) Math.sin(0.05 * i);
+            Formats.write(new Record(List.of("a"), List.of(v), 100, null), dir.resolve("in/r" + d + ".npy"), "npy");
+        }
+        Path out = dir.resolve("out");
+        assertEquals(0, run("invert", "--checkpoint", ckpt.toString(), "--inputs-from", dir.resolve("in").toString(),
+                "--output", out.toString(), "--intervals", "0.9", "--threads", "1"));
+        for (int d = 0; d < 2; d++) {
+            float[] est = Formats.read(List.of(out.resolve("r" + d + ".npy")), 1, 100).channels().get(0);
+            float[] lo = Formats.read(List.of(out.resolve("r" + d + ".lo90.npy")), 1, 100).channels().get(0);
+            float[] hi = Formats.read(List.of(out.resolve("r" + d + ".hi90.npy")), 1, 100).channels().get(0);
+            assertEquals(350 + 100 * d, hi.length, "every sample has its bounds, the last span/2 too");
+            for (int t = 0; t < est.length; t++) {
+                assertEquals(est[t] - 0.19, lo[t], 1e-6, "lower at " + t);
+                assertEquals(est[t] + 0.19, hi[t], 1e-6, "upper at " + t);
+            }
+        }
+        List<String> manifest = Files.readAllLines(out.resolve(eqt.infer.ArchiveRun.MANIFEST));
+        assertEquals(2, manifest.stream().filter(l -> l.contains("lo90.npy") && l.contains("hi90.npy")).count(), manifest.toString());
     }
 
     @Test

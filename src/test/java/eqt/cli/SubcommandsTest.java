@@ -76,6 +76,14 @@ class SubcommandsTest {
         assertTrue(base < zero, "the classical inverse beats zero on physical data: " + base + " vs " + zero);
         assertEquals(methods.path("model").path("test").path("mse").asDouble() / base,
                 j.path("model_to_best_classical_mse_ratio").asDouble(), 1e-12);
+        JsonNode iv = j.path("intervals");
+        assertTrue(iv.path("stored").asBoolean(), "training calibrated the checkpoint's error bars at its end");
+        assertEquals(0.9, iv.path("level").asDouble(), 0);
+        double val = iv.path("validation").asDouble();
+        assertTrue(val >= 0.9 && val <= 0.92, "calibrated on validation, so it covers the level there: " + val);
+        assertEquals(10, iv.path("testChannels").size());
+        double test = iv.path("test").asDouble();
+        assertTrue(test > 0 && test <= 1, "coverage is a share of the test samples: " + test);
         assertTrue(Files.size(out.resolve("snr_per_channel.png")) > 0);
         assertTrue(Files.size(out.resolve("waveform_0.png")) > 0);
         assertEquals(2, run("evaluate", "--checkpoint", ckpt.toString(), "--threads", "0").code());
@@ -101,6 +109,84 @@ class SubcommandsTest {
         assertEquals(2, wrong.code());
         assertTrue(wrong.err().contains("inverts 10 channels; the input has 1"), wrong.err());
         assertFalse(Files.exists(dir.resolve("x.npy")), "nothing written on bad input");
+    }
+
+    @Test
+    void invertWritesCalibratedIntervalsBesideTheEstimateInEveryFormat() throws Exception {
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 5);
+        Path ckpt = train(data);
+        Path out = dir.resolve("source.npy");
+        Outcome i = run("invert", "--checkpoint", ckpt.toString(), "--input", data.toString(), "--output",
+                out.toString(), "--threads", "1", "--intervals", "0.9");
+        assertEquals(0, i.code(), i.err());
+        float[][] est = channels(out);
+        float[][] lo = channels(dir.resolve("source.lo90.npy"));
+        float[][] hi = channels(dir.resolve("source.hi90.npy"));
+        float[][] plain = channels(invert(ckpt, data, "plain.npy"));
+        int widerSomewhere = 0;
+        for (int c = 0; c < 10; c++) {
+            assertTrue(java.util.Arrays.equals(plain[c], est[c]), "the estimate is the same with or without intervals");
+            for (int t = 0; t < est[c].length; t++) {
+                assertTrue(lo[c][t] < est[c][t] && est[c][t] < hi[c][t], "bounds on either side at " + c + "/" + t);
+                assertEquals(est[c][t] - lo[c][t], hi[c][t] - est[c][t], 1e-5 * (1 + Math.abs(est[c][t])), "symmetric");
+                if (hi[c][t] - lo[c][t] > 1.5 * (hi[c][0] - lo[c][0])) widerSomewhere++;
+            }
+        }
+        assertTrue(widerSomewhere > 0, "the width follows the estimate, it is not one constant");
+        Path sac = dir.resolve("sac");
+        assertEquals(0, run("invert", "--checkpoint", ckpt.toString(), "--input", data.toString(), "--output",
+                sac.toString(), "--format", "sac", "--intervals", "0.95", "--threads", "1").code());
+        try (var files = Files.list(sac)) {
+            for (Path f : files.toList()) {
+                assertTrue(Files.isRegularFile(dir.resolve("sac.lo95").resolve(f.getFileName())), f + " has a lower bound");
+                assertTrue(Files.isRegularFile(dir.resolve("sac.hi95").resolve(f.getFileName())), f + " has an upper bound");
+            }
+        }
+        Outcome level = run("invert", "--checkpoint", ckpt.toString(), "--input", data.toString(), "--output",
+                dir.resolve("x.npy").toString(), "--intervals", "0.3");
+        assertEquals(2, level.code());
+        assertTrue(level.err().contains("[0.5, 0.99]"), level.err());
+        Path bare = withoutErrorBars(ckpt, dir.resolve("bare.eqt"));
+        Outcome none = run("invert", "--checkpoint", bare.toString(), "--input", data.toString(), "--output",
+                dir.resolve("y.npy").toString(), "--intervals", "0.9");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("eq calibrate --checkpoint"), none.err());
+        assertFalse(Files.exists(dir.resolve("y.npy")), "nothing written on refusal");
+        assertEquals(0, run("calibrate", "--checkpoint", bare.toString(), "--threads", "1").code());
+        assertEquals(0, run("invert", "--checkpoint", bare.toString(), "--input", data.toString(), "--output",
+                dir.resolve("y.npy").toString(), "--intervals", "0.9", "--threads", "1").code());
+        assertTrue(java.util.Arrays.equals(hi[3], channels(dir.resolve("y.hi90.npy"))[3]),
+                "eq calibrate fits the same error bars as training's end");
+    }
+
+    private Path invert(Path ckpt, Path data, String name) {
+        Path out = dir.resolve(name);
+        assertEquals(0, run("invert", "--checkpoint", ckpt.toString(), "--input", data.toString(), "--output",
+                out.toString(), "--threads", "1").code());
+        return out;
+    }
+
+    private static float[][] channels(Path npy) {
+        return Formats.read(List.of(npy), 10, 100).channels().toArray(new float[0][]);
+    }
+
+    /** A copy of {@code ckpt} without its error bars, as a checkpoint saved before training's end is. */
+    private static Path withoutErrorBars(Path ckpt, Path to) throws Exception {
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(ckpt));
+             var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(to))) {
+            boolean had = false;
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                if (e.getName().equals(eqt.checkpoint.Checkpoint.ERROR_BARS)) {
+                    had = true;
+                    continue;
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+            assertTrue(had, "the trained checkpoint held error bars");
+        }
+        return to;
     }
 
     @Test

@@ -1,0 +1,57 @@
+package eqt.eval;
+
+import eqt.dsp.ErrorBars;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the model's calibrated intervals did on the held-out blocks: the share of samples whose true value lies inside
+ * (the coverage, which should be the level), overall and per channel on test, and the mean half-width.
+ *
+ * @param level            the interval's nominal level, e.g. 0.9
+ * @param stored           true when the checkpoint's own error bars were scored, false when they were fitted here
+ *                         (an uncalibrated checkpoint: the same fit training's end makes)
+ * @param validation       coverage on the validation block (calibrated there: ≈ level by construction)
+ * @param test             coverage on the test block, never seen by the calibration
+ * @param testChannels     coverage on test per channel
+ * @param testHalfWidthRms the RMS of the half-widths on test, beside the model's test RMS error
+ */
+public record Coverage(double level, boolean stored, double validation, double test, List<Double> testChannels,
+                       double testHalfWidthRms, double testErrorRms) {
+
+    /**
+     * {@code estimate} and {@code truth}: whole records {@code [channel][sample]}; the validation block is
+     * {@code [valFrom, testFrom)}, test {@code [testFrom, end)}.
+     */
+    static Coverage of(ErrorBars bars, boolean stored, double level, float[][] estimate, float[][] truth, int valFrom,
+                       int testFrom) {
+        double[][] sigma = bars.sigma(estimate);
+        double q = bars.scale(level);
+        int ch = estimate.length;
+        int end = estimate[0].length;
+        long inVal = 0;
+        long inTest = 0;
+        double width = 0;
+        double error = 0;
+        List<Double> per = new ArrayList<>();
+        for (int c = 0; c < ch; c++) {
+            long in = 0;
+            for (int t = valFrom; t < end; t++) {
+                double e = Math.abs(truth[c][t] - estimate[c][t]);
+                boolean inside = e <= q * sigma[c][t];
+                if (t < testFrom) {
+                    if (inside) inVal++;
+                } else {
+                    if (inside) in++;
+                    width += q * q * sigma[c][t] * sigma[c][t];
+                    error += e * e;
+                }
+            }
+            inTest += in;
+            per.add((double) in / (end - testFrom));
+        }
+        long nTest = (long) ch * (end - testFrom);
+        return new Coverage(level, stored, testFrom > valFrom ? (double) inVal / ((long) ch * (testFrom - valFrom)) : Double.NaN,
+                (double) inTest / nTest, per, Math.sqrt(width / nTest), Math.sqrt(error / nTest));
+    }
+}

@@ -1,0 +1,47 @@
+package eqt.infer;
+
+import eqt.data.EqDataset;
+import eqt.data.Split;
+import eqt.dsp.ErrorBars;
+import eqt.io.BadInputException;
+import eqt.model.Model;
+
+/**
+ * Error bars for a model's continuous estimate ({@link ErrorBars}): every record inverted whole, as {@code eq invert}
+ * does, the residual model fitted on the training block and calibrated on the validation block. The test block is
+ * never looked at, so {@code eq evaluate}'s coverage there is a held-out figure.
+ */
+public final class Calibration {
+
+    private Calibration() {
+    }
+
+    /** Inverts {@code data}'s station records with {@code model} and calibrates on them. */
+    public static ErrorBars fit(Model model, EqDataset data, Split split, int overlap) {
+        int len = data.layout().windowLength();
+        float[] estimate = LongRecord.invert(model, data.stationRecords(), len, overlap, n -> { });
+        return fit(estimate, data, split);
+    }
+
+    /** Calibrates on an estimate already made: {@code [samples, channels]} row-major over the whole records. */
+    public static ErrorBars fit(float[] estimate, EqDataset data, Split split) {
+        if (split.valWindows() == 0 || split.valFrom() == 0) {
+            throw BadInputException.setting("error bars need a training and a validation block; this split has "
+                    + split.trainWindows() + " training and " + split.valWindows() + " validation windows");
+        }
+        int len = data.layout().windowLength();
+        int ch = data.channels();
+        float[][] truth = new float[ch][];
+        for (int c = 0; c < ch; c++) truth[c] = data.sourceRecord(c);
+        return ErrorBars.fit(channels(estimate, ch), truth, 0, split.valFrom() * len, split.valFrom() * len,
+                split.testFrom() * len);
+    }
+
+    /** {@code [samples, channels]} row-major → {@code [channel][sample]}. */
+    public static float[][] channels(float[] interleaved, int ch) {
+        int n = interleaved.length / ch;
+        float[][] out = new float[ch][n];
+        for (int t = 0; t < n; t++) for (int c = 0; c < ch; c++) out[c][t] = interleaved[t * ch + c];
+        return out;
+    }
+}
