@@ -14,16 +14,19 @@ mkdir -p "$work"
 # times, paths and memory vary from run to run; everything else is compared
 strip() { sed -E 's/\([0-9.]+ s(\/step)?\)//g; s/[0-9.]+ s\/step//g; s/ in [0-9.]+ s//g; s#/tmp/[^ ]*##g; s/"(time|process_memory_mb|seconds|created|[a-z_]+_(s|ms))" ?: ?[^,}]*,?//g'; }
 : > "$out"
-for model in reference fir-transformer wiener-transformer; do
+for model in reference fir-transformer wiener-transformer wiener-cnn; do
   run=$work/run-$model
   rm -rf "$run" "$work/eval-$model"
   case $model in
     reference) patch=() ;;
     fir-transformer) patch=(--patch 10 --fir_taps 41) ;;
+    wiener-cnn) patch=(--patch 3 --fir_taps 64) ;;
     *) patch=(--patch 10 --fir_taps 64) ;;
   esac
-  eq --model "$model" --data-dir "$root/eq_data" --windows 750 --window_length 200 --d_model 16 --n_head 2 \
-    --num_layers 1 --dim_feedforward 32 --max_length 200 "${patch[@]}" --batch_size 8 --epochs 2 \
+  size=(--d_model 16 --n_head 2 --num_layers 1 --dim_feedforward 32)
+  [[ $model == wiener-cnn ]] && size=(--d_model 8 --n_head 1 --num_layers 2 --dim_feedforward 8)
+  eq --model "$model" --data-dir "$root/eq_data" --windows 750 --window_length 200 "${size[@]}" \
+    --max_length 200 "${patch[@]}" --batch_size 8 --epochs 2 \
     --seed 3 --threads 2 --out "$run" > "$work/train.log" 2>&1 || { cat "$work/train.log"; exit 1; }
   grep -E "loss|kept|epoch 0" "$work/train.log" | strip | sed "s/^/$model train: /" >> "$out"
   strip < "$run/train_log.jsonl" | sed "s/^/$model log: /" >> "$out"
@@ -40,8 +43,8 @@ for model in reference fir-transformer wiener-transformer; do
     --starttime 2024-01-02T03:04:05.123456Z)
   for fmt in npy mseed; do
     eq invert --checkpoint "$run/model_transf/model.eqt" --input "$work/hour.npy" --output "$work/inv.$fmt" \
-      "${identity[@]}" --overwrite > "$work/inv.log" 2>&1 || { cat "$work/inv.log"; exit 1; }
-    echo "$model invert $fmt: $(md5sum < "$work/inv.$fmt")" >> "$out"
+      "${identity[@]}" --intervals 0.9 --overwrite > "$work/inv.log" 2>&1 || { cat "$work/inv.log"; exit 1; }
+    echo "$model invert $fmt: $(cat "$work/inv.$fmt" "$work/inv.lo90.$fmt" "$work/inv.hi90.$fmt" | md5sum)" >> "$out"
   done
   for fmt in sac text; do
     rm -rf "$work/inv-$fmt"
