@@ -1,18 +1,10 @@
 package eqt.cli;
 
-import eqt.model.ModelKind;
-
-import eqt.io.RunDirectory;
 import eqt.checkpoint.Checkpoint;
-import eqt.model.Model;
+import eqt.checkpoint.TorchInterchange;
 import eqt.model.ModelConfig;
-import eqt.checkpoint.TorchStateDict;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.bytedeco.pytorch.Device;
-import org.bytedeco.pytorch.global.torch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,18 +28,8 @@ final class TorchCommand {
 
         @Override
         public Integer call() {
-            RunDirectory.checkWritable(output, overwrite);
-            Checkpoint.Contents c = Checkpoint.read(checkpoint);
-            Map<String, TorchStateDict.Array> out = new LinkedHashMap<>();
-            for (Map.Entry<String, float[]> e : c.tensors().entrySet()) {
-                out.put(e.getKey(), new TorchStateDict.Array(c.shapes().get(e.getKey()), e.getValue()));
-            }
-            // The original's module holds its positional table as a persistent buffer: export it, or its strict
-            // load_state_dict refuses the file.
-            if (ModelKind.REFERENCE.equals(c.config().model())) out = TorchStateDict.withPositions(out, c.config());
-            RunDirectory.createParents(output);
-            TorchStateDict.write(out, output);
-            System.out.printf("wrote %d tensors of the %s model to %s%n", out.size(), c.config().model(), output);
+            int n = TorchInterchange.export(checkpoint, output, overwrite);
+            System.out.printf("wrote %d tensors of the %s model to %s%n", n, Checkpoint.read(checkpoint).config().model(), output);
             return 0;
         }
     }
@@ -73,12 +55,7 @@ final class TorchCommand {
 
         @Override
         public Integer call() {
-            RunDirectory.checkWritable(output, overwrite);
-            Checkpoint.Contents contents = TorchStateDict.referenceContents(TorchStateDict.read(stateDict), nHead,
-                    maxLength, dropout, stateDict);
-            ModelConfig mc = contents.config();
-            Model model = Checkpoint.load(contents, stateDict, new Device(torch.DeviceType.CPU));
-            Checkpoint.save(model, Map.of("imported_from", stateDict.toAbsolutePath().toString()), output);
+            ModelConfig mc = TorchInterchange.importReference(stateDict, nHead, maxLength, dropout, output, overwrite);
             System.out.printf("imported reference model (d_model %d, %d heads, %d layers, feed-forward %d, %d channels) "
                     + "into %s%n", mc.dModel(), mc.nHead(), mc.numLayers(), mc.ffDim(), mc.channels(), output);
             return 0;

@@ -92,8 +92,12 @@ public final class EvaluationRun {
             e.put("test_channels", m.testChannels());
             eqt.dsp.Fitted.Hindsight h = r.hindsight().get(m.name());
             if (h != null) {
-                e.put("hindsight", Map.of("chosen_test_mse", h.chosenTest(), "best_test_mse", h.bestTest(),
-                        "chosen_to_best", h.chosenTest() / h.bestTest(), "best_settings", h.bestDetail()));
+                Map<String, Object> hs = new LinkedHashMap<>(); // in this order in every run (Map.of's is random)
+                hs.put("chosen_test_mse", h.chosenTest());
+                hs.put("best_test_mse", h.bestTest());
+                hs.put("chosen_to_best", h.chosenTest() / h.bestTest());
+                hs.put("best_settings", h.bestDetail());
+                e.put("hindsight", hs);
             }
             methods.put(m.name(), e);
         }

@@ -10,11 +10,7 @@ import eqt.dsp.Metrics;
 import eqt.ops.Autocast;
 import eqt.model.Model;
 import eqt.ops.Tensors;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +26,7 @@ import org.bytedeco.pytorch.Adam;
 import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
-import org.bytedeco.pytorch.InputArchive;
 import org.bytedeco.pytorch.Optimizer;
-import org.bytedeco.pytorch.OutputArchive;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -84,8 +78,7 @@ public final class Trainer {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private BatchShards shards = new BatchShards(1);
     private Progress progress = Progress.start();
-    /** Host copy of the weights with the lowest validation loss so far (null until measured or unknown). */
-    private Map<String, float[]> bestWeights;
+    private final BestWeights best;
 
     public Trainer(Model model, TrainConfig cfg, SelectedDevice device) {
         this(model, cfg, device, GradientSync.NONE, 0);
@@ -97,6 +90,7 @@ public final class Trainer {
         this.device = device;
         this.sync = sync;
         this.rank = rank;
+        this.best = new BestWeights(model);
         this.params = List.copyOf(model.parameters().values());
         TensorVector p = new TensorVector(params.toArray(new Tensor[0]));
         if (cfg.optimization().optimizer() == TrainConfig.Optimizer.ADAMW) {
@@ -152,7 +146,7 @@ public final class Trainer {
         if (keepBest && steps == 0 && bestEpoch == null) {
             bestVal = validationLoss(data, split);
             bestEpoch = 0;
-            bestWeights = snapshot();
+            best.take();
             checkpointer.best(0);
             Map<String, Object> e = event("epoch", 0);
             e.put("val_loss", bestVal);
@@ -231,12 +225,12 @@ public final class Trainer {
                     if (bestVal == null || val < bestVal) {
                         bestVal = val;
                         bestEpoch = epoch;
-                        bestWeights = snapshot();
+                        best.take();
                         checkpointer.best(epoch);
                         line += " (best)";
                     }
                     if (epoch == cfg.epochs()) {
-                        String kept = keepBestWeights(bestEpoch, epoch, val, bestVal);
+                        String kept = best.keep(bestEpoch, epoch, val, bestVal);
                         e.put("kept_epoch", bestEpoch);
                         line += "\n" + kept;
                     }
@@ -256,22 +250,6 @@ public final class Trainer {
     }
 
     /**
-     * At the end of training: puts the best validation epoch's weights back into the model, and says which
-     * epoch is kept. Without them in memory (a run resumed from a checkpoint written without best weights) the
-     * last epoch's stay.
-     */
-    private String keepBestWeights(int bestEpoch, int last, double lastVal, double bestVal) {
-        if (bestEpoch == last) return String.format(Locale.ROOT, "kept the last epoch, %d: lowest validation loss", last);
-        if (bestWeights == null) {
-            return String.format(Locale.ROOT, "kept the last epoch, %d: epoch %d was better on validation (%.6g) "
-                    + "but its weights were not saved", last, bestEpoch, bestVal);
-        }
-        restore(bestWeights);
-        return String.format(Locale.ROOT, "kept epoch %d%s: validation loss %.6g (last epoch %.6g)", bestEpoch,
-                bestEpoch == 0 ? " (the linear path, before training)" : "", bestVal, lastVal);
-    }
-
-    /**
      * A non-finite loss (too high a learning rate, bf16 overflow, a bad sample) stops training at once, before a
      * later checkpoint could replace the last finite one: exit 2 with one line, as the remedy is a flag.
      */
@@ -283,21 +261,7 @@ public final class Trainer {
 
     /** Gives a resumed run the best weights it had saved (see {@link Checkpointer#best}). */
     public void restoreBest(Map<String, float[]> weights) {
-        bestWeights = weights;
-    }
-
-    private Map<String, float[]> snapshot() {
-        Map<String, float[]> copy = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) copy.put(e.getKey(), Tensors.toArray(e.getValue()));
-        return copy;
-    }
-
-    private void restore(Map<String, float[]> weights) {
-        try (PointerScope s = new PointerScope(); org.bytedeco.pytorch.NoGradGuard g = new org.bytedeco.pytorch.NoGradGuard()) {
-            for (Map.Entry<String, Tensor> e : model.parameters().entrySet()) {
-                e.getValue().copy_(Tensors.of(weights.get(e.getKey()), model.device(), e.getValue().shape()));
-            }
-        }
+        best.set(weights);
     }
 
     /**
@@ -378,28 +342,12 @@ public final class Trainer {
 
     /** The optimiser's state (Adam moments and step counts) in libtorch's archive format. */
     public byte[] optimizerState() {
-        Path tmp = tempFile();
-        try {
-            OutputArchive a = new OutputArchive();
-            optimizer.save(a);
-            a.save_to(tmp.toString());
-            return Files.readAllBytes(tmp);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            tmp.toFile().delete();
-        }
+        return TrainingState.save(optimizer);
     }
 
     /** The CPU generator's state (dropout masks are drawn from it). */
     public static byte[] rngState() {
-        try (PointerScope s = new PointerScope()) {
-            Tensor t = torch.getDefaultCPUGenerator().get_state();
-            byte[] b = new byte[(int) t.numel()];
-            java.nio.ByteBuffer buf = t.createBuffer();
-            buf.get(b);
-            return b;
-        }
+        return TrainingState.cpuGenerator();
     }
 
     /**
@@ -407,33 +355,10 @@ public final class Trainer {
      * dropout generator (null: keep the one seeded at start) and the position in the epoch.
      */
     public void resume(Progress at, byte[] optimizerState, byte[] rng) {
-        Path tmp = tempFile();
-        try {
-            Files.write(tmp, optimizerState);
-            InputArchive a = new InputArchive();
-            a.load_from(tmp.toString());
-            optimizer.load(a);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            tmp.toFile().delete();
-        }
+        TrainingState.load(optimizer, optimizerState);
         // The learning rate is set from the step count before every step, so there is no schedule to replay.
-        if (rng != null) {
-            try (PointerScope s = new PointerScope()) {
-                // Java bytes are signed; the generator wants uint8 (the int8 → uint8 cast keeps every bit pattern).
-                torch.getDefaultCPUGenerator().set_state(Tensor.create(rng, rng.length).to(torch.ScalarType.Byte));
-            }
-        }
+        if (rng != null) TrainingState.setCpuGenerator(rng);
         progress = at;
-    }
-
-    private static Path tempFile() {
-        try {
-            return Files.createTempFile("eqt-optimizer", ".pt");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static Map<String, Object> event(String kind, int epoch) {

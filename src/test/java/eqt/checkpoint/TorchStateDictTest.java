@@ -45,7 +45,7 @@ class TorchStateDictTest {
     }
 
     static Model imported(Map<String, TorchStateDict.Array> sd, Path file) {
-        return Checkpoint.load(TorchStateDict.referenceContents(sd, 2, null, 0.1, file), file, Tiny.CPU);
+        return Checkpoint.load(TorchInterchange.referenceContents(sd, 2, null, 0.1, file), file, Tiny.CPU);
     }
 
     static float[] run(Model m, TorchStateDict.Array x) {
@@ -60,7 +60,7 @@ class TorchStateDictTest {
         Map<String, TorchStateDict.Array> sd = TorchStateDict.read(f);
         assertEquals("embedding.0.weight", sd.keySet().iterator().next(), "PyTorch's order is kept");
         assertEquals("output_layer.bias", sd.keySet().stream().reduce((a, b) -> b).orElseThrow());
-        assertArrayEquals(new long[] {1, 60, 8}, sd.get(TorchStateDict.POSITIONS).shape(),
+        assertArrayEquals(new long[] {1, 60, 8}, sd.get(TorchInterchange.POSITIONS).shape(),
                 "the fixture holds the original's persistent positional buffer");
         assertEquals(29, sd.size(), "28 weights and pos_encoder.pe, as the original's model.pkl");
         Model m = imported(sd, f);
@@ -104,7 +104,7 @@ class TorchStateDictTest {
         Map<String, TorchStateDict.Array> sd = new LinkedHashMap<>();
         m.state().forEach((k, v) -> sd.put(k, new TorchStateDict.Array(v.shape(), Tensors.toArray(v))));
         Path exported = dir.resolve("java.pkl");
-        TorchStateDict.write(TorchStateDict.withPositions(sd, mc), exported);
+        TorchStateDict.write(TorchInterchange.withPositions(sd, mc), exported);
         TorchStateDict.Array x = TorchStateDict.read(fixture("ref_tiny_io.pt")).get("input");
         Map<String, TorchStateDict.Array> io = new LinkedHashMap<>();
         io.put("input", x);
@@ -139,13 +139,13 @@ class TorchStateDictTest {
     void aPositionalTableThatIsNotTheSinusoidIsRefusedByName() {
         Path f = fixture("ref_tiny_state_dict.pkl");
         Map<String, TorchStateDict.Array> sd = new LinkedHashMap<>(TorchStateDict.read(f));
-        TorchStateDict.Array pe = sd.get(TorchStateDict.POSITIONS);
+        TorchStateDict.Array pe = sd.get(TorchInterchange.POSITIONS);
         float[] learned = pe.values().clone();
         learned[8 * 3 + 1] += 0.5f;
-        sd.put(TorchStateDict.POSITIONS, new TorchStateDict.Array(pe.shape(), learned));
+        sd.put(TorchInterchange.POSITIONS, new TorchStateDict.Array(pe.shape(), learned));
         String msg = assertThrows(BadInputException.class, () -> imported(sd, f)).getMessage();
         assertTrue(msg.contains("pos_encoder.pe is not the fixed sinusoidal table at position 3, feature 1"), msg);
-        sd.put(TorchStateDict.POSITIONS, new TorchStateDict.Array(new long[] {1, 60, 4}, new float[240]));
+        sd.put(TorchInterchange.POSITIONS, new TorchStateDict.Array(new long[] {1, 60, 4}, new float[240]));
         msg = assertThrows(BadInputException.class, () -> imported(sd, f)).getMessage();
         assertTrue(msg.contains("pos_encoder.pe has shape [1, 60, 4], expected [1, max_length, 8]"), msg);
     }
@@ -156,10 +156,10 @@ class TorchStateDictTest {
         Model m = Model.create(mc, Tiny.CPU, 3);
         Map<String, TorchStateDict.Array> sd = new LinkedHashMap<>();
         m.state().forEach((k, v) -> sd.put(k, new TorchStateDict.Array(v.shape(), Tensors.toArray(v))));
-        Map<String, TorchStateDict.Array> out = TorchStateDict.withPositions(sd, mc);
-        assertEquals(List.of("embedding.0.weight", "embedding.0.bias", TorchStateDict.POSITIONS),
+        Map<String, TorchStateDict.Array> out = TorchInterchange.withPositions(sd, mc);
+        assertEquals(List.of("embedding.0.weight", "embedding.0.bias", TorchInterchange.POSITIONS),
                 out.keySet().stream().limit(3).toList());
-        assertArrayEquals(new long[] {1, 80, 8}, out.get(TorchStateDict.POSITIONS).shape());
+        assertArrayEquals(new long[] {1, 80, 8}, out.get(TorchInterchange.POSITIONS).shape());
         Path f = dir.resolve("round.pkl");
         TorchStateDict.write(out, f);
         assertEquals(80, imported(TorchStateDict.read(f), f).config().maxLength(), "and comes back in");

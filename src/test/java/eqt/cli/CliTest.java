@@ -108,7 +108,7 @@ class CliTest {
 
     @Test
     void launchFlagsAreStrippedFromTheWorkersCommandLine() {
-        assertEquals(List.of("--epochs", "2", "--device", "cpu"), TrainCommand.workerArgs(
+        assertEquals(List.of("--epochs", "2", "--device", "cpu"), LaunchOptions.workerArgs(
                 List.of("--ddp", "--epochs", "2", "--nproc_per_node", "4", "--nnodes=1", "--device", "cpu")));
     }
 
