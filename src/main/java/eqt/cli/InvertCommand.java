@@ -2,16 +2,11 @@ package eqt.cli;
 
 import eqt.infer.ArchiveRun;
 import eqt.infer.Inversion;
-import eqt.infer.LongRecord;
 import eqt.formats.Formats;
 import eqt.formats.Identity;
-import eqt.formats.RecordStream;
 import eqt.io.BadInputException;
-import eqt.io.RunDirectory;
-import eqt.model.Model;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -86,25 +81,7 @@ final class InvertCommand implements Callable<Integer> {
                     setup()).run();
         }
         String fmt = format(format != null ? format : Formats.formatOf(output));
-        Formats.checkOutput(output, fmt, inputs);
-        Inversion.Setup setup = setup();
-        RunDirectory.checkWritable(output, overwrite); // before the work, which can take minutes
-        for (Path bound : setup.boundsBeside(output)) RunDirectory.checkWritable(bound, overwrite);
-        RecordStream in = Formats.open(inputs, setup.channels(), sampleRate, identity);
-        setup.check(in, fmt);
-        Model model = setup.model();
-        long windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
-        System.out.printf(Locale.ROOT, "inverting %d samples x %d channels (%.1f h at %.0f Hz) in %d windows of %d%n",
-                in.samples(), setup.channels(), in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows,
-                setup.window());
-        long t0 = System.nanoTime();
-        List<Path> written = Inversion.invert(model, setup, in, output, fmt, true);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        List<Path> bounds = setup.boundsBeside(output);
-        System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per window); wrote %s%s%n", secs, secs * 1e3 / windows,
-                output, bounds.isEmpty() ? "" : " and its " + setup.percent() + " % interval's bounds "
-                        + bounds.get(0) + ", " + bounds.get(1));
-        return 0;
+        return Inversion.run(new Inversion.Request(inputs, output, fmt, sampleRate, identity, overwrite), setup());
     }
 
     /** What the flags say of inputs that carry no identity; {@link Identity#NONE} when none is given. */

@@ -4,6 +4,7 @@ import eqt.checkpoint.Checkpoint;
 import eqt.checkpoint.StoredRun;
 import eqt.device.SelectedDevice;
 import eqt.formats.Formats;
+import eqt.formats.Identity;
 import eqt.formats.RecordSink;
 import eqt.formats.RecordStream;
 import eqt.io.BadInputException;
@@ -16,6 +17,7 @@ import eqt.model.Model;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -63,6 +65,39 @@ public final class Inversion {
         public Model model() {
             return Checkpoint.load(contents, checkpoint, dev.torch());
         }
+    }
+
+    /**
+     * One record to invert: its files (channels in model order), where the estimate goes and as what, the rate
+     * and identity for inputs that carry none.
+     */
+    public record Request(List<Path> inputs, Path output, String format, double sampleRate, Identity identity,
+                          boolean overwrite) {
+    }
+
+    /**
+     * {@code eq invert} on one record: everything that can refuse is checked before the work (minutes on a long
+     * record), then the record streams through with a progress bar or lines; returns the exit code.
+     */
+    public static int run(Request req, Setup setup) {
+        Formats.checkOutput(req.output(), req.format(), req.inputs());
+        RunDirectory.checkWritable(req.output(), req.overwrite());
+        for (Path bound : setup.boundsBeside(req.output())) RunDirectory.checkWritable(bound, req.overwrite());
+        RecordStream in = Formats.open(req.inputs(), setup.channels(), req.sampleRate(), req.identity());
+        setup.check(in, req.format());
+        Model model = setup.model();
+        long windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
+        System.out.printf(Locale.ROOT, "inverting %d samples x %d channels (%.1f h at %.0f Hz) in %d windows of %d%n",
+                in.samples(), setup.channels(), in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows,
+                setup.window());
+        long t0 = System.nanoTime();
+        invert(model, setup, in, req.output(), req.format(), true);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        List<Path> bounds = setup.boundsBeside(req.output());
+        System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per window); wrote %s%s%n", secs, secs * 1e3 / windows,
+                req.output(), bounds.isEmpty() ? "" : " and its " + setup.percent() + " % interval's bounds "
+                        + bounds.get(0) + ", " + bounds.get(1));
+        return 0;
     }
 
     /**
