@@ -13,6 +13,7 @@ import eqt.dsp.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.JsonFile;
 import eqt.io.RunDirectory;
+import eqt.io.RunLayout;
 import eqt.model.Model;
 import eqt.report.Plots;
 import java.nio.file.Path;
@@ -51,7 +52,7 @@ public final class EvaluationRun {
 
     public int run() {
         Path ckpt = req.checkpoint();
-        RunDirectory.check(req.out(), ckpt.toAbsolutePath().getParent().getParent(), req.overwrite()); // fail before the work
+        RunDirectory.check(req.out(), RunLayout.ofCheckpoint(ckpt.toAbsolutePath()).root(), req.overwrite()); // fail before the work
         Checkpoint.Contents contents = Checkpoint.read(ckpt);
         Layout layout = StoredRun.layout(contents.metadata(), contents.config().channels());
         Split split = StoredRun.split(contents.metadata(), layout);
@@ -66,7 +67,7 @@ public final class EvaluationRun {
         }
         Model model = Checkpoint.load(contents, ckpt, device.torch());
         EqDataset data = trainingData(contents, ckpt, layout, req.dataDir(), req.dataDirGiven(), req.allowOtherData());
-        Path dir = RunDirectory.create(req.out(), ckpt.toAbsolutePath().getParent().getParent(), "evaluate", req.overwrite());
+        Path dir = RunDirectory.create(req.out(), RunLayout.ofCheckpoint(ckpt.toAbsolutePath()).root(), "evaluate", req.overwrite());
         Evaluation.Report r = Evaluation.run(model, data, split, ov, contents.errorBars(), req.intervals());
         print(r, layout, contents, ckpt);
 

@@ -11,6 +11,7 @@ import eqt.model.Inference;
 import eqt.dsp.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
+import eqt.io.RunLayout;
 import eqt.checkpoint.Checkpoint;
 import eqt.model.Model;
 import eqt.report.Plots;
@@ -44,7 +45,7 @@ public final class WindowInference {
     public int run() {
         Path ckpt = req.checkpoint();
         Layout layout = req.layout();
-        RunDirectory.check(req.out(), ckpt.toAbsolutePath().getParent().getParent(), req.overwrite()); // fail before the work
+        RunDirectory.check(req.out(), RunLayout.ofCheckpoint(ckpt.toAbsolutePath()).root(), req.overwrite()); // fail before the work
         Model model = Checkpoint.load(ckpt, device.torch());
         int window = req.window();
         if (model.config().channels() != layout.pairs()) {
@@ -56,7 +57,7 @@ public final class WindowInference {
                     + " is shorter than the window length " + layout.windowLength());
         }
         EqDataset data = DataSource.load(req.dataDir(), layout);
-        Path root = ckpt.toAbsolutePath().getParent().getParent();
+        Path root = RunLayout.ofCheckpoint(ckpt.toAbsolutePath()).root();
         Path out = RunDirectory.create(req.out(), root, "inference-w" + window, req.overwrite());
         int len = layout.windowLength();
         int ch = layout.pairs();

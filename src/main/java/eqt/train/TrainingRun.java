@@ -15,6 +15,7 @@ import eqt.dist.GradientSync;
 import eqt.dsp.Metrics;
 import eqt.io.BadInputException;
 import eqt.io.JsonFile;
+import eqt.io.RunLayout;
 import eqt.io.RunDirectory;
 import eqt.checkpoint.Checkpoint;
 import eqt.data.Split;
@@ -113,7 +114,7 @@ public final class TrainingRun {
             RankAgreement.check(sync, agree); // before anything is written
             Path run = !env.isMaster() ? null : resumeRun != null ? resumeRun
                     : RunDirectory.create(req.output().dir(), Path.of("runs"), "train-" + mc.model(), req.output().overwrite());
-            if (run != null) JsonFile.write(run.resolve("config.json"), Map.of("model", mc, "metadata", meta.json()));
+            if (run != null) JsonFile.write(new RunLayout(run).config(), Map.of("model", mc, "metadata", meta.json()));
             String shape = mc.model() == eqt.model.ModelKind.WIENER_CNN
                     ? String.format(Locale.ROOT, "%d features, %d dilated blocks of width %d", mc.dModel(), mc.numLayers(), mc.patch())
                     : String.format(Locale.ROOT, "d_model %d, %d heads, %d layers", mc.dModel(), mc.nHead(), mc.numLayers());
@@ -125,7 +126,7 @@ public final class TrainingRun {
                     run != null ? run : "(rank 0 writes the outputs)");
             System.out.printf(Locale.ROOT, "loss to beat: predicting zero gives MSE %.6f on the training windows%n",
                     meta.setup().trainMsePredictingZero());
-            ckpt = run != null ? run.resolve("model_transf").resolve("model.eqt") : null;
+            ckpt = run != null ? new RunLayout(run).checkpoint() : null;
             r = train(model, tc, sync, inputs, split, start, resumeFrom, meta, run, ckpt);
         }
         if (r.stopped()) {
@@ -140,8 +141,7 @@ public final class TrainingRun {
             return code;
         }
         if (ckpt == null) return 0;
-        Path run = ckpt.getParent().getParent();
-        Path png = run.resolve("loss_visible").resolve("plt_loss.png");
+        Path png = RunLayout.ofCheckpoint(ckpt).lossPlot();
         RunDirectory.mkdirs(png.getParent());
         Plots.lossCurve(r.batchLosses(), 0.1, png);
         double last = r.epochLosses().get(r.epochLosses().size() - 1);
@@ -161,9 +161,9 @@ public final class TrainingRun {
     private Trainer.Result train(Model model, TrainConfig tc, GradientSync sync, EqDataset inputs, Split split,
                                  Progress start, Checkpoint.Contents resumeFrom, RunMetadata meta, Path run,
                                  Path ckpt) {
-        Path best = ckpt != null ? ckpt.resolveSibling("best.eqt") : null;
+        Path best = ckpt != null ? RunLayout.bestBeside(ckpt) : null;
         java.util.concurrent.atomic.AtomicReference<RunMetadata> current = new java.util.concurrent.atomic.AtomicReference<>(meta);
-        try (TrainLog log = new TrainLog(run != null ? run.resolve("train_log.jsonl") : null, resumeFrom != null)) {
+        try (TrainLog log = new TrainLog(run != null ? new RunLayout(run).log() : null, resumeFrom != null)) {
             Trainer trainer = new Trainer(model, tc, device, sync, env.rank()).shards(req.batchShards());
             if (resumeFrom != null) {
                 // Each rank continues its own generator; a rank the checkpoint holds no state for (an older
@@ -172,7 +172,7 @@ public final class TrainingRun {
                 trainer.resume(start, resumeFrom.training().optimizer(), env.rank() < rng.size() ? rng.get(env.rank()) : null);
                 List<byte[]> deviceRng = resumeFrom.training().deviceRng();
                 if (env.rank() < deviceRng.size()) Devices.restoreGeneratorState(device.torch(), deviceRng.get(env.rank()));
-                Path saved = req.resume().checkpoint().resolveSibling("best.eqt");
+                Path saved = RunLayout.bestBeside(req.resume().checkpoint());
                 if (start.bestEpoch() != null && java.nio.file.Files.exists(saved)) {
                     trainer.restoreBest(Checkpoint.read(saved).tensors());
                 }
@@ -216,8 +216,8 @@ public final class TrainingRun {
     public static Path runOf(Path checkpoint) {
         Path dir = checkpoint.toAbsolutePath().getParent();
         Path run = dir.getParent();
-        if (!dir.getFileName().toString().equals("model_transf") || run == null
-                || !java.nio.file.Files.isRegularFile(run.resolve("config.json"))) {
+        if (!dir.getFileName().toString().equals(RunLayout.CHECKPOINT_DIR) || run == null
+                || !java.nio.file.Files.isRegularFile(new RunLayout(run).config())) {
             throw BadInputException.setting(checkpoint + ": not inside a run directory (RUN/model_transf/model.eqt beside "
                     + "RUN/config.json), and resuming writes there; resume it in its run directory, or pass {out} DIR "
                     + "to continue in a new run directory");
