@@ -109,11 +109,9 @@ final class TrainCommand implements Callable<Integer> {
         if (batchShards < 1) throw new BadInputException("--shards must be >= 1, got " + batchShards);
         if (saveEvery < 1) throw new BadInputException("--save_every must be >= 1, got " + saveEvery);
         HostTuning.threads(BatchShards.threadsEach(n, batchShards));
-        TrainRequest req = resume != null
-                ? new TrainRequest(null, null, new TrainRequest.Resume(resume, recipe.epochs, allowOtherData), data(layout),
-                        new TrainRequest.Output(out, overwrite, saveEvery), batchShards)
-                : new TrainRequest(model.modelConfig(layout.pairs()), recipe.trainConfig(model.kind()), null, data(layout),
-                        new TrainRequest.Output(out, overwrite, saveEvery), batchShards);
+        TrainRequest.Start start = resume != null ? new TrainRequest.Resume(resume, recipe.epochs, allowOtherData)
+                : new TrainRequest.Fresh(model.modelConfig(layout.pairs()), recipe.trainConfig(model.kind()));
+        TrainRequest req = new TrainRequest(start, data(layout), new TrainRequest.Output(out, overwrite, saveEvery), batchShards);
         TrainingRun training = new TrainingRun(req, dev, env);
         int code = training.run();
         if (code == 0 && training.finishedCheckpoint() != null) {

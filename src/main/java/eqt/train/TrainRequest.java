@@ -5,25 +5,31 @@ import eqt.model.ModelConfig;
 import java.nio.file.Path;
 
 /**
- * A training run as a command asks for it, parsed and checked there: either a new run (model and recipe) or a
- * resumed one (the checkpoint, which holds both), the data, where the outputs go, and how batches are split.
+ * A training run as a command asks for it, parsed and checked there: how it starts (a {@link Fresh} run with its
+ * model and recipe, or a {@link Resume}d one, whose checkpoint holds both), the data, where the outputs go, and how
+ * batches are split.
  *
- * @param model       a new run's model (null when resuming: the checkpoint's)
- * @param train       a new run's recipe (null when resuming)
- * @param resume      the run to continue, or null
+ * @param start       a fresh run or a resumed one
  * @param data        the data set and its windows
  * @param output      where rank 0 writes
  * @param batchShards shards each batch is split into on this rank
  */
-public record TrainRequest(ModelConfig model, TrainConfig train, Resume resume, Data data, Output output,
-                           int batchShards) {
+public record TrainRequest(Start start, Data data, Output output, int batchShards) {
+
+    /** How a run starts. */
+    public sealed interface Start permits Fresh, Resume {
+    }
+
+    /** A new run: its model and recipe. */
+    public record Fresh(ModelConfig model, TrainConfig train) implements Start {
+    }
 
     /**
      * @param checkpoint     the resumable checkpoint
      * @param epochs         the new total of epochs, or null to keep the recorded one
      * @param allowOtherData go on although the data differ from those the run was trained on
      */
-    public record Resume(Path checkpoint, Integer epochs, boolean allowOtherData) {
+    public record Resume(Path checkpoint, Integer epochs, boolean allowOtherData) implements Start {
     }
 
     /**

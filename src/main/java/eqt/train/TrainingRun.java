@@ -54,14 +54,15 @@ public final class TrainingRun {
     }
 
     public int run() {
-        Path resumed = req.resume() != null ? req.resume().checkpoint() : null;
+        TrainRequest.Resume resume = req.start() instanceof TrainRequest.Resume r ? r : null;
+        Path resumed = resume != null ? resume.checkpoint() : null;
         Checkpoint.Contents resumeFrom = resumed != null ? resumable(resumed) : null;
         DataFingerprint recorded = resumeFrom != null ? RunMetadata.data(resumeFrom.metadata()) : null;
         // A resumed run goes on with its own windows (a requeued job passes only --resume and --epochs); windows
         // named on the command line are compared with the recorded ones below like any other data.
         Layout layout = recorded != null && !req.data().layoutGiven() ? recorded.layout() : req.data().layout();
-        ModelConfig mc = resumeFrom != null ? resumeFrom.config() : req.model();
-        TrainConfig tc = resumeFrom != null ? resumedConfig(resumeFrom) : req.train();
+        ModelConfig mc = req.start() instanceof TrainRequest.Fresh f ? f.model() : resumeFrom.config();
+        TrainConfig tc = req.start() instanceof TrainRequest.Fresh f ? f.train() : resumedConfig(resumeFrom, resume);
         if (mc.maxLength() < layout.windowLength()) {
             throw BadInputException.setting("{max_length} " + mc.maxLength() + " is shorter than the window length "
                     + layout.windowLength());
@@ -73,7 +74,7 @@ public final class TrainingRun {
             throw BadInputException.setting("{batch_size} " + tc.batchSize() + (world > 1 ? " x " + world + " ranks" : "")
                     + " is larger than the " + trainWindows + " training windows");
         }
-        Progress start = resumeFrom != null ? progressOf(resumeFrom) : Progress.start();
+        Progress start = resumeFrom != null ? progressOf(resumeFrom, resumed) : Progress.start();
         if (start.epochsDone() >= tc.epochs() && start.batch() == 0) {
             throw BadInputException.setting(resumed + ": already trained for " + start.epochsDone()
                     + " epochs; pass a larger {epochs} to continue");
@@ -81,7 +82,7 @@ public final class TrainingRun {
         Path dataDir = recorded != null && !req.data().dirGiven() ? Path.of(recorded.dir()) : req.data().dir();
         EqDataset data = DataSource.load(dataDir, layout);
         DataFingerprint fingerprint = DataFingerprint.of(dataDir, data);
-        if (recorded != null && !recorded.sameData(fingerprint) && !req.resume().allowOtherData()) {
+        if (recorded != null && !recorded.sameData(fingerprint) && !resume.allowOtherData()) {
             throw BadInputException.setting(resumed + ": was trained on other data (" + recorded.dir() + ", "
                     + recorded.layout() + ", sha256 " + recorded.sha256().substring(0, 12) + "…) than " + dataDir
                     + " holds (sha256 " + fingerprint.sha256().substring(0, 12) + "…); pass {data-dir} " + recorded.dir()
@@ -172,7 +173,7 @@ public final class TrainingRun {
                 trainer.resume(start, resumeFrom.training().optimizer(), env.rank() < rng.size() ? rng.get(env.rank()) : null);
                 List<byte[]> deviceRng = resumeFrom.training().deviceRng();
                 if (env.rank() < deviceRng.size()) Devices.restoreGeneratorState(device.torch(), deviceRng.get(env.rank()));
-                Path saved = RunLayout.bestBeside(req.resume().checkpoint());
+                Path saved = RunLayout.bestBeside(((TrainRequest.Resume) req.start()).checkpoint());
                 if (start.bestEpoch() != null && java.nio.file.Files.exists(saved)) {
                     trainer.restoreBest(Checkpoint.read(saved).tensors());
                 }
@@ -252,21 +253,21 @@ public final class TrainingRun {
         return c;
     }
 
-    private TrainConfig resumedConfig(Checkpoint.Contents c) {
+    private static TrainConfig resumedConfig(Checkpoint.Contents c, TrainRequest.Resume resume) {
         TrainConfig saved;
         try {
             saved = RunMetadata.train(c.metadata());
         } catch (BadInputException e) {
-            throw new BadInputException(req.resume().checkpoint() + ": " + e.getMessage());
+            throw new BadInputException(resume.checkpoint() + ": " + e.getMessage());
         }
-        return req.resume().epochs() != null ? saved.withEpochs(req.resume().epochs()) : saved;
+        return resume.epochs() != null ? saved.withEpochs(resume.epochs()) : saved;
     }
 
-    private Progress progressOf(Checkpoint.Contents c) {
+    private static Progress progressOf(Checkpoint.Contents c, Path file) {
         try {
             return JSON.treeToValue(c.training().progress(), Progress.class);
         } catch (IOException | IllegalArgumentException e) {
-            throw new BadInputException(req.resume().checkpoint() + ": training progress unreadable (" + e.getMessage() + ")");
+            throw new BadInputException(file + ": training progress unreadable (" + e.getMessage() + ")");
         }
     }
 
