@@ -73,7 +73,7 @@ public final class Formats {
         for (int c = 0; c < names.size(); c++) {
             out.add(switch (format) {
                 case "sac" -> safe(names.get(c)) + ".sac";
-                case "mseed" -> MiniSeed.id(names.get(c)).toString();
+                case "mseed" -> MiniSeedWriter.id(names.get(c)).toString();
                 case "text" -> "value_" + c;
                 default -> names.get(c);
             });
@@ -271,7 +271,7 @@ public final class Formats {
                 return Npy.writer(output, names.size(), samples);
             }
             case "mseed" -> {
-                return MiniSeed.writer(output, names, rate, start, samples);
+                return MiniSeedWriter.writer(output, names, rate, start, samples);
             }
             case "sac", "text" -> {
                 try {
