@@ -148,12 +148,7 @@ public final class Checkpoint {
     }
 
     public static Contents read(Path file) {
-        Map<String, byte[]> entries = entries(file);
-        if (!entries.containsKey("config.json") || !entries.containsKey("tensors.json")) {
-            throw new BadInputException(file + ": not a checkpoint of this tool (no config.json/tensors.json; "
-                    + "truncated, or a different format)");
-        }
-        return parse(file, entries);
+        return parse(file, entries(file));
     }
 
     /**
@@ -161,9 +156,8 @@ public final class Checkpoint {
      * checkpoint saved again by training loses them: they belong to the weights they were calibrated for.
      */
     public static void addErrorBars(Path file, ErrorBars bars) {
-        Contents c = read(file); // refuses what is not a whole checkpoint
-        bars.check(c.config().channels());
         Map<String, byte[]> entries = entries(file);
+        bars.check(parse(file, entries).config().channels()); // refuses what is not a whole checkpoint
         try {
             entries.put(ERROR_BARS, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(bars));
             AtomicFile.write(file, out -> {
@@ -206,6 +200,10 @@ public final class Checkpoint {
     }
 
     private static Contents parse(Path file, Map<String, byte[]> entries) {
+        if (!entries.containsKey("config.json") || !entries.containsKey("tensors.json")) {
+            throw new BadInputException(file + ": not a checkpoint of this tool (no config.json/tensors.json; "
+                    + "truncated, or a different format)");
+        }
         try {
             JsonNode cfg = JSON.readTree(entries.get("config.json"));
             if (!FORMAT.equals(cfg.path("format").asText())) {

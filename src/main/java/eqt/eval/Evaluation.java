@@ -67,7 +67,7 @@ public final class Evaluation {
         float[] modelOut = LongRecord.invert(model, stations, len, overlap, n -> { });
         double modelSeconds = (System.nanoTime() - t0) / 1e9;
         Coverage coverage = split.valWindows() == 0 ? null : Coverage.of(bars != null ? bars : Calibration.fit(modelOut, data, split),
-                bars != null, level, Calibration.channels(modelOut, ch), sources(data), spans.valFrom, spans.testFrom);
+                bars != null, level, LongRecord.deinterleave(modelOut, ch), sources(data), spans.valFrom, spans.testFrom);
         t0 = System.nanoTime();
         // The model's own linear path may be held to fewer lags; the classical anchors get the full room.
         Classical.Result classical = Classical.fitWithHindsight(data, split);

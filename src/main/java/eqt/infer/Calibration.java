@@ -33,15 +33,7 @@ public final class Calibration {
         int ch = data.channels();
         float[][] truth = new float[ch][];
         for (int c = 0; c < ch; c++) truth[c] = data.sourceRecord(c);
-        return ErrorBars.fit(channels(estimate, ch), truth, 0, split.valFrom() * len, split.valFrom() * len,
+        return ErrorBars.fit(LongRecord.deinterleave(estimate, ch), truth, 0, split.valFrom() * len, split.valFrom() * len,
                 split.testFrom() * len);
-    }
-
-    /** {@code [samples, channels]} row-major → {@code [channel][sample]}. */
-    public static float[][] channels(float[] interleaved, int ch) {
-        int n = interleaved.length / ch;
-        float[][] out = new float[ch][n];
-        for (int t = 0; t < n; t++) for (int c = 0; c < ch; c++) out[c][t] = interleaved[t * ch + c];
-        return out;
     }
 }

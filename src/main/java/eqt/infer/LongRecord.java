@@ -74,11 +74,18 @@ public final class LongRecord {
                           LongConsumer progress) {
         int inCh = model.inputChannels();
         if (record.length != (long) samples * inCh) throw new IllegalArgumentException("record is not samples x channels");
-        float[][] features = new float[inCh][samples];
-        for (int t = 0; t < samples; t++) for (int c = 0; c < inCh; c++) features[c][t] = record[t * inCh + c];
+        float[][] features = deinterleave(record, inCh);
         Interleaved out = new Interleaved(model.config().channels(), samples);
         invert(model, SampleSource.of(features), List.of(), out, window, overlap, workers, progress);
         return out.data;
+    }
+
+    /** {@code [samples, channels]} row-major → {@code [channel][sample]}: the inverse of {@link #interleave}. */
+    public static float[][] deinterleave(float[] interleaved, int ch) {
+        int n = interleaved.length / ch;
+        float[][] out = new float[ch][n];
+        for (int t = 0; t < n; t++) for (int c = 0; c < ch; c++) out[c][t] = interleaved[t * ch + c];
+        return out;
     }
 
     /** {@code [channel][sample]} → {@code [samples, channels]} row-major, the layout the model's windows take. */
