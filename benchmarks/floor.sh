@@ -2,7 +2,7 @@
 # `eq invert` against its float32 compute floor on this machine, for a 6-hour and a 24-hour record of 10 channels
 # at 100 Hz (benchmarks/day_record.py): prints the floor (eqt.bench.Floor: multiply-adds per window counted from
 # the model, sgemm rate measured in the same run), the whole command's time, the time it reports as inverting,
-# and both ratios.
+# and both ratios, at fp32 and at --precision bf16 (the floor is float32's either way).
 #   benchmarks/floor.sh [CHECKPOINT]     (default: a default-model checkpoint trained 1 epoch on eq_data;
 #                                         inversion speed depends on the configuration, not the weights)
 set -euo pipefail
@@ -19,12 +19,15 @@ fi
 java -cp benchmarks/target/benchmarks.jar eqt.bench.Floor "$ckpt" 6 24 | tee "$work/floor.txt"
 for h in 6 24; do
   /usr/bin/python3 benchmarks/day_record.py eq_data "$work/rec$h.npy" "$h" > /dev/null
-  start=$(date +%s.%N)
-  java -jar eq.jar invert --checkpoint "$ckpt" --input "$work/rec$h.npy" --output "$work/out$h.npy" > "$work/inv$h.log"
-  whole=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
-  inverting=$(grep -o 'done in [0-9.]*' "$work/inv$h.log" | grep -o '[0-9.]*$')
-  floor=$(grep "^floor $h h" "$work/floor.txt" | grep -o '[0-9.]* s$' | grep -o '^[0-9.]*')
-  awk -v h="$h" -v w="$whole" -v i="$inverting" -v f="$floor" 'BEGIN {
-    printf "%s h: floor %.1f s; inverting %.1f s (%.2fx the floor); whole command %.1f s (%.2fx)\n", h, f, i, i / f, w, w / f }'
+  for precision in fp32 bf16; do
+    start=$(date +%s.%N)
+    java -jar eq.jar invert --checkpoint "$ckpt" --input "$work/rec$h.npy" --output "$work/out$h.npy" \
+      --precision "$precision" --overwrite > "$work/inv$h.log"
+    whole=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+    inverting=$(grep -o 'done in [0-9.]*' "$work/inv$h.log" | grep -o '[0-9.]*$')
+    floor=$(grep "^floor $h h" "$work/floor.txt" | grep -o '[0-9.]* s$' | grep -o '^[0-9.]*')
+    awk -v h="$h" -v p="$precision" -v w="$whole" -v i="$inverting" -v f="$floor" 'BEGIN {
+      printf "%s h, %s: floor %.1f s; inverting %.1f s (%.2fx the floor); whole command %.1f s (%.2fx)\n", h, p, f, i, i / f, w, w / f }'
+  done
   rm -f "$work/rec$h.npy" "$work/out$h.npy"
 done

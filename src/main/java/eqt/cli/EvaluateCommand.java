@@ -5,6 +5,7 @@ import eqt.io.BadInputException;
 import eqt.io.RunDirectory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import eqt.ops.Precision;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,6 +35,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--intervals", paramLabel = "P", defaultValue = "0.9", description = "Level of the model's "
             + "calibrated intervals whose coverage of the test block is reported (default ${DEFAULT-VALUE}).")
     double intervals;
+    @Option(names = "--precision", defaultValue = "fp32", description = "The network's forward passes: fp32 "
+            + "(default) or bf16, as eq invert --precision.")
+    String precision;
     @Option(names = "--out", description = "Output directory (default: a new evaluate-* beside the checkpoint's run).")
     Path out;
     @Option(names = "--overwrite", description = "Allow --out to be a directory that already holds files.")
@@ -47,6 +51,6 @@ final class EvaluateCommand implements Callable<Integer> {
                 () -> new BadInputException("evaluate needs --checkpoint (none found under runs/)"));
         boolean dataDirGiven = spec.commandLine().getParseResult().hasMatchedOption("--data-dir");
         return new EvaluationRun(new EvaluationRun.Request(ckpt, dataDir, dataDirGiven, allowOtherData, overlap, out,
-                overwrite, intervals), run.select()).run();
+                overwrite, intervals, Precision.of(precision)), run.select()).run();
     }
 }

@@ -14,7 +14,9 @@ import eqt.io.BadInputException;
 import eqt.io.JsonFile;
 import eqt.io.RunDirectory;
 import eqt.io.RunLayout;
+import eqt.model.AutocastModel;
 import eqt.model.Model;
+import eqt.ops.Precision;
 import eqt.report.Plots;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,9 +39,10 @@ public final class EvaluationRun {
      * @param allowOtherData score on data other than the checkpoint was trained on
      * @param overlap        samples shared by neighbouring windows, or null for a quarter window
      * @param out            the output directory, or null for a new one beside the checkpoint's run
+     * @param precision      the network's forward passes (bf16: what inverting at bf16 costs in accuracy)
      */
     public record Request(Path checkpoint, Path dataDir, boolean dataDirGiven, boolean allowOtherData, Integer overlap,
-                          Path out, boolean overwrite, double intervals) {
+                          Path out, boolean overwrite, double intervals, Precision precision) {
     }
 
     private final Request req;
@@ -65,7 +68,7 @@ public final class EvaluationRun {
         } catch (IllegalArgumentException e) {
             throw BadInputException.setting("{intervals}: " + e.getMessage());
         }
-        Model model = Checkpoint.load(contents, ckpt, device.torch());
+        Model model = AutocastModel.of(Checkpoint.load(contents, ckpt, device.torch()), req.precision());
         EqDataset data = trainingData(contents, ckpt, layout, req.dataDir(), req.dataDirGiven(), req.allowOtherData());
         Path dir = RunDirectory.create(req.out(), RunLayout.ofCheckpoint(ckpt.toAbsolutePath()).root(), "evaluate", req.overwrite());
         Evaluation.Report r = Evaluation.run(model, data, split, ov, contents.errorBars(), req.intervals());
@@ -74,6 +77,7 @@ public final class EvaluationRun {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("checkpoint", ckpt.toAbsolutePath().toString());
         json.put("model", contents.config());
+        json.put("precision", req.precision());
         json.put("split", split);
         Map<String, Object> spans = new LinkedHashMap<>(); // in this order in every run
         spans.put("validation_samples", List.of(split.valFrom() * layout.windowLength(), split.testFrom() * layout.windowLength()));

@@ -13,7 +13,9 @@ import eqt.io.RunDirectory;
 import eqt.io.SampleSink;
 import eqt.io.SampleSource;
 import eqt.dsp.ErrorBars;
+import eqt.model.AutocastModel;
 import eqt.model.Model;
+import eqt.ops.Precision;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,9 +35,10 @@ public final class Inversion {
      *
      * @param workers   chunks of windows predicted at once on a CPU (libtorch single-threaded in each)
      * @param intervals the level of the error bars written beside the estimate (e.g. 0.9), or null for none
+     * @param precision the network's forward passes: fp32, or bf16 ({@link AutocastModel})
      */
     public record Setup(Path checkpoint, Checkpoint.Contents contents, SelectedDevice dev, int channels, double rate,
-                        int window, int overlap, int workers, Double intervals) {
+                        int window, int overlap, int workers, Double intervals, Precision precision) {
 
         /** Where the interval's lower and upper bounds go beside {@code output}; empty without intervals. */
         public List<Path> boundsBeside(Path output) {
@@ -62,8 +65,9 @@ public final class Inversion {
             }
         }
 
+        /** The checkpoint's model, its forward passes at {@link #precision}. */
         public Model model() {
-            return Checkpoint.load(contents, checkpoint, dev.torch());
+            return AutocastModel.of(Checkpoint.load(contents, checkpoint, dev.torch()), precision);
         }
     }
 
@@ -104,7 +108,8 @@ public final class Inversion {
      * The checkpoint read and its window taken; {@code overlap} null for a quarter window. The model is built by
      * {@link Setup#model}.
      */
-    public static Setup setup(Path checkpoint, SelectedDevice dev, Integer overlap, int threads, Double intervals) {
+    public static Setup setup(Path checkpoint, SelectedDevice dev, Integer overlap, int threads, Double intervals,
+                              Precision precision) {
         Checkpoint.Contents contents = Checkpoint.read(checkpoint);
         if (intervals != null) {
             try {
@@ -121,7 +126,8 @@ public final class Inversion {
         int ov = overlap != null ? overlap : window / 4;
         if (ov < 0 || ov > window / 2) throw BadInputException.setting("{overlap} must be in [0, " + window / 2 + "], got " + ov);
         return new Setup(checkpoint, contents, dev, contents.config().channels(),
-                StoredRun.sampleRate(contents.metadata()), window, ov, dev.torch().is_cpu() ? threads : 1, intervals);
+                StoredRun.sampleRate(contents.metadata()), window, ov, dev.torch().is_cpu() ? threads : 1, intervals,
+                precision);
     }
 
     /**

@@ -29,6 +29,16 @@ public final class Autocast implements AutoCloseable {
         return precision == Precision.BF16 ? new Autocast(device.type()) : null;
     }
 
+    /** Whether this build binds autocast (the -Psdaa build's libtorch 2.7.1 preset does not). */
+    public static boolean available() {
+        return AutocastApi.AVAILABLE;
+    }
+
+    /** Whether this thread runs under bf16 autocast on the CPU (the only dtype {@link #open} sets). */
+    public static boolean bf16OnCpu() {
+        return AutocastApi.enabled(torch.DeviceType.CPU);
+    }
+
     @Override
     public void close() {
         AutocastApi.exit(previous);

@@ -4,6 +4,7 @@ import eqt.checkpoint.Checkpoint;
 import eqt.infer.LongRecord;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
+import eqt.model.ModelKind;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -13,8 +14,7 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * The float32 compute floor of inverting a record with a checkpoint's model on this machine: the network's
- * multiply-adds per window, counted from its weights (every 2-D weight is one matrix product per token; attention
- * adds its scores and weighted sum, 2·T²·d per layer), times the windows a record of H hours takes, divided by the
+ * multiply-adds per window, counted from its weights ({@link #multiplyAddsPerWindow}), times the windows a record of H hours takes, divided by the
  * dense sgemm rate measured here in the same run (a 2048² float32 product on all cores). What is not the network
  * (windowing, the linear path, I/O, start-up) is what a measured time spends above this floor.
  *
@@ -30,17 +30,11 @@ public final class Floor {
         Model m = Checkpoint.load(ckpt, new Device(torch.DeviceType.CPU));
         ModelConfig c = m.config();
         int window = c.maxLength();
-        int tokens = c.patch() > 0 ? window / c.patch() : window;
-        long perToken = 0;
-        for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) {
-            Tensor w = e.getValue();
-            if (w.dim() == 2 && !e.getKey().contains("pos")) perToken += w.numel();
-        }
-        double macs = (double) tokens * perToken + 2.0 * c.numLayers() * tokens * tokens * c.dModel();
+        double macs = multiplyAddsPerWindow(m);
         double gflopPerWindow = 2 * macs / 1e9;
         double rate = sgemmRate();
-        System.out.printf(Locale.ROOT, "model %s: %d tokens of d %d, %d layers; %.3f GFLOP per window%n",
-                c.model().id(), tokens, c.dModel(), c.numLayers(), gflopPerWindow);
+        System.out.printf(Locale.ROOT, "model %s: window %d, d %d, %d layers; %.3f GFLOP per window%n",
+                c.model().id(), window, c.dModel(), c.numLayers(), gflopPerWindow);
         System.out.printf(Locale.ROOT, "sgemm 2048^2 float32, %d threads: %.1f GFLOP/s%n", torch.get_num_threads(),
                 rate / 1e9);
         for (int i = 1; i < args.length; i++) {
@@ -50,6 +44,28 @@ public final class Floor {
             System.out.printf(Locale.ROOT, "floor %s h: %d windows, %.2f s%n", args[i], windows,
                     windows * gflopPerWindow * 1e9 / rate);
         }
+    }
+
+    /**
+     * The network's multiply-adds for one window. wiener-cnn: every convolution weight {@code [out, in, kernel]}
+     * is applied at each sample of each pair (the network is shared by the pairs). The Transformers: every 2-D
+     * weight once per token, and attention's scores and weighted sum, 2·T²·d per layer. The linear path (an FFT
+     * per block of the record) is not the network and is left out.
+     */
+    static double multiplyAddsPerWindow(Model m) {
+        ModelConfig c = m.config();
+        int window = c.maxLength();
+        double macs = 0;
+        if (c.model() == ModelKind.WIENER_CNN) {
+            for (Tensor w : m.parameters().values()) if (w.dim() == 3) macs += w.numel();
+            return macs * window * c.channels();
+        }
+        int tokens = c.patch() > 0 ? window / c.patch() : window;
+        for (Map.Entry<String, Tensor> e : m.parameters().entrySet()) {
+            Tensor w = e.getValue();
+            if (w.dim() == 2 && !e.getKey().contains("pos")) macs += w.numel();
+        }
+        return macs * tokens + 2.0 * c.numLayers() * tokens * tokens * c.dModel();
     }
 
     /** FLOP/s of a 2048 x 2048 float32 product, the best of five after a warm-up. */

@@ -1,10 +1,13 @@
 package eqt.model.nn;
 
+import eqt.ops.Autocast;
 import eqt.ops.Dropout;
+import eqt.ops.PairConvKernel;
 import eqt.ops.Tensors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.bytedeco.pytorch.GradMode;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
@@ -54,6 +57,7 @@ public final class PairConvNet implements Correction {
 
     @Override
     public Tensor correction(Tensor u, double dropout, double attnDropout, boolean train) {
+        if (!train && fusable(u)) return fused(u);
         long batch = u.size(0);
         long len = u.size(1);
         // [B, len, 2C] → [B·C, len, 2]: pair c's station is feature c, its estimate feature C + c
@@ -65,6 +69,33 @@ public final class PairConvNet implements Correction {
         }
         Tensor out = head.forward(torch.gelu(h)); // [B·C, len, 1]
         return out.reshape(batch, channels, len).transpose(1, 2);
+    }
+
+    /**
+     * Whether {@link #fused} can run: no gradient wanted, a float32 input on the CPU, a width of 16 features or a
+     * multiple, and the native library loaded (it is built for linux-x86_64).
+     */
+    private boolean fusable(Tensor u) {
+        return !GradMode.is_enabled() && u.device().is_cpu() && u.scalar_type().value == torch.ScalarType.Float.value
+                && in.weight.size(0) % 16 == 0 && !blocks.isEmpty() && PairConvKernel.LOADED
+                && (!Autocast.bf16OnCpu() || PairConvKernel.hasBf16());
+    }
+
+    /**
+     * Inference in one native pass per pair ({@link PairConvKernel}): each pair's activations stay in a core's
+     * cache through every block instead of crossing memory between a dozen libtorch operations (benchmarks/
+     * NOTES.md §23). Same numbers to float rounding; under bf16 autocast the convolutions' products run in bf16,
+     * as autocast's matrix products would.
+     */
+    private Tensor fused(Tensor u) {
+        return Tensors.scoped(() -> PairConvKernel.forward(u, channels, blocks.size(), blocks.get(0)[0].kernel,
+                in.weight, in.bias, cat(b -> b[0].weight), cat(b -> b[0].bias), cat(b -> b[1].weight),
+                cat(b -> b[1].bias), head.weight, head.bias, Autocast.bf16OnCpu()));
+    }
+
+    /** One weight or bias of every block, laid one block after another. */
+    private Tensor cat(java.util.function.Function<Conv[], Tensor> part) {
+        return torch.cat(new TensorVector(blocks.stream().map(part).toArray(Tensor[]::new)), 0).contiguous();
     }
 
     /**

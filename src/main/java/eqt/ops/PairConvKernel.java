@@ -1,0 +1,70 @@
+package eqt.ops;
+
+import eqt.host.global.host;
+import java.util.stream.IntStream;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * The default model's correction network run forward by the native shim (native/eqt_host_conv.h): one pair at a
+ * time through every block, its activations kept in a core's cache (benchmarks/NOTES.md §23). Inference only.
+ */
+public final class PairConvKernel {
+
+    /** Whether the shim loaded (it is built for linux-x86_64). */
+    public static final boolean LOADED = loaded();
+
+    private PairConvKernel() {
+    }
+
+    private static boolean loaded() {
+        try {
+            Loader.load(host.class);
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
+    }
+
+    /** Whether this CPU runs the bf16 path (AVX512-BF16). */
+    public static boolean hasBf16() {
+        return LOADED && host.eqt_host_pairconv_has_bf16() == 1;
+    }
+
+    /** Lets the AVX-512 path run ({@code true}, the default) or forces the plain C loop; whether AVX-512 now runs. */
+    public static boolean allowVector(boolean allow) {
+        return host.eqt_host_pairconv_vector(allow ? 1 : 0) == 1;
+    }
+
+    /**
+     * {@code u [batch, len, 2·channels]} (stations, then linear estimates) → {@code [batch, len, channels]}, float32
+     * on the CPU. Weights as PairConvNet's layers hold them, the blocks' laid one block after another ({@code wDil
+     * [blocks·width, width, kernel]}, …). The pairs are split over libtorch's intra-op threads, so a caller that
+     * runs one chunk per core with one libtorch thread each keeps that layout.
+     */
+    public static Tensor forward(Tensor u, int channels, int blocks, int kernel, Tensor wIn, Tensor bIn, Tensor wDil,
+                                 Tensor bDil, Tensor wMix, Tensor bMix, Tensor wHead, Tensor bHead, boolean bf16) {
+        Tensor x = u.contiguous();
+        long batch = x.size(0);
+        long len = x.size(1);
+        int width = (int) wIn.size(0);
+        Tensor out = torch.empty(batch, len, channels); // float32 on the CPU
+        Tensor[] w = {wIn.contiguous(), bIn.contiguous(), wDil.contiguous(), bDil.contiguous(), wMix.contiguous(),
+                bMix.contiguous(), wHead.contiguous(), bHead.contiguous()};
+        FloatPointer[] p = new FloatPointer[w.length];
+        for (int i = 0; i < w.length; i++) p[i] = new FloatPointer(w[i].data_ptr());
+        FloatPointer src = new FloatPointer(x.data_ptr());
+        FloatPointer dst = new FloatPointer(out.data_ptr());
+        long seqs = batch * channels;
+        int parts = (int) Math.max(1, Math.min(torch.get_num_threads(), seqs));
+        IntStream.range(0, parts).parallel().forEach(k -> {
+            if (host.eqt_host_pairconv(src, dst, batch, len, channels, seqs * k / parts, seqs * (k + 1) / parts,
+                    width, blocks, kernel, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], bf16 ? 1 : 0) != 0) {
+                throw new IllegalStateException(host.eqt_host_last_error().getString());
+            }
+        });
+        return out;
+    }
+}
