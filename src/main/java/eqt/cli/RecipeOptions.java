@@ -13,6 +13,9 @@ final class RecipeOptions {
     Integer batchSize;
     @Option(names = "--epochs", description = "Training epochs (300; reference 100).")
     Integer epochs;
+    @Option(names = "--patience", description = "Stop when this many epochs bring no lower validation loss; the "
+            + "best epoch is kept either way (40; 0: never; reference: never).")
+    Integer patience;
     @Option(names = "--lr", description = "Peak learning rate (1e-3; reference 0.01).")
     Double lr;
     @Option(names = "--optimizer", description = "adamw (the default) or adam (reference).")
@@ -42,6 +45,7 @@ final class RecipeOptions {
         TrainConfig.Optimization o = d.optimization();
         TrainConfig.LrSchedule s = d.schedule();
         return d.withEpochs(ModelOptions.or(epochs, d.epochs()))
+                .withPatience(ModelOptions.or(patience, d.patience()))
                 .withBatches(new TrainConfig.Batches(ModelOptions.or(batchSize, d.batchSize()),
                         sampling != null ? Choices.of("sampling", "value", TrainConfig.Sampling.values(), sampling, TrainConfig.Sampling::id) : d.sampling()))
                 .withOptimization(new TrainConfig.Optimization(

@@ -24,9 +24,20 @@ import java.util.Map;
  * @param schedule     the learning rate over the steps
  * @param holdout      windows held out for validation and test
  * @param precision    of the forward pass
+ * @param patience     stop when this many epochs pass without a lower validation loss (0: never; needs
+ *                     validation windows); the epoch kept is the best either way
  */
 public record TrainConfig(int epochs, Batches batches, long seed, int logEvery, Optimization optimization,
-                          LrSchedule schedule, Holdout holdout, Precision precision) {
+                          LrSchedule schedule, Holdout holdout, Precision precision, int patience) {
+
+    /** Epochs without a better validation loss after which the default recipes stop (benchmarks/NOTES.md §24). */
+    public static final int DEFAULT_PATIENCE = 40;
+
+    /** Without early stopping (a configuration saved before it existed reads as this too). */
+    public TrainConfig(int epochs, Batches batches, long seed, int logEvery, Optimization optimization,
+                       LrSchedule schedule, Holdout holdout, Precision precision) {
+        this(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision, 0);
+    }
 
     /** How a batch's windows are drawn. */
     public enum Sampling {
@@ -114,7 +125,7 @@ public record TrainConfig(int epochs, Batches batches, long seed, int logEvery, 
         return model == ModelKind.REFERENCE ? reference(100, seed)
                 : new TrainConfig(300, new Batches(16, Sampling.CROPS), seed, 11,
                 new Optimization(Optimizer.ADAMW, 1e-3, 0.01), new LrSchedule(Schedule.ONE_CYCLE, 0.05, 1000, 0.5),
-                new Holdout(TENTH, TENTH), Precision.FP32);
+                new Holdout(TENTH, TENTH), Precision.FP32, DEFAULT_PATIENCE);
     }
 
     /** The reference recipe for {@code epochs}. */
@@ -143,6 +154,7 @@ public record TrainConfig(int epochs, Batches batches, long seed, int logEvery, 
         if (!(wd >= 0 && wd < 1)) throw BadInputException.setting("{weight_decay} must be in [0, 1), got " + wd);
         double warm = schedule.warmup();
         if (!(warm >= 0 && warm < 1)) throw BadInputException.setting("{warmup} must be in [0, 1), got " + warm);
+        if (patience < 0) throw BadInputException.setting("{patience} must be >= 0, got " + patience);
         if (holdout.valWindows() < TENTH) throw BadInputException.setting("{val_windows} must be >= 0, got " + holdout.valWindows());
         if (holdout.testWindows() < 1 && holdout.testWindows() != TENTH) {
             throw BadInputException.setting("{test_windows} must be >= 1, got " + holdout.testWindows());
@@ -162,27 +174,31 @@ public record TrainConfig(int epochs, Batches batches, long seed, int logEvery, 
     }
 
     public TrainConfig withEpochs(int epochs) {
-        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision);
+        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision, patience);
     }
 
     public TrainConfig withBatches(Batches batches) {
-        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision);
+        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision, patience);
     }
 
     public TrainConfig withOptimization(Optimization optimization) {
-        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision);
+        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision, patience);
     }
 
     public TrainConfig withSchedule(LrSchedule schedule) {
-        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision);
+        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision, patience);
     }
 
     public TrainConfig withHoldout(Holdout holdout) {
-        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision);
+        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision, patience);
+    }
+
+    public TrainConfig withPatience(int patience) {
+        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision, patience);
     }
 
     public TrainConfig withPrecision(Precision precision) {
-        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision);
+        return new TrainConfig(epochs, batches, seed, logEvery, optimization, schedule, holdout, precision, patience);
     }
 
     /** The windows held out, for a record of {@code windows} windows. */

@@ -218,6 +218,7 @@ public final class Trainer {
                 if (!epochSteps.isEmpty()) e.put("median_step_s", median(epochSteps));
                 String line = String.format(Locale.ROOT, "epoch %d/%d average loss %.6f (%.1f s)", epoch,
                         cfg.epochs(), avg, secs);
+                boolean patienceOut = false;
                 if (keepBest) {
                     double val = validationLoss(data, split);
                     e.put("val_loss", val);
@@ -229,7 +230,14 @@ public final class Trainer {
                         checkpointer.best(epoch);
                         line += " (best)";
                     }
-                    if (epoch == cfg.epochs()) {
+                    // Every rank validates the same weights on the same windows, so all reach this decision together.
+                    patienceOut = cfg.patience() > 0 && epoch < cfg.epochs() && epoch - bestEpoch >= cfg.patience();
+                    if (patienceOut) {
+                        e.put("early_stop", true);
+                        line += String.format(Locale.ROOT, "%nstopped early: no lower validation loss in the last %d "
+                                + "epochs (--patience)", cfg.patience());
+                    }
+                    if (epoch == cfg.epochs() || patienceOut) {
                         String kept = best.keep(bestEpoch, epoch, val, bestVal);
                         e.put("kept_epoch", bestEpoch);
                         line += "\n" + kept;
@@ -238,12 +246,15 @@ public final class Trainer {
                 log.write(e);
                 if (bar != null) bar.setExtraMessage(line);
                 else out.println(line);
-                progress = new Progress(epoch + 1, 0, steps, 0, batchLosses, epochLosses, bestEpoch, bestVal);
+                // An early stop is the end of training: a resume finds nothing left to do, as after the last epoch.
+                progress = new Progress(patienceOut ? cfg.epochs() + 1 : epoch + 1, 0, steps, 0, batchLosses,
+                        epochLosses, bestEpoch, bestVal);
                 // The agreed decision, never the local flag: a signal that arrived after the last agreement is
                 // agreed at the next step, or one rank would return while the others wait in the next all-reduce.
                 boolean stopping = agreedStop && epoch < cfg.epochs();
-                if (epoch % saveEvery == 0 || stopping || epoch == cfg.epochs()) checkpointer.save(progress);
+                if (epoch % saveEvery == 0 || stopping || patienceOut || epoch == cfg.epochs()) checkpointer.save(progress);
                 if (stopping) return new Result(progress, timed == 0 ? 0 : stepSeconds / timed, true);
+                if (patienceOut) break;
             }
         }
         return new Result(progress, timed == 0 ? 0 : stepSeconds / timed, false);

@@ -3,6 +3,7 @@ package eqt.model;
 import eqt.ops.Precision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +81,31 @@ class WienerModelTest {
                 new TrainLog(null), new PrintStream(log), false, 1, p -> { });
         assertEquals(0, r.progress().bestEpoch(), log.toString());
         assertTrue(log.toString().contains("kept epoch 0 (the linear path, before training)"), log.toString());
+        float[] after = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
+        for (int i = 0; i < before.length; i++) assertEquals(before[i], after[i], 0f, "sample " + i);
+    }
+
+    /**
+     * With a patience of 2, a run that only gets worse stops after epoch 2 of 10 (two epochs past the best, epoch
+     * 0), keeps epoch 0, saves once as finished (a resume finds nothing left) and says why.
+     */
+    @Test
+    void aRunOutOfPatienceStopsEarlyAndKeepsTheBestEpoch() {
+        EqDataset d = new SyntheticGenerator(LAYOUT, 4).generate();
+        WienerModel m = fitted(d);
+        float[] before = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
+        TrainConfig tc = new TrainConfig(10, new TrainConfig.Batches(4, TrainConfig.Sampling.CROPS), 0, 11, new TrainConfig.Optimization(TrainConfig.Optimizer.ADAM, 5.0, 0), new TrainConfig.LrSchedule(TrainConfig.Schedule.STEP, 0, 1000, 0.5), new TrainConfig.Holdout(2, 2), Precision.FP32, 2);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        List<Integer> saved = new java.util.ArrayList<>();
+        Devices.seed(0);
+        Trainer.Result r = new Trainer(m, tc, CPU).fit(d.withInputs(m.inputs(d.stationRecords())), SPLIT,
+                new TrainLog(null), new PrintStream(log), false, 100, p -> saved.add(p.epoch()));
+        assertFalse(r.stopped(), "an early stop is the end of training, not an interruption");
+        assertEquals(0, r.progress().bestEpoch(), log.toString());
+        assertEquals(2, r.progress().epochLosses().size(), "epochs 1 and 2 trained, 3-10 not: " + log);
+        assertEquals(List.of(11), saved, "one save, marked finished");
+        assertTrue(log.toString().contains("stopped early: no lower validation loss in the last 2 epochs"), log.toString());
+        assertTrue(log.toString().contains("kept epoch 0"), log.toString());
         float[] after = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
         for (int i = 0; i < before.length; i++) assertEquals(before[i], after[i], 0f, "sample " + i);
     }
