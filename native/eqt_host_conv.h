@@ -186,6 +186,22 @@ EQT_CONV_AVX512 static inline void eqt_conv_tile(__m512* acc, const float* src, 
     }
 }
 
+/* The residual update: h's sixteen features of group g at the sixteen steps from t += acc. */
+EQT_CONV_AVX512 static inline void eqt_conv_add_to_h(const eqt_conv_seq* q, const __m512* acc, int g, long long t) {
+#pragma GCC unroll 16
+    for (int f = 0; f < 16; f++) {
+        float* hr = q->h + (g * 16 + f) * q->hStride + q->pad + t;
+        _mm512_storeu_ps(hr, _mm512_add_ps(_mm512_loadu_ps(hr), acc[f]));
+    }
+}
+
+/* h's steps past len back to zero: they are the convolution's zero padding for the next block. */
+static void eqt_conv_zero_tail(const eqt_conv_seq* q) {
+    for (int f = 0; f < q->width; f++) {
+        memset(q->h + f * q->hStride + q->pad + q->len, 0, (size_t) (q->lenR - q->len) * sizeof(float));
+    }
+}
+
 EQT_CONV_AVX512 static void eqt_conv_block_avx512(const eqt_conv_seq* q, int l) {
     int W = q->width, k = q->kernel;
     long long dil = 1LL << l;
@@ -203,15 +219,10 @@ EQT_CONV_AVX512 static void eqt_conv_block_avx512(const eqt_conv_seq* q, int l) 
     for (long long t = 0; t < q->lenR; t += 16) {
         for (int g = 0; g < W / 16; g++) {
             eqt_conv_tile(acc, q->a, q->lenR, W, 1, 0, wm, q->b_mix + l * W, g, t);
-#pragma GCC unroll 16
-            for (int f = 0; f < 16; f++) {
-                float* hr = q->h + (g * 16 + f) * q->hStride + q->pad + t;
-                _mm512_storeu_ps(hr, _mm512_add_ps(_mm512_loadu_ps(hr), acc[f]));
-            }
+            eqt_conv_add_to_h(q, acc, g, t);
         }
     }
-    /* the steps past len are the convolution's zero padding for the next block */
-    for (int f = 0; f < W; f++) memset(q->h + f * q->hStride + q->pad + q->len, 0, (size_t) (q->lenR - q->len) * sizeof(float));
+    eqt_conv_zero_tail(q);
 }
 
 EQT_CONV_AVX512 static void eqt_conv_input_avx512(const eqt_conv_seq* q) {
@@ -300,14 +311,10 @@ EQT_CONV_BF16 static void eqt_conv_block_bf16(const eqt_conv_seq* q, int l) {
     for (long long t = 0; t < q->lenR; t += 16) {
         for (int g = 0; g < W / 16; g++) {
             eqt_conv_tile_bf16(acc, q->ab, q->lenR, W, 1, 0, wm, q->b_mix + l * W, g, t);
-#pragma GCC unroll 16
-            for (int f = 0; f < 16; f++) {
-                float* hr = q->h + (g * 16 + f) * q->hStride + q->pad + t;
-                _mm512_storeu_ps(hr, _mm512_add_ps(_mm512_loadu_ps(hr), acc[f]));
-            }
+            eqt_conv_add_to_h(q, acc, g, t);
         }
     }
-    for (int f = 0; f < W; f++) memset(q->h + f * q->hStride + q->pad + q->len, 0, (size_t) (q->lenR - q->len) * sizeof(float));
+    eqt_conv_zero_tail(q);
     eqt_conv_pack_h(q);
 }
 
