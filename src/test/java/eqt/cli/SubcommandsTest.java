@@ -3,6 +3,7 @@ package eqt.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,6 +88,43 @@ class SubcommandsTest {
         assertTrue(Files.size(out.resolve("snr_per_channel.png")) > 0);
         assertTrue(Files.size(out.resolve("waveform_0.png")) > 0);
         assertEquals(2, run("evaluate", "--checkpoint", ckpt.toString(), "--threads", "0").code());
+    }
+
+    /**
+     * At 16 features (the width the fused pass takes) {@code --precision bf16} inverts through the bf16 path: the
+     * same record to bf16's precision, not bit for bit; an unknown precision is refused by name.
+     */
+    @Test
+    void invertAtBf16StaysWithinBf16PrecisionOfFp32() throws Exception {
+        assumeTrue(eqt.ops.PairConvKernel.hasBf16() && eqt.ops.Autocast.available(), "no AVX512-BF16 or no autocast");
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 4);
+        List<String> a = new ArrayList<>(TINY);
+        a.set(a.indexOf("--d_model") + 1, "16");
+        a.addAll(List.of("--data-dir", data.toString(), "--epochs", "2", "--out", dir.resolve("run16").toString(),
+                "--fir_taps", "64"));
+        assertEquals(0, run(a.toArray(new String[0])).code());
+        String ckpt = dir.resolve("run16/model_transf/model.eqt").toString();
+        float[][] y = new float[2][];
+        String[] precisions = {"fp32", "bf16"};
+        for (int k = 0; k < 2; k++) {
+            Path out = dir.resolve(precisions[k] + ".npy");
+            Outcome i = run("invert", "--checkpoint", ckpt, "--input", data.toString(), "--output", out.toString(),
+                    "--precision", precisions[k]);
+            assertEquals(0, i.code(), i.err());
+            y[k] = Formats.read(List.of(out), 10, 100).channels().get(3);
+        }
+        double diff = 0;
+        double norm = 0;
+        for (int t = 0; t < y[0].length; t++) {
+            diff += (y[1][t] - y[0][t]) * (double) (y[1][t] - y[0][t]);
+            norm += y[0][t] * (double) y[0][t];
+        }
+        double rel = Math.sqrt(diff / norm);
+        assertTrue(rel > 0 && rel < 1e-2, "bf16 against fp32, relative RMS " + rel);
+        Outcome bad = run("invert", "--checkpoint", ckpt, "--input", data.toString(), "--output",
+                dir.resolve("x.npy").toString(), "--precision", "fp16");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().contains("unknown precision 'fp16'; valid: fp32, bf16"), bad.err());
     }
 
     @Test
