@@ -24,7 +24,7 @@ import java.util.stream.Stream;
 /**
  * {@code eq invert --inputs-from LIST_OR_DIR --output DIR}: many station records in one JVM, the model loaded once.
  * Each record's output is written atomically, then a line is appended to {@code DIR/manifest.jsonl} (input,
- * output, samples, seconds, status). A rerun skips what the manifest lists as done and whose output exists, so a
+ * output, precision, samples, seconds, status). A rerun skips what the manifest lists as done and whose output exists, so a
  * killed run resumes with nothing inverted twice or lost; a bad file is recorded as failed and skipped, and the
  * others go on. {@code --shard I/N} takes every N-th record from the I-th, for a job array.
  */
@@ -86,6 +86,7 @@ public final class ArchiveRun {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("input", key(item));
             line.put("output", out.toString());
+            line.put("precision", setup.precision().id()); // what made this output, should a rerun change it
             long t0 = System.nanoTime();
             try {
                 RecordStream in = Formats.open(item.files(), setup.channels(), req.sampleRate());

@@ -59,6 +59,7 @@ class ArchiveJobTest {
         List<String> manifest = Files.readAllLines(out.resolve(eqt.infer.ArchiveRun.MANIFEST));
         assertEquals(4, manifest.size(), manifest.toString());
         assertEquals(3, manifest.stream().filter(l -> l.contains("\"status\":\"ok\"")).count());
+        assertEquals(4, manifest.stream().filter(l -> l.contains("\"precision\":\"fp32\"")).count(), "what made each output");
         assertTrue(manifest.stream().anyMatch(l -> l.contains("broken.npy") && l.contains("\"status\":\"failed\"")));
 
         // A rerun (as after a kill) inverts nothing twice: only the failed record is tried again.
