@@ -15,6 +15,8 @@ public final class StoredRun {
 
     public static final String LAYOUT = "layout";
     public static final String SAMPLE_RATE = "sample_rate";
+    /** {@code "data"} where the training data carried their rate; else the rate was assumed (the reference layout). */
+    public static final String SAMPLE_RATE_FROM = "sample_rate_from";
     public static final String SPLIT = "split";
     public static final String EPOCHS_DONE = "epochs_done";
 
@@ -46,6 +48,14 @@ public final class StoredRun {
     /** The sample rate of the training data (Hz); the reference's text layout carries none: the generator's. */
     public static double sampleRate(JsonNode meta) {
         return meta.path(SAMPLE_RATE).asDouble(SyntheticGenerator.SAMPLE_RATE);
+    }
+
+    /**
+     * Whether the training data carried the sample rate {@link #sampleRate} gives (an archive does; the reference
+     * layout, and so every older checkpoint, does not): only then is a record at another rate refused.
+     */
+    public static boolean rateFromData(JsonNode meta) {
+        return meta.path(SAMPLE_RATE_FROM).asText("").equals("data");
     }
 
     /** Epochs a checkpoint has completed, or -1 when it does not say. */

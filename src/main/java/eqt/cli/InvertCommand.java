@@ -3,7 +3,11 @@ package eqt.cli;
 import eqt.infer.ArchiveRun;
 import eqt.infer.Inversion;
 import eqt.formats.Formats;
+import eqt.formats.GapPolicy;
 import eqt.formats.Identity;
+import eqt.formats.Inventory;
+import eqt.formats.Sds;
+import eqt.formats.Source;
 import eqt.io.BadInputException;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +29,24 @@ final class InvertCommand implements Callable<Integer> {
     Path checkpoint;
     @Option(names = "--input", arity = "1..*", description = "Station record(s), channels in model order.")
     List<Path> inputs;
+    @Option(names = "--sds", paramLabel = "ROOT", description = "Read an SDS archive (ROOT/YEAR/NET/STA/CHA.D/"
+            + "NET.STA.LOC.CHA.D.YEAR.DOY day files): the channels --channels names, in model order, from --start to "
+            + "--end; day files are stitched across midnight and a missing day is a gap.")
+    Path sds;
+    @Option(names = "--start", description = "With --sds: the span's start (ISO-8601 UTC, e.g. 2024-01-02T00:00:00Z).")
+    String start;
+    @Option(names = "--end", description = "With --sds: the span's end, exclusive (ISO-8601 UTC).")
+    String end;
+    @Option(names = "--inventory", paramLabel = "STATIONXML", description = "Check the record against a StationXML "
+            + "inventory: each channel's codes and sample rate, and an epoch covering the record; epochs that begin "
+            + "inside it are reported as known change points; SAC output takes each channel's coordinates and "
+            + "orientation from it.")
+    Path inventory;
+    @Option(names = "--gaps", defaultValue = "mask", description = "Gaps and overlaps in miniSEED and SDS input: "
+            + "mask (default: overlaps merged as ObsPy merges them, gaps kept as gaps in the output: miniSEED records "
+            + "and SAC files end there, NPY and text hold NaN), fill (the same, with the estimate written inside gaps "
+            + "too), refuse (the first gap or overlap is an error).")
+    String gaps;
     @Option(names = "--inputs-from", paramLabel = "LIST_OR_DIR", description = "Many records in one run: a list "
             + "file (one record per line; several files on a line are one record's channels, a path with blanks in "
             + "double quotes; relative paths are taken from the list's folder) or a directory (every file below it "
@@ -52,7 +74,8 @@ final class InvertCommand implements Callable<Integer> {
     @Option(names = "--location", description = "SEED location code for NPY and text inputs.")
     String location;
     @Option(names = "--channels", split = ",", paramLabel = "CHA,…", description = "SEED channel codes for NPY and "
-            + "text inputs, one per channel in order (e.g. BHZ,BHN,BHE,…).")
+            + "text inputs, one per channel in order (e.g. BHZ,BHN,BHE,…); with --sds, whole trace ids "
+            + "NET.STA.LOC.CHA in model order (* and ? where they match one channel).")
     List<String> channels;
     @Option(names = "--overlap", description = "Samples shared by neighbouring windows (default: a quarter window).")
     Integer overlap;
@@ -72,10 +95,25 @@ final class InvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((inputs == null) == (inputsFrom == null)) throw new BadInputException("give --input or --inputs-from (one of them)");
+        if ((inputs != null ? 1 : 0) + (inputsFrom != null ? 1 : 0) + (sds != null ? 1 : 0) != 1) {
+            throw new BadInputException("give --input, --inputs-from or --sds (one of them)");
+        }
         if (shard != null && inputsFrom == null) throw new BadInputException("--shard needs --inputs-from");
+        if ((start != null || end != null) && sds == null) throw new BadInputException("--start and --end go with --sds");
+        if (sds != null) {
+            if (start == null || end == null) throw new BadInputException("--sds needs --start and --end");
+            if (channels == null) throw new BadInputException("--sds needs --channels NET.STA.LOC.CHA,… (model order)");
+            if (starttime != null || network != null || station != null || location != null) {
+                throw new BadInputException("--starttime, --network, --station and --location are for NPY and text "
+                        + "inputs; an archive carries its own");
+            }
+            String fmt = format(format != null ? format : Formats.formatOf(output));
+            Source src = new Sds.Selection(sds, channels, instant("--start", start), instant("--end", end));
+            return Inversion.run(new Inversion.Request(src, inventory(), output, fmt, overwrite), setup());
+        }
         Identity identity = identity();
         if (inputsFrom != null) {
+            if (inventory != null) throw new BadInputException("--inventory goes with --input or --sds (one record)");
             if (identity != Identity.NONE) {
                 throw new BadInputException("--starttime, --network, --station, --location and --channels name one "
                         + "record: give them with --input, not --inputs-from");
@@ -86,22 +124,28 @@ final class InvertCommand implements Callable<Integer> {
                     setup()).run();
         }
         String fmt = format(format != null ? format : Formats.formatOf(output));
-        return Inversion.run(new Inversion.Request(inputs, output, fmt, sampleRate, identity, overwrite), setup());
+        return Inversion.run(new Inversion.Request(new Source.Files(inputs, sampleRate, identity), inventory(), output,
+                fmt, overwrite), setup());
     }
 
     /** What the flags say of inputs that carry no identity; {@link Identity#NONE} when none is given. */
     Identity identity() {
         if (starttime == null && network == null && station == null && location == null && channels == null) return Identity.NONE;
-        java.time.Instant start = null;
-        if (starttime != null) {
-            try {
-                start = java.time.Instant.parse(starttime.endsWith("Z") ? starttime : starttime + "Z");
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new BadInputException("--starttime '" + starttime + "': expected ISO-8601 UTC, e.g. "
-                        + "2024-01-02T03:04:05.123456Z");
-            }
+        java.time.Instant at = starttime == null ? null : instant("--starttime", starttime);
+        return new Identity(at, network, station, location, channels);
+    }
+
+    private Inventory inventory() {
+        return inventory == null ? Inventory.NONE : Inventory.read(inventory);
+    }
+
+    /** {@code text} as an instant (ISO-8601, UTC; the Z may be left out), else the one-line refusal naming {@code flag}. */
+    static java.time.Instant instant(String flag, String text) {
+        try {
+            return java.time.Instant.parse(text.endsWith("Z") ? text : text + "Z");
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadInputException(flag + " '" + text + "': expected ISO-8601 UTC, e.g. 2024-01-02T03:04:05.123456Z");
         }
-        return new Identity(start, network, station, location, channels);
     }
 
     /** {@code fmt} if it can be written, else the one-line refusal. */
@@ -112,7 +156,8 @@ final class InvertCommand implements Callable<Integer> {
 
     /** The device selected, the checkpoint read, its window and the overlap checked; the model not yet built. */
     Inversion.Setup setup() {
-        return Inversion.setup(checkpoint, run.select(), overlap, run.count(), intervals, Precision.of(precision));
+        return Inversion.setup(checkpoint, run.select(), overlap, run.count(), intervals, Precision.of(precision))
+                .withGaps(GapPolicy.of(gaps));
     }
 
     /** {@code "I/N"} → {I, N}; no shard: {0, 1}. */

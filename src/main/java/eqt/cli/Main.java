@@ -35,7 +35,7 @@ public final class Main {
             return 2;
         }
         CommandLine cli = new CommandLine(new TrainCommand());
-        for (Class<?> sub : new Class<?>[] {DataCommand.class, DevicesCommand.class, LauncherCommand.class, EvaluateCommand.class, CalibrateCommand.class, InvertCommand.class, TorchCommand.class}) cli.addSubcommand(sub);
+        for (Class<?> sub : new Class<?>[] {DataCommand.class, DevicesCommand.class, LauncherCommand.class, EvaluateCommand.class, CalibrateCommand.class, InvertCommand.class, InspectCommand.class, TorchCommand.class}) cli.addSubcommand(sub);
         cli.setErr(err); // after the subcommands, so their errors go to the same place
         cli.setOverwrittenOptionsAllowed(true); // the last of a repeated option wins, as in most CLIs
         // A mistyped flag is the error to report, not the required option it failed to give (picocli checks

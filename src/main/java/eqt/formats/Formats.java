@@ -43,9 +43,15 @@ public final class Formats {
 
     /** As above, with the start time and codes the user gives for inputs that carry none ({@link Identity}). */
     public static RecordStream open(List<Path> inputs, int pairs, double defaultRate, Identity identity) {
+        return open(inputs, pairs, defaultRate, identity, GapPolicy.REFUSE);
+    }
+
+    /** As above, reading gaps and overlaps in miniSEED as {@code gaps} says. */
+    public static RecordStream open(List<Path> inputs, int pairs, double defaultRate, Identity identity,
+                                    GapPolicy gaps) {
         if (inputs.isEmpty()) throw BadInputException.setting("{input}: no input given");
         List<RecordStream> parts = new ArrayList<>();
-        for (Path p : inputs) parts.add(named(p, checked(p, openOne(p, pairs, defaultRate))));
+        for (Path p : inputs) parts.add(named(p, checked(p, openOne(p, pairs, defaultRate, gaps))));
         return identity.applyTo(join(inputs, parts), inputs.size() == 1 ? inputs.get(0).toString() : "the input");
     }
 
@@ -96,9 +102,14 @@ public final class Formats {
      * Refuses what cannot be inverted, naming the file: a channel without samples, or with a NaN or infinite
      * sample. A constant channel (a dead or clipped-flat station) is inverted, with a warning on stderr.
      */
-    static RecordStream checked(Path p, RecordStream r) {
+    static RecordStream checked(Object p, RecordStream r) {
         int k = r.channels();
         if (r.samples() == 0) throw new BadInputException(p + ":" + which(r, 0) + " has no samples");
+        for (int c = 0; c < k; c++) {
+            if (r.gaps().missing(c) == r.samples()) {
+                throw new BadInputException(p + ": channel " + r.names().get(c) + " has no sample in the span read");
+            }
+        }
         float[] first = new float[k];
         boolean[] constant = new boolean[k];
         java.util.Arrays.fill(constant, true);
@@ -132,7 +143,7 @@ public final class Formats {
         return r.channels() > 1 ? " channel " + r.names().get(c) : "";
     }
 
-    private static RecordStream openOne(Path p, int pairs, double defaultRate) {
+    private static RecordStream openOne(Path p, int pairs, double defaultRate, GapPolicy gaps) {
         if (Files.isDirectory(p)) return RecordStream.of(referenceLayout(p, pairs, defaultRate));
         if (!Files.isRegularFile(p)) throw new BadInputException(p + ": input not found");
         String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
@@ -142,7 +153,7 @@ public final class Formats {
         }
         if (name.endsWith(".sac") || Sac.looksLikeSac(p, head)) return Sac.open(p);
         if (name.endsWith(".npy")) return Npy.open(p, defaultRate);
-        if (isMiniSeedName(name) || looksLikeMiniSeed(head)) return MiniSeed.open(p);
+        if (isMiniSeedName(name) || looksLikeMiniSeed(head)) return MiniSeed.open(p, gaps);
         for (byte b : head) {
             if (b >= 0 && b < 0x20 && b != '\n' && b != '\r' && b != '\t') {
                 throw new BadInputException(p + ": binary data in an unknown format (read: SAC, miniSEED, .npy, or "
@@ -266,12 +277,28 @@ public final class Formats {
     /** As above, with each channel's SAC geometry headers ({@code null}: none), kept in SAC output. */
     public static RecordSink sink(List<String> names, List<SacHeaders> headers, double rate, Instant start, long samples,
                                   Path output, String format) {
+        return sink(names, headers, rate, start, samples, output, format, Mask.NONE);
+    }
+
+    /**
+     * As above, with the samples {@code missing} written as gaps: NaN in NPY and text, no sample in miniSEED (its
+     * records end before a gap and start after it), and a SAC file per stretch between gaps
+     * ({@link #segmentName}).
+     */
+    public static RecordSink sink(List<String> names, List<SacHeaders> headers, double rate, Instant start, long samples,
+                                  Path output, String format, Mask missing) {
+        if (!missing.any() || format.equals("sac")) return unblanked(names, headers, rate, start, samples, output, format, missing);
+        return RecordSink.blanking(unblanked(names, headers, rate, start, samples, output, format, missing), missing);
+    }
+
+    private static RecordSink unblanked(List<String> names, List<SacHeaders> headers, double rate, Instant start,
+                                        long samples, Path output, String format, Mask missing) {
         switch (format) {
             case "npy" -> {
                 return Npy.writer(output, names.size(), samples);
             }
             case "mseed" -> {
-                return MiniSeedWriter.writer(output, names, rate, start, samples);
+                return MiniSeedWriter.writer(output, names, rate, start, samples, missing);
             }
             case "sac", "text" -> {
                 try {
@@ -285,8 +312,9 @@ public final class Formats {
                     for (int c = 0; c < names.size(); c++) {
                         Path f = output.resolve(files.get(c));
                         SacHeaders h = headers == null ? SacHeaders.NONE : headers.get(c);
-                        each.add(format.equals("sac") ? Sac.writer(f, names.get(c), h, rate, start, samples)
-                                : Text.writer(f, samples));
+                        each.add(format.equals("text") ? Text.writer(f, samples) : missing.of(c).isEmpty()
+                                ? Sac.writer(f, names.get(c), h, rate, start, samples)
+                                : sacSegments(output, names.get(c), h, rate, start, samples, missing.of(c)));
                     }
                 } catch (RuntimeException e) {
                     each.forEach(RecordSink::close);
@@ -296,6 +324,42 @@ public final class Formats {
             }
             default -> throw BadInputException.setting("{format}: unknown '" + format + "'; valid: " + WRITABLE);
         }
+    }
+
+    /**
+     * One SAC file per stretch of channel {@code name} between its gaps (SAC holds evenly spaced samples, so a file
+     * never spans a gap), each named {@link #segmentName} and starting at its first sample.
+     */
+    private static RecordSink sacSegments(Path dir, String name, SacHeaders h, double rate, Instant start, long samples,
+                                          List<long[]> gaps) {
+        List<long[]> stretches = new ArrayList<>();
+        long from = 0;
+        for (long[] g : gaps) {
+            if (g[0] > from) stretches.add(new long[] {from, g[0]});
+            from = g[1];
+        }
+        if (from < samples) stretches.add(new long[] {from, samples});
+        List<RecordSink> each = new ArrayList<>();
+        try {
+            for (long[] s : stretches) {
+                Instant t = start == null ? null : start.plusNanos(Math.round(s[0] / rate * 1e9));
+                each.add(Sac.writer(dir.resolve(segmentName(name, s[0], t)), name, h, rate, t, s[1] - s[0]));
+            }
+        } catch (RuntimeException e) {
+            each.forEach(RecordSink::close);
+            throw e;
+        }
+        return RecordSink.stretches(dir, samples, stretches, each);
+    }
+
+    /**
+     * A SAC file's name for the stretch of channel {@code name} that starts at sample {@code index}, time {@code t}:
+     * {@code NET.STA.LOC.CHA.20240102T030405.120000Z.sac} (the sample index where the record carries no time).
+     */
+    static String segmentName(String name, long index, Instant t) {
+        String when = t == null ? "s" + index : java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSS'Z'")
+                .withZone(java.time.ZoneOffset.UTC).format(t);
+        return safe(name) + "." + when + ".sac";
     }
 
     private static String safe(String name) {

@@ -31,12 +31,18 @@ final class MiniSeedWriter {
     /**
      * Every channel as float32 records of 4 096 bytes (encoding 4, big-endian), channel after channel as the
      * file is laid out; samples arrive for all channels at once, so each channel's records go to a temporary
-     * file of their own and the channels are joined at commit.
+     * file of their own and the channels are joined at commit. A NaN sample is a gap: the record before it ends
+     * there and the next starts at the first sample after it (records never span a gap; {@code missing} only
+     * sizes the sequence numbers).
      */
-    static RecordSink writer(Path file, List<String> names, double rate, Instant start, long samples) {
+    static RecordSink writer(Path file, List<String> names, double rate, Instant start, long samples, Mask missing) {
         int k = names.size();
         int perRecord = (RECORD_LENGTH - HEADER) / 4;
-        long recordsPerChannel = (samples + perRecord - 1) / perRecord;
+        long[] firstSeq = new long[k];
+        for (int c = 0, next = 1; c < k; c++) {
+            firstSeq[c] = next;
+            next += (samples + perRecord - 1) / perRecord + missing.of(c).size();
+        }
         Instant t0 = start != null ? start : Instant.EPOCH;
         eqt.io.AtomicFile.Pending[] spill = new eqt.io.AtomicFile.Pending[k];
         try {
@@ -48,34 +54,38 @@ final class MiniSeedWriter {
         return new RecordSink(file, samples) {
             private final float[][] pending = new float[k][perRecord];
             private final long[] records = new long[k]; // per channel, records written
-            private int filled;                         // samples in pending (the same for every channel)
+            private final int[] filled = new int[k];    // per channel, samples in pending
+            private final long[] from = new long[k];    // per channel, the sample index of pending[c][0]
+            private long at;                            // the sample index of the next block's first sample
 
             @Override
             void append(float[][] src, int off, int n) throws IOException {
-                while (n > 0) {
-                    int take = Math.min(n, perRecord - filled);
-                    for (int c = 0; c < k; c++) System.arraycopy(src[c], off, pending[c], filled, take);
-                    filled += take;
-                    off += take;
-                    n -= take;
-                    if (filled == perRecord) flush();
+                for (int c = 0; c < k; c++) {
+                    float[] v = src[c];
+                    for (int i = 0; i < n; i++) {
+                        if (Float.isNaN(v[off + i])) {
+                            if (filled[c] > 0) flush(c);
+                            continue;
+                        }
+                        if (filled[c] == 0) from[c] = at + i;
+                        pending[c][filled[c]++] = v[off + i];
+                        if (filled[c] == perRecord) flush(c);
+                    }
                 }
+                at += n;
             }
 
-            private void flush() throws IOException {
-                for (int c = 0; c < k; c++) {
-                    long seq = 1 + c * recordsPerChannel + records[c];
-                    long from = records[c] * perRecord;
-                    record(names.get(c), (int) (seq % 1_000_000), t0.plusNanos(Math.round(from / rate * 1e9)),
-                            rate, pending[c], filled, new DataOutputStream(spill[c].out())); // unbuffered wrapper
-                    records[c]++;
-                }
-                filled = 0;
+            private void flush(int c) throws IOException {
+                long seq = firstSeq[c] + records[c];
+                record(names.get(c), (int) (seq % 1_000_000), t0.plusNanos(Math.round(from[c] / rate * 1e9)),
+                        rate, pending[c], filled[c], new DataOutputStream(spill[c].out())); // unbuffered wrapper
+                records[c]++;
+                filled[c] = 0;
             }
 
             @Override
             List<Path> finish() throws IOException {
-                if (filled > 0) flush();
+                for (int c = 0; c < k; c++) if (filled[c] > 0) flush(c);
                 List<Path> parts = new ArrayList<>();
                 for (eqt.io.AtomicFile.Pending p : spill) parts.add(p.commit());
                 try (eqt.io.AtomicFile.Pending out = new eqt.io.AtomicFile.Pending(file)) {

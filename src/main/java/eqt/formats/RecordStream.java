@@ -16,11 +16,19 @@ import java.util.List;
  * first.
  */
 public record RecordStream(List<String> names, double sampleRate, Instant start, long samples, Opener opener,
-                           List<SacHeaders> headers) {
+                           List<SacHeaders> headers, Mask gaps) {
 
     public RecordStream {
         if (headers == null) headers = java.util.Collections.nCopies(names.size(), SacHeaders.NONE);
         if (headers.size() != names.size()) throw new IllegalArgumentException("one header set per channel");
+        if (gaps == null || gaps.runs().isEmpty()) gaps = Mask.none(names.size());
+        if (gaps.runs().size() != names.size()) throw new IllegalArgumentException("one gap list per channel");
+    }
+
+    /** A record without gaps. */
+    public RecordStream(List<String> names, double sampleRate, Instant start, long samples, Opener opener,
+                        List<SacHeaders> headers) {
+        this(names, sampleRate, start, samples, opener, headers, null);
     }
 
     /** A record whose format carries no SAC geometry. */
@@ -54,12 +62,17 @@ public record RecordStream(List<String> names, double sampleRate, Instant start,
 
     /** The same samples under other channel names. */
     RecordStream renamed(List<String> names) {
-        return new RecordStream(names, sampleRate, start, samples, opener, headers);
+        return new RecordStream(names, sampleRate, start, samples, opener, headers, gaps);
+    }
+
+    /** The same samples, with {@code headers} as its channels' SAC geometry. */
+    RecordStream withHeaders(List<SacHeaders> headers) {
+        return new RecordStream(names, sampleRate, start, samples, opener, headers, gaps);
     }
 
     /** The same samples and names, starting at {@code start}. */
     RecordStream startingAt(Instant start) {
-        return new RecordStream(names, sampleRate, start, samples, opener, headers);
+        return new RecordStream(names, sampleRate, start, samples, opener, headers, gaps);
     }
 
     /** Every sample in memory. */
@@ -79,9 +92,13 @@ public record RecordStream(List<String> names, double sampleRate, Instant start,
     static RecordStream join(List<RecordStream> parts, double rate, Instant start) {
         List<String> names = new ArrayList<>();
         List<SacHeaders> headers = new ArrayList<>();
+        List<Mask> masks = new ArrayList<>();
+        List<Integer> widths = new ArrayList<>();
         for (RecordStream p : parts) {
             names.addAll(p.names());
             headers.addAll(p.headers());
+            masks.add(p.gaps());
+            widths.add(p.channels());
         }
         long samples = parts.get(0).samples();
         return new RecordStream(names, rate, start, samples, () -> {
@@ -117,6 +134,6 @@ public record RecordStream(List<String> names, double sampleRate, Instant start,
                     open.forEach(SampleSource::close);
                 }
             };
-        }, headers);
+        }, headers, Mask.concat(masks, widths));
     }
 }

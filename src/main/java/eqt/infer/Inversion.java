@@ -4,9 +4,12 @@ import eqt.checkpoint.Checkpoint;
 import eqt.checkpoint.StoredRun;
 import eqt.device.SelectedDevice;
 import eqt.formats.Formats;
-import eqt.formats.Identity;
+import eqt.formats.GapPolicy;
+import eqt.formats.Inventory;
+import eqt.formats.Mask;
 import eqt.formats.RecordSink;
 import eqt.formats.RecordStream;
+import eqt.formats.Source;
 import eqt.io.BadInputException;
 import eqt.io.ProgressLines;
 import eqt.io.RunDirectory;
@@ -36,9 +39,22 @@ public final class Inversion {
      * @param workers   chunks of windows predicted at once on a CPU (libtorch single-threaded in each)
      * @param intervals the level of the error bars written beside the estimate (e.g. 0.9), or null for none
      * @param precision the network's forward passes: fp32, or bf16 ({@link AutocastModel})
+     * @param gaps      what gaps and overlaps in the input become ({@link GapPolicy}; {@code MASK} unless set)
      */
     public record Setup(Path checkpoint, Checkpoint.Contents contents, SelectedDevice dev, int channels, double rate,
-                        int window, int overlap, int workers, Double intervals, Precision precision) {
+                        boolean rateFromData,
+                        int window, int overlap, int workers, Double intervals, Precision precision, GapPolicy gaps) {
+
+        /** The same, reading gaps as {@code policy} says. */
+        public Setup withGaps(GapPolicy policy) {
+            return new Setup(checkpoint, contents, dev, channels, rate, rateFromData, window, overlap, workers, intervals,
+                    precision, policy);
+        }
+
+        /** What of {@code in} is written as gaps: its mask, unless gaps are filled with the estimate. */
+        Mask written(RecordStream in) {
+            return gaps == GapPolicy.MASK ? in.gaps() : Mask.NONE;
+        }
 
         /** Where the interval's lower and upper bounds go beside {@code output}; empty without intervals. */
         public List<Path> boundsBeside(Path output) {
@@ -59,9 +75,9 @@ public final class Inversion {
                         + in.channels() + " (" + String.join(", ", in.names()) + ")");
             }
             Formats.outputNames(in.names(), fmt); // a name clash is refused now, not after the work
-            if (Math.abs(in.sampleRate() - rate) > 1e-6 * rate) {
-                throw new BadInputException("the model was trained at " + rate + " Hz; the input is sampled at "
-                        + in.sampleRate() + " Hz (resample it first)");
+            if (rateFromData && Math.abs(in.sampleRate() - rate) > 1e-6 * rate) {
+                throw new BadInputException("the model was trained on data sampled at " + rate + " Hz; the input is "
+                        + "sampled at " + in.sampleRate() + " Hz (resample it first)");
             }
         }
 
@@ -72,11 +88,10 @@ public final class Inversion {
     }
 
     /**
-     * One record to invert: its files (channels in model order), where the estimate goes and as what, the rate
-     * and identity for inputs that carry none.
+     * One record to invert (its channels in model order), the inventory it is checked against
+     * ({@link Inventory#NONE}: none), where the estimate goes and as what.
      */
-    public record Request(List<Path> inputs, Path output, String format, double sampleRate, Identity identity,
-                          boolean overwrite) {
+    public record Request(Source source, Inventory inventory, Path output, String format, boolean overwrite) {
     }
 
     /**
@@ -84,11 +99,12 @@ public final class Inversion {
      * record), then the record streams through with a progress bar or lines; returns the exit code.
      */
     public static int run(Request req, Setup setup) {
-        Formats.checkOutput(req.output(), req.format(), req.inputs());
+        Formats.checkOutput(req.output(), req.format(), req.source().paths());
         RunDirectory.checkWritable(req.output(), req.overwrite());
         for (Path bound : setup.boundsBeside(req.output())) RunDirectory.checkWritable(bound, req.overwrite());
-        RecordStream in = Formats.open(req.inputs(), setup.channels(), req.sampleRate(), req.identity());
+        RecordStream in = req.inventory().apply(req.source().open(setup.channels(), setup.gaps()), System.out);
         setup.check(in, req.format());
+        reportGaps(in, setup.gaps(), req.format());
         Model model = setup.model();
         long windows = LongRecord.windows(in.samples(), setup.window(), setup.overlap());
         System.out.printf(Locale.ROOT, "inverting %d samples x %d channels (%.1f h at %.0f Hz) in %d windows of %d%n",
@@ -102,6 +118,24 @@ public final class Inversion {
                 req.output(), bounds.isEmpty() ? "" : " and its " + setup.percent() + " % interval's bounds "
                         + bounds.get(0) + ", " + bounds.get(1));
         return 0;
+    }
+
+    /** One line per channel with gaps: how much is missing and what the output holds there. */
+    static void reportGaps(RecordStream in, GapPolicy policy, String fmt) {
+        for (int c = 0; c < in.channels(); c++) {
+            List<long[]> runs = in.gaps().of(c);
+            if (runs.isEmpty()) continue;
+            long longest = runs.stream().mapToLong(r -> r[1] - r[0]).max().orElse(0);
+            String there = policy == GapPolicy.FILL ? "the estimate is written there too (--gaps fill)"
+                    : switch (fmt) {
+                        case "npy", "text" -> "written as NaN there";
+                        case "sac" -> "one SAC file per stretch between gaps";
+                        default -> "miniSEED records end at each gap";
+                    };
+            System.out.printf(Locale.ROOT, "gaps: %s misses %d samples (%.3f s) in %d run%s, the longest %.3f s; %s%n",
+                    in.names().get(c), in.gaps().missing(c), in.gaps().missing(c) / in.sampleRate(), runs.size(),
+                    runs.size() == 1 ? "" : "s", longest / in.sampleRate(), there);
+        }
     }
 
     /**
@@ -126,8 +160,8 @@ public final class Inversion {
         int ov = overlap != null ? overlap : window / 4;
         if (ov < 0 || ov > window / 2) throw BadInputException.setting("{overlap} must be in [0, " + window / 2 + "], got " + ov);
         return new Setup(checkpoint, contents, dev, contents.config().channels(),
-                StoredRun.sampleRate(contents.metadata()), window, ov, dev.torch().is_cpu() ? threads : 1, intervals,
-                precision);
+                StoredRun.sampleRate(contents.metadata()), StoredRun.rateFromData(contents.metadata()), window, ov, dev.torch().is_cpu() ? threads : 1, intervals,
+                precision, GapPolicy.MASK);
     }
 
     /**
@@ -148,7 +182,8 @@ public final class Inversion {
         List<RecordSink> sinks = new ArrayList<>();
         try (SampleSource src = in.open()) {
             for (Path p : concat(output, bounds)) {
-                sinks.add(Formats.sink(in.names(), in.headers(), in.sampleRate(), in.start(), in.samples(), p, fmt));
+                sinks.add(Formats.sink(in.names(), in.headers(), in.sampleRate(), in.start(), in.samples(), p, fmt,
+                        setup.written(in)));
             }
             IntervalSink withBounds = bounds.isEmpty() ? null
                     : new IntervalSink(setup.contents().errorBars(), setup.intervals(), sinks.get(0), sinks.get(1), sinks.get(2));

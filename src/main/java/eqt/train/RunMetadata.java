@@ -27,7 +27,7 @@ import java.util.Map;
 public record RunMetadata(TrainConfig train, Data data, Split split, Setup setup, Object classical, Outcome outcome) {
 
     /** @param dir as the user named it; {@code fingerprint} holds it normalised */
-    public record Data(String dir, DataFingerprint fingerprint, Layout layout, double sampleRate) {
+    public record Data(String dir, DataFingerprint fingerprint, Layout layout, double sampleRate, boolean rateFromData) {
     }
 
     public record Setup(String device, int worldSize, int batchShards, double trainMsePredictingZero) {
@@ -63,6 +63,7 @@ public record RunMetadata(TrainConfig train, Data data, Split split, Setup setup
         m.put(DATA, data.fingerprint());
         m.put(LAYOUT, data.layout());
         m.put(SAMPLE_RATE, data.sampleRate());
+        m.put(StoredRun.SAMPLE_RATE_FROM, data.rateFromData() ? "data" : "assumed");
         m.put(SPLIT, split);
         m.put("device", setup.device());
         m.put("world_size", setup.worldSize());

@@ -94,7 +94,7 @@ public final class TrainingRun {
         if (env.isMaster() && resumeRun == null) RunDirectory.check(req.output().dir(), Path.of("runs"), req.output().overwrite());
         float[] targets = data.sourceWindows(0, trainWindows);
         RunMetadata meta = new RunMetadata(tc, new RunMetadata.Data(dataDir.toAbsolutePath().toString(), fingerprint,
-                layout, eqt.data.SyntheticGenerator.SAMPLE_RATE), // the reference text layout carries no rate
+                layout, eqt.data.SyntheticGenerator.SAMPLE_RATE, false), // the reference text layout carries no rate
                 split, new RunMetadata.Setup(device.toString(), world, req.batchShards(),
                         Metrics.mse(targets, new float[targets.length])), null, RunMetadata.Outcome.NONE);
 
