@@ -93,12 +93,19 @@ final class SeedIndex {
         private final LinkedHashMap<Entry, float[]> recent = new LinkedHashMap<>(8, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Entry, float[]> eldest) {
-                return size() > KEEP;
+                if (size() <= KEEP) return false;
+                spare = eldest.getValue(); // decoded into next: no array per record
+                return true;
             }
         };
+        private float[] spare;
+        private int largest; // the most samples a record held so far: every array is made this long
         private ByteBuffer buf = ByteBuffer.allocate(0);
 
-        /** The record's samples (a record that does not decode to its header's count is refused, as reading does). */
+        /**
+     * The record's samples, the first {@code e.count()} of the array (a record that does not decode to its
+     * header's count is refused, as reading does).
+     */
         float[] samples(Entry e) {
             float[] v = recent.get(e);
             if (v != null) return v;
@@ -114,7 +121,10 @@ final class SeedIndex {
                     if (in.read(b, e.offset() + b.position()) < 0) throw new IOException("file ends early");
                 }
                 byte[] rec = b.array();
-                v = SeedRecord.decode(rec, SeedRecord.Layout.of(rec, Math.min(PROBE, rec.length)), codec).samples();
+                largest = Math.max(largest, e.count());
+                float[] into = spare != null && spare.length >= e.count() ? spare : new float[largest];
+                spare = null;
+                v = SeedRecord.decode(rec, SeedRecord.Layout.of(rec, Math.min(PROBE, rec.length)), codec, into).samples();
             } catch (SeedRecord.Invalid ex) {
                 throw new BadInputException(e.file() + ": miniSEED record at byte " + e.offset() + ": " + ex.getMessage());
             } catch (IOException ex) {

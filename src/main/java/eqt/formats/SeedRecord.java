@@ -127,6 +127,15 @@ record SeedRecord(String id, Instant start, double sampleRate, float[] samples, 
 
     /** Decodes a whole record of {@code layout.length()} bytes. */
     static SeedRecord decode(byte[] rec, Layout layout, Codec codec) throws Invalid {
+        return decode(rec, layout, codec, null);
+    }
+
+    /**
+     * As above, decoding Steim and uncompressed data into {@code reuse} when it holds the record's samples (its
+     * samples array is then {@code reuse}, longer than the count perhaps): a reader of a long record allocates no
+     * array per record.
+     */
+    static SeedRecord decode(byte[] rec, Layout layout, Codec codec, float[] reuse) throws Invalid {
         Header h = header(rec, layout);
         String id = h.id();
         Instant start = h.start();
@@ -139,18 +148,20 @@ record SeedRecord(String id, Instant start, double sampleRate, float[] samples, 
                     + "), which this reader does not decode; it reads int16, int24, int32, float32, float64, Steim-1, "
                     + "Steim-2, CDSN, SRO and DWWSSN");
         }
-        float[] v = plain(enc, ByteBuffer.wrap(rec, layout.dataOffset(), layout.length() - layout.dataOffset()).slice()
-                .order(layout.dataOrder()), n);
+        ByteBuffer data = ByteBuffer.wrap(rec, layout.dataOffset(), layout.length() - layout.dataOffset()).slice()
+                .order(layout.dataOrder());
+        float[] into = reuse != null && reuse.length >= n ? reuse : new float[n];
+        float[] v = enc == 10 || enc == 11 ? Steim.decode(enc, data, n, into) : plain(enc, data, n, into);
         if (v == null) {
-            byte[] data = java.util.Arrays.copyOfRange(rec, layout.dataOffset(), layout.length());
+            byte[] bytes = java.util.Arrays.copyOfRange(rec, layout.dataOffset(), layout.length());
             try {
-                DecompressedData d = codec.decompress(enc, data, n, layout.dataOrder() == ByteOrder.LITTLE_ENDIAN);
+                DecompressedData d = codec.decompress(enc, bytes, n, layout.dataOrder() == ByteOrder.LITTLE_ENDIAN);
                 v = d.getType() == DecompressedData.DOUBLE ? toFloat(d.getAsDouble()) : d.getAsFloat();
             } catch (CodecException | RuntimeException e) {
                 throw new Invalid(id + " record data cannot be decoded as " + ENCODINGS.get(enc) + " (" + e.getMessage() + ")");
             }
         }
-        if (v == null || v.length != n) {
+        if (v == null || v.length < n || v != into && v.length != n) {
             throw new Invalid(id + " record declares " + n + " samples, its data decode to " + (v == null ? 0 : v.length));
         }
         for (int i = 0; i < n; i++) {
@@ -163,7 +174,7 @@ record SeedRecord(String id, Instant start, double sampleRate, float[] samples, 
      * The uncompressed encodings, read in the data's byte order (seedCodec 1.1.1 ignores the order for 16-bit
      * integers); null for the others, which seedCodec decodes.
      */
-    private static float[] plain(int enc, ByteBuffer d, int n) throws Invalid {
+    private static float[] plain(int enc, ByteBuffer d, int n, float[] v) throws Invalid {
         int width = switch (enc) {
             case 1 -> 2;
             case 3, 4 -> 4;
@@ -174,7 +185,6 @@ record SeedRecord(String id, Instant start, double sampleRate, float[] samples, 
         if ((long) n * width > d.remaining()) {
             throw new Invalid("record declares " + n + " samples of " + width + " bytes in " + d.remaining() + " bytes of data");
         }
-        float[] v = new float[n];
         for (int i = 0; i < n; i++) {
             v[i] = switch (enc) {
                 case 1 -> d.getShort();

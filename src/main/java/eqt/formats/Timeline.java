@@ -135,7 +135,7 @@ final class Timeline {
         float[] earlier = new float[(int) (b - a)], mine = new float[earlier.length];
         for (int i = firstReaching(a); i < placed.length && placed[i].at() < b; i++) {
             if (placed[i].end() <= a || traceOf[i] > k) continue;
-            copy(placed[i], reader, traceOf[i] == k ? mine : earlier, a, earlier.length);
+            copy(placed[i], reader, traceOf[i] == k ? mine : earlier, 0, a, earlier.length);
         }
         return Arrays.equals(earlier, mine);
     }
@@ -153,12 +153,12 @@ final class Timeline {
         return out;
     }
 
-    /** Copies what {@code p} holds of samples {@code [at, at + n)} into {@code dst[0..n)}. */
-    private static void copy(Placed p, SeedIndex.Reader reader, float[] dst, long at, int n) {
+    /** Copies what {@code p} holds of samples {@code [at, at + n)} into {@code dst[off .. off + n)}. */
+    private static void copy(Placed p, SeedIndex.Reader reader, float[] dst, int off, long at, int n) {
         long from = Math.max(p.at(), at), to = Math.min(p.end(), at + n);
         if (to <= from) return;
         float[] v = reader.samples(p.entry());
-        System.arraycopy(v, (int) (from - p.at()), dst, (int) (from - at), (int) (to - from));
+        System.arraycopy(v, (int) (from - p.at()), dst, off + (int) (from - at), (int) (to - from));
     }
 
     /**
@@ -167,10 +167,9 @@ final class Timeline {
      * channel has none at all).
      */
     void read(SeedIndex.Reader reader, float[] dst, int off, long at, int n) {
-        float[] out = off == 0 && dst.length == n ? dst : new float[n];
         int lo = firstReaching(at);
         for (int i = lo; i < placed.length && placed[i].at() < at + n; i++) {
-            if (placed[i].end() > at) copy(placed[i], reader, out, at, n);
+            if (placed[i].end() > at) copy(placed[i], reader, dst, off, at, n);
         }
         for (long[] g : gaps) {
             if (g[1] <= at) continue;
@@ -181,10 +180,9 @@ final class Timeline {
             if (!right) r = l;
             double span = g[1] - (g[0] - 1);
             for (long i = Math.max(g[0], at); i < Math.min(g[1], at + n); i++) {
-                out[(int) (i - at)] = (float) (l + (r - l) * ((i - (g[0] - 1)) / span));
+                dst[off + (int) (i - at)] = (float) (l + (r - l) * ((i - (g[0] - 1)) / span));
             }
         }
-        if (out != dst) System.arraycopy(out, 0, dst, off, n);
     }
 
     /** The first placed record whose reach passes {@code at} (every one before it ends at or before it). */
