@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import eqt.formats.Formats;
 import eqt.formats.RecordStream;
 import eqt.io.BadInputException;
+import eqt.io.OutputLock;
 import eqt.io.RunDirectory;
 import eqt.model.Model;
 import java.io.IOException;
@@ -26,7 +27,10 @@ import java.util.stream.Stream;
  * Each record's output is written atomically, then a line is appended to {@code DIR/manifest.jsonl} (input,
  * output, precision, samples, seconds, status). A rerun skips what the manifest lists as done and whose output exists, so a
  * killed run resumes with nothing inverted twice or lost; a bad file is recorded as failed and skipped, and the
- * others go on. {@code --shard I/N} takes every N-th record from the I-th, for a job array.
+ * others go on. {@code --shard I/N} takes every N-th record from the I-th, for a job array. Runs on one output
+ * share its records: each record is locked while it is inverted ({@link OutputLock} beside its output), a run
+ * leaves a record another holds to it and skips one the manifest gained meanwhile, so two runs started on one
+ * output (a double click, a job array without {@code --shard}) invert every record once between them.
  */
 public final class ArchiveRun {
 
@@ -71,47 +75,69 @@ public final class ArchiveRun {
             throw new BadInputException(req.output() + ": cannot create (" + e.getMessage() + ")");
         }
         Path manifest = req.output().resolve(MANIFEST);
-        Set<String> done = done(manifest);
+        Manifest done = new Manifest(manifest);
         int ok = 0;
         int skipped = 0;
         int failed = 0;
+        int elsewhere = 0;
         System.out.printf("%d record(s) from %s, %d in this shard, %d already in %s%n", all.size(), req.inputsFrom(),
-                mine.size(), mine.stream().filter(i -> done.contains(key(i))).count(), manifest);
+                mine.size(), mine.stream().filter(i -> done.has(key(i))).count(), manifest);
         for (Item item : mine) {
-            if (done.contains(key(item))) {
+            if (done.has(key(item))) {
                 skipped++;
                 continue;
             }
             Path out = req.output().resolve(item.name() + (fmt.equals("npy") || fmt.equals("mseed") ? "." + fmt : ""));
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put("input", key(item));
-            line.put("output", out.toString());
-            line.put("precision", setup.precision().id()); // what made this output, should a rerun change it
-            long t0 = System.nanoTime();
-            try {
-                RecordStream in = Formats.open(item.files(), setup.channels(), req.sampleRate());
-                setup.check(in, fmt);
-                Inversion.invert(model, setup, in, out, fmt, false);
-                List<Path> bounds = setup.boundsBeside(out);
-                if (!bounds.isEmpty()) line.put("intervals", bounds.stream().map(Path::toString).toList());
-                line.put("samples", in.samples());
-                line.put("status", "ok");
-                ok++;
-            } catch (BadInputException e) {
-                line.put("status", "failed");
-                line.put("error", e.getMessage());
-                failed++;
-                System.err.println("eq: skipped " + key(item) + ": " + e.getMessage());
+            RunDirectory.createParents(out);
+            try (OutputLock lock = OutputLock.tryTake(out)) {
+                if (lock == null) {
+                    elsewhere++;
+                    System.out.println(key(item) + ": being inverted by another run (pid " + OutputLock.holder(out)
+                            + "); left to it");
+                    continue;
+                }
+                if (done.refresh().has(key(item))) { // finished by another run since this one looked
+                    skipped++;
+                    continue;
+                }
+                if (invertOne(model, item, out, manifest)) ok++;
+                else failed++;
             }
-            line.put("seconds", (System.nanoTime() - t0) / 1e9);
-            append(manifest, line); // after the output is in place: a record listed ok is never lost
-            // A record's buffers are tens of MB of large arrays the collector would otherwise keep heap for: a full
-            // collection between records (tens of ms) keeps resident memory flat over thousands of them.
-            System.gc();
-            System.out.printf(Locale.ROOT, "%s: %s (%.1f s)%n", key(item), line.get("status"), line.get("seconds"));
         }
-        System.out.printf("done: %d inverted, %d already done, %d failed (see %s)%n", ok, skipped, failed, manifest);
+        System.out.printf("done: %d inverted, %d already done, %d left to another run, %d failed (see %s)%n", ok,
+                skipped, elsewhere, failed, manifest);
         return failed == 0 ? 0 : 2;
+    }
+
+    /** Inverts one record into {@code out} and appends its manifest line; whether it went well. */
+    private boolean invertOne(Model model, Item item, Path out, Path manifest) {
+        String fmt = req.format();
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("input", key(item));
+        line.put("output", out.toString());
+        line.put("precision", setup.precision().id()); // what made this output, should a rerun change it
+        long t0 = System.nanoTime();
+        try {
+            RecordStream in = Formats.open(item.files(), setup.channels(), req.sampleRate(), eqt.formats.Identity.NONE,
+                    setup.gaps());
+            setup.check(in, fmt);
+            Inversion.invert(model, setup, in, out, fmt, false);
+            List<Path> bounds = setup.boundsBeside(out);
+            if (!bounds.isEmpty()) line.put("intervals", bounds.stream().map(Path::toString).toList());
+            line.put("samples", in.samples());
+            line.put("status", "ok");
+        } catch (BadInputException e) {
+            line.put("status", "failed");
+            line.put("error", e.getMessage());
+            System.err.println("eq: skipped " + key(item) + ": " + e.getMessage());
+        }
+        line.put("seconds", (System.nanoTime() - t0) / 1e9);
+        append(manifest, line); // after the output is in place: a record listed ok is never lost
+        // A record's buffers are tens of MB of large arrays the collector would otherwise keep heap for: a full
+        // collection between records (tens of ms) keeps resident memory flat over thousands of them.
+        System.gc();
+        System.out.printf(Locale.ROOT, "%s: %s (%.1f s)%n", key(item), line.get("status"), line.get("seconds"));
+        return "ok".equals(line.get("status"));
     }
 
     /**
@@ -182,27 +208,55 @@ public final class ArchiveRun {
         return String.join(" ", i.files().stream().map(Path::toString).toList());
     }
 
-    /** Inputs the manifest lists as done whose output is still there. */
-    private static Set<String> done(Path manifest) {
-        Set<String> done = new HashSet<>();
-        if (!Files.exists(manifest)) return done;
-        try {
-            for (String l : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
-                if (l.isBlank()) continue;
-                JsonNode n;
-                try {
-                    n = JSON.readTree(l);
-                } catch (IOException e) {
-                    continue; // a line cut by a kill: that record is redone
-                }
-                if ("ok".equals(n.path("status").asText()) && Files.exists(Path.of(n.path("output").asText()))) {
-                    done.add(n.path("input").asText());
-                }
-            }
-        } catch (IOException e) {
-            throw new BadInputException(manifest + ": cannot read (" + e.getMessage() + ")");
+    /**
+     * The inputs the manifest lists as done whose output is still there, read forward as it grows: other runs on
+     * the same output append to it while this one works.
+     */
+    static final class Manifest {
+        private final Path file;
+        private final Set<String> done = new HashSet<>();
+        private long offset; // bytes read so far, up to the end of the last whole line
+
+        Manifest(Path file) {
+            this.file = file;
+            refresh();
         }
-        return done;
+
+        boolean has(String input) {
+            return done.contains(input);
+        }
+
+        /** Reads the lines appended since the last look. */
+        Manifest refresh() {
+            if (!Files.exists(file)) return this;
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                long size = ch.size();
+                if (size <= offset) return this;
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(size - offset, Integer.MAX_VALUE - 8));
+                while (b.hasRemaining() && ch.read(b, offset + b.position()) > 0) {
+                    // read what is there
+                }
+                String text = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+                int end = text.lastIndexOf('\n');
+                if (end < 0) return this; // a line still being written
+                offset += text.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length;
+                for (String l : text.substring(0, end).split("\n")) {
+                    if (l.isBlank()) continue;
+                    JsonNode n;
+                    try {
+                        n = JSON.readTree(l);
+                    } catch (IOException e) {
+                        continue; // a line cut by a kill: that record is redone
+                    }
+                    if ("ok".equals(n.path("status").asText()) && Files.exists(Path.of(n.path("output").asText()))) {
+                        done.add(n.path("input").asText());
+                    }
+                }
+            } catch (IOException e) {
+                throw new BadInputException(file + ": cannot read (" + e.getMessage() + ")");
+            }
+            return this;
+        }
     }
 
     private static void append(Path manifest, Map<String, Object> line) {
