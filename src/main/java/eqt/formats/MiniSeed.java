@@ -2,7 +2,6 @@ package eqt.formats;
 
 import eqt.io.BadInputException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +62,7 @@ final class MiniSeed {
                 channels.add(t);
             }
         }
-        return Timeline.stream(channels, start);
+        return Timeline.stream(channels, start, file);
     }
 
     /**
@@ -74,7 +73,7 @@ final class MiniSeed {
         t.refuseBreaks(file, t0);
         if (first == null) return;
         Instant s = firstStart(recs), s0 = first.time(t0, first.span()[0]);
-        if (Math.abs(Duration.between(s0, s).toNanos()) > TOLERANCE / t.rate * 1e9) {
+        if (Math.abs(Timeline.seconds(s0, s)) > TOLERANCE / t.rate) {
             throw new BadInputException(file + ": channel " + t.id + " (" + t.rate + " Hz from " + s
                     + ") does not match " + first.id + " (" + first.rate + " Hz from " + s0 + ")");
         }
@@ -94,10 +93,10 @@ final class MiniSeed {
         if (first == null) return;
         Instant s = firstStart(recs);
         long i = Timeline.index(t0, s, t.rate);
-        long offNanos = Duration.between(t.time(t0, i), s).toNanos();
-        if (Math.abs(offNanos) >= 1_000) {
+        double off = Timeline.seconds(t.time(t0, i), s);
+        if (Math.abs(off) >= 1e-6) {
             System.err.printf(java.util.Locale.ROOT, "eq: warning: %s: channel %s starts %+.6f s from %s's sample "
-                    + "times (%s); it is taken on %s's sample times%n", file, t.id, offNanos / 1e9, first.id, s, first.id);
+                    + "times (%s); it is taken on %s's sample times%n", file, t.id, off, first.id, s, first.id);
         }
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -101,7 +100,7 @@ public final class Sds {
             }
         }
         Instant t0 = onGrid(s.start(), entries.get(first), rate);
-        double exact = Duration.between(t0, s.end()).toNanos() / 1e9 * rate;
+        double exact = Timeline.seconds(t0, s.end()) * rate;
         long total = (long) Math.ceil(exact - 1e-6);
         List<Timeline> channels = new ArrayList<>();
         try (SeedIndex.Reader reader = new SeedIndex.Reader()) {
@@ -119,7 +118,7 @@ public final class Sds {
                 channels.add(t);
             }
         }
-        return Timeline.stream(channels, t0);
+        return Timeline.stream(channels, t0, s.root());
     }
 
     /**
@@ -128,7 +127,7 @@ public final class Sds {
      */
     private static Instant onGrid(Instant start, List<SeedIndex.Entry> recs, double rate) {
         SeedIndex.Entry e = recs.stream().min((a, b) -> a.start().compareTo(b.start())).orElseThrow();
-        double x = Duration.between(start, e.start()).toNanos() / 1e9 * rate;
+        double x = Timeline.seconds(start, e.start()) * rate;
         double frac = x - Math.floor(x);
         if (frac < 1e-6 || frac > 1 - 1e-6) return start;
         return start.plusNanos(Math.round(frac / rate * 1e9));

@@ -50,10 +50,20 @@ final class Timeline {
         for (int i = 0; i < placed.length; i++) reach[i] = Math.max(i > 0 ? reach[i - 1] : Long.MIN_VALUE, placed[i].end());
     }
 
-    /** Grid index nearest {@code t}, rounded half away from zero as ObsPy rounds. */
+    /**
+     * Grid index nearest {@code t}, rounded half away from zero as ObsPy rounds; held within ±2^62 (records
+     * centuries apart at a high rate: such a grid is refused as sparse, never counted past a long).
+     */
     static long index(Instant t0, Instant t, double rate) {
-        double x = Duration.between(t0, t).toNanos() / 1e9 * rate;
-        return (long) (x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5));
+        double x = seconds(t0, t) * rate;
+        double r = x < 0 ? -Math.floor(-x + 0.5) : Math.floor(x + 0.5);
+        return (long) Math.max(-0x1p62, Math.min(0x1p62, r));
+    }
+
+    /** Seconds from {@code a} to {@code b}, for any two instants (a Duration's nanoseconds overflow past 292 years). */
+    static double seconds(Instant a, Instant b) {
+        Duration d = Duration.between(a, b);
+        return d.getSeconds() + d.getNano() / 1e9;
     }
 
     /**
@@ -215,7 +225,8 @@ final class Timeline {
 
     /** The time of grid index {@code i}. */
     Instant time(Instant t0, long i) {
-        return t0.plusNanos(Math.round(i / rate * 1e9));
+        double s = i / rate, whole = Math.floor(s);
+        return t0.plusSeconds((long) whole).plusNanos(Math.round((s - whole) * 1e9));
     }
 
     /** Where the channel's first and last records put data, as grid indices {@code [first, end)}. */
@@ -232,10 +243,40 @@ final class Timeline {
     }
 
     /**
-     * The channels side by side as one stream from {@code t0}: their gaps as its {@link Mask}, its samples read
-     * forward through a {@link SeedIndex.Reader} per channel (records decoded when reached, a few kept).
+     * Refuses a grid far larger than the data on it: past {@link #SPARSE_FLOOR} samples, one with data on fewer
+     * than one sample in {@link #SPARSE_RATIO} on every channel (a record with a wrong year in a file, a span of a
+     * year asked of an archive holding a day). Filling such a grid would take hours and write little but gaps;
+     * the refusal says how to narrow it.
      */
-    static RecordStream stream(List<Timeline> channels, Instant t0) {
+    static void refuseSparse(List<Timeline> channels, Object where) {
+        long total = channels.get(0).total;
+        if (total <= SPARSE_FLOOR) return;
+        long most = 0;
+        for (Timeline t : channels) {
+            long present = total;
+            for (long[] g : t.gaps) present -= g[1] - g[0];
+            most = Math.max(most, present);
+        }
+        if (most * SPARSE_RATIO < total) {
+            throw new BadInputException(String.format(Locale.ROOT, "%s: the records span %d samples per channel at %s "
+                            + "Hz but hold data for at most %d of them (%.4f %%); refused rather than filled with gaps "
+                            + "(a record with a wrong time? for an archive, narrow --start and --end)", where, total,
+                    channels.get(0).rate, most, 100.0 * most / total));
+        }
+    }
+
+    /** Grids up to this many samples per channel are always read (a day at 100 Hz is 8.64 M). */
+    static final long SPARSE_FLOOR = 50_000_000L;
+    /** Past the floor, at least one sample in this many must hold data on some channel. */
+    static final long SPARSE_RATIO = 1000;
+
+    /**
+     * The channels side by side as one stream from {@code t0} (a sparse grid refused, naming {@code where}): their
+     * gaps as its {@link Mask}, its samples read forward through a {@link SeedIndex.Reader} per channel (records
+     * decoded when reached, a few kept).
+     */
+    static RecordStream stream(List<Timeline> channels, Instant t0, Object where) {
+        refuseSparse(channels, where);
         List<String> names = new ArrayList<>();
         List<List<long[]>> gaps = new ArrayList<>();
         for (Timeline t : channels) {

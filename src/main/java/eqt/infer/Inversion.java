@@ -11,6 +11,7 @@ import eqt.formats.RecordSink;
 import eqt.formats.RecordStream;
 import eqt.formats.Source;
 import eqt.io.BadInputException;
+import eqt.io.OutputLock;
 import eqt.io.ProgressLines;
 import eqt.io.RunDirectory;
 import eqt.io.SampleSink;
@@ -19,6 +20,7 @@ import eqt.dsp.ErrorBars;
 import eqt.model.AutocastModel;
 import eqt.model.Model;
 import eqt.ops.Precision;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +103,24 @@ public final class Inversion {
     public static int run(Request req, Setup setup) {
         Formats.checkOutput(req.output(), req.format(), req.source().paths());
         RunDirectory.checkWritable(req.output(), req.overwrite());
+        Path parent = req.output().toAbsolutePath().getParent();
+        boolean made = !Files.isDirectory(parent);
+        RunDirectory.createParents(req.output()); // the lock lies beside the output
+        try (OutputLock lock = OutputLock.take(req.output())) { // a second run on it refuses, naming this one
+            return runLocked(req, setup);
+        } catch (BadInputException e) {
+            if (made) {
+                try {
+                    Files.deleteIfExists(parent); // a refusal leaves nothing, not even the folder made for the lock
+                } catch (java.io.IOException ignored) {
+                    // not empty: something else was written there meanwhile
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static int runLocked(Request req, Setup setup) {
         for (Path bound : setup.boundsBeside(req.output())) RunDirectory.checkWritable(bound, req.overwrite());
         RecordStream in = req.inventory().apply(req.source().open(setup.channels(), setup.gaps()), System.out);
         setup.check(in, req.format());

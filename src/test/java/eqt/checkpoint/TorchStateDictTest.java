@@ -111,11 +111,11 @@ class TorchStateDictTest {
         io.put("output", new TorchStateDict.Array(x.shape(), run(m, x)));
         Path ioFile = dir.resolve("io.pt");
         TorchStateDict.write(io, ioFile);
-        Process p = new ProcessBuilder("/usr/bin/python3", Path.of("test/python/check_export.py").toAbsolutePath().toString(),
-                exported.toString(), ioFile.toString(), "2").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
+        eqt.testing.Child.Result r = eqt.testing.Child.run(List.of("/usr/bin/python3",
+                Path.of("test/python/check_export.py").toAbsolutePath().toString(), exported.toString(), ioFile.toString(),
+                "2"), null, Map.of(), 120);
+        String out = r.out();
+        assertEquals(0, r.exit(), out);
         assertTrue(out.contains("max abs difference"), out);
     }
 

@@ -128,13 +128,11 @@ class ReliabilityTest {
             List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
                     System.getProperty("java.class.path"), "eqt.cli.Main"));
             cmd.addAll(tiny(data, "--out", run.toString()));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-            pb.environment().putAll(java.util.Map.of("RANK", "0", "WORLD_SIZE", "2", "LOCAL_RANK", "0",
-                    "LOCAL_WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT", String.valueOf(taken.getLocalPort())));
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes());
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
-            assertEquals(2, p.exitValue(), out);
+            eqt.testing.Child.Result r = eqt.testing.Child.run(cmd, null, java.util.Map.of("RANK", "0", "WORLD_SIZE", "2",
+                    "LOCAL_RANK", "0", "LOCAL_WORLD_SIZE", "2", "MASTER_ADDR", "127.0.0.1", "MASTER_PORT",
+                    String.valueOf(taken.getLocalPort())), 120);
+            String out = r.out();
+            assertEquals(2, r.exit(), out);
             assertFalse(Files.exists(run), "nothing written on refusal: " + out);
         }
     }
@@ -147,21 +145,20 @@ class ReliabilityTest {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), "eqt.cli.Main", "--model", "reference", "--d_model", "8",
                 "--n_head", "2", "--num_layers", "1", "--dim_feedforward", "16", "--epochs", "1", "--threads", "1"));
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
-        assertEquals(2, p.exitValue(), out);
+        eqt.testing.Child.Result first = eqt.testing.Child.run(cmd, cwd, java.util.Map.of(), 120);
+        String out = first.out();
+        assertEquals(2, first.exit(), out);
         assertTrue(out.contains("holds value_3 but no value_0; not generating over them"), out);
         assertEquals("1\n2\n", Files.readString(eqData.resolve("value_3")));
 
         Files.delete(eqData.resolve("value_3"));
-        List<Process> ranks = new ArrayList<>(); // two processes at once, as the launcher's workers on a fresh checkout
-        for (int i = 0; i < 2; i++) ranks.add(new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start());
+        List<eqt.testing.Child> ranks = new ArrayList<>(); // two processes at once, as the launcher's workers on a fresh checkout
+        for (int i = 0; i < 2; i++) ranks.add(eqt.testing.Child.start(cmd, cwd, java.util.Map.of()));
         int generated = 0;
-        for (Process r : ranks) {
-            String o = new String(r.getInputStream().readAllBytes());
-            assertTrue(r.waitFor(120, TimeUnit.SECONDS), o);
-            assertEquals(0, r.exitValue(), o);
+        for (eqt.testing.Child rank : ranks) {
+            eqt.testing.Child.Result r = rank.await(120);
+            String o = r.out();
+            assertEquals(0, r.exit(), o);
             if (o.contains("generating the default synthetic data set")) generated++;
         }
         assertEquals(1, generated, "one process generates, the other waits for it");

@@ -79,26 +79,9 @@ class SdsArchiveTest {
     private record Result(int exit, String out) {
     }
 
-    /** A child process with a timeout that fires: its output is read on another thread while it is awaited. */
     private static Result exec(List<String> cmd) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        var out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return "(unreadable: " + e.getMessage() + ")";
-            }
-        });
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                fail(cmd + " did not finish in 120 s");
-            }
-            return new Result(p.exitValue(), out.get(10, TimeUnit.SECONDS));
-        } catch (Exception e) {
-            p.destroyForcibly();
-            throw new IOException(e);
-        }
+        eqt.testing.Child.Result r = eqt.testing.Child.run(cmd, null, Map.of(), 120);
+        return new Result(r.exit(), r.out());
     }
 
     /** Lines ObsPy's side of the test prints ({@code src/test/python/obspy_sds.py}). */

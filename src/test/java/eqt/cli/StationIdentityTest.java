@@ -113,10 +113,8 @@ class StationIdentityTest {
     }
 
     private static void tool(Path cwd, String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+        eqt.testing.Child.Result r = eqt.testing.Child.run(List.of(cmd), cwd, Map.of(), 60);
+        assertEquals(0, r.exit(), String.join(" ", cmd) + ": " + r.out());
     }
 
     /** Whether {@code tool} is on the PATH. Under CI (which installs it) a missing tool fails rather than skips. */
