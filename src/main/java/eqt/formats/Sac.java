@@ -43,8 +43,19 @@ final class Sac {
         float b = h.getB() == UNDEFINED ? 0 : h.getB();
         Instant start = reference == null ? null : reference.plus(Duration.ofNanos(Math.round(b * 1e9)));
         int npts = h.getNpts();
-        return new RecordStream(java.util.List.of(name), 1.0 / h.getDelta(), start, npts,
+        return new RecordStream(java.util.List.of(name), rate(h.getDelta()), start, npts,
                 () -> new Samples(file, order, npts), java.util.List.of(SacHeaders.of(h, reference)));
+    }
+
+    /**
+     * The sample rate of a SAC file's float32 {@code delta}, as ObsPy reads it (obspy/io/sac/util.py, its issue
+     * #3408): the interval rounded to the microsecond before it is inverted, since writers store 0.01 s as the
+     * float32 nearest it (0.0099999998) and some as the one below; 1/delta itself would make 100 Hz data
+     * 100.0000022 Hz. An interval under a microsecond is taken as it is.
+     */
+    static double rate(float delta) {
+        double rounded = Math.round(delta * 1e6) / 1e6;
+        return rounded > 0 ? 1.0 / rounded : 1.0 / delta;
     }
 
     /** One trace's samples, read forward after the header. */
