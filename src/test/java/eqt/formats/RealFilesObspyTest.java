@@ -71,15 +71,8 @@ class RealFilesObspyTest {
     void everyRealFileReadsAsObspyReadsIt() throws Exception {
         Path run = obspy();
         assumeTrue(run != null, "ObsPy 1.5.0 beside the repository");
-        List<Path> files = new ArrayList<>(SteimTest.realFiles());
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path shared = d.resolve("shared/realdata");
-            if (!Files.isDirectory(shared)) continue;
-            try (var s = Files.list(shared)) {
-                s.filter(f -> f.getFileName().toString().toLowerCase().endsWith(".sac")).sorted().forEach(files::add);
-            }
-            break;
-        }
+        List<Path> files = new ArrayList<>(eqt.testing.RealData.seedFiles());
+        files.addAll(eqt.testing.RealData.sacFiles());
         int compared = 0;
         long samples = 0;
         for (Path f : files) {

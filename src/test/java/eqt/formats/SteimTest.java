@@ -8,9 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,27 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class SteimTest {
 
-    static List<Path> realFiles() throws Exception {
-        List<Path> out = new ArrayList<>();
-        out.add(FormatsTest.real("BW.BGLD.__.EHE.D.2008.001.first_10_records"));
-        out.add(FormatsTest.real("CH.BALST..LHE.D.2025.314"));
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path shared = d.resolve("shared/realdata");
-            if (!Files.isDirectory(shared)) continue;
-            try (Stream<Path> s = Files.walk(shared)) {
-                s.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".md") && !f.toString().endsWith(".xml")
-                        && !f.toString().toLowerCase().endsWith(".sac")).sorted().forEach(out::add);
-            }
-            break;
-        }
-        return out;
-    }
-
     @Test
     void everySteimRecordDecodesAsSeedCodecDecodesIt() throws Exception {
         Codec codec = new Codec();
         int records = 0, files = 0;
-        for (Path f : realFiles()) {
+        for (Path f : eqt.testing.RealData.seedFiles()) {
             byte[] all = Files.readAllBytes(f);
             int before = records;
             for (int at = 0; at + 64 <= all.length; ) {
