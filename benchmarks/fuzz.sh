@@ -5,7 +5,7 @@
 # Targets: mseed sac npy text reference stationxml sds checkpoint statedict. Each runs in a JVM of 1 GB heap (a
 # reader must never need more than its input justifies), 20 s per input at most (a hang is a finding). The
 # corpus grows in target/fuzz/corpus/TARGET (seeds: the regression corpus of ReadersFuzzTest); a crashing
-# input is written to target/fuzz/crash/TARGET: copy it into the regression corpus once fixed, and mvn test
+# input is written to target/fuzz/crash/TARGET (the campaign goes on past up to 20 distinct findings): copy it into the regression corpus once fixed, and mvn test
 # replays it on every build. A summary line per target goes to target/fuzz/summary.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,7 @@ for t in "${targets[@]}"; do
   set +e
   java -Xmx1g -Deqt.fuzz.target="$t" -cp "$cp" com.code_intelligence.jazzer.Jazzer \
     --target_class=eqt.fuzz.Driver --instrumentation_includes='eqt.**:edu.sc.**:edu.iris.**' \
-    --reproducer_path="$crash" -artifact_prefix="$crash/" -max_total_time=$((minutes * 60)) -timeout=20 \
+    --reproducer_path="$crash" --keep_going=20 -artifact_prefix="$crash/" -max_total_time=$((minutes * 60)) -timeout=20 \
     -max_len=65536 -print_final_stats=1 "$corpus" "$seeds" >"$out/$t.log" 2>&1
   code=$?
   set -e

@@ -174,6 +174,21 @@ class StationIdentityTest {
                 .keySet(), got.keySet(), "trace ids as mseed2sac reads them");
         // SAC keeps whole milliseconds in nzmsec and the rest in b (a float): well within a microsecond here
         for (Map.Entry<String, Instant> e : got.entrySet()) assertSameTime(START, e.getValue(), 1_000, e.getKey());
+        // and the samples: libmseed decodes from eqt's miniSEED exactly the estimate eqt writes as NPY, at its rate
+        Path npy = dir.resolve("same.npy");
+        invert(inputs, npy, "npy");
+        eqt.formats.Record estimate = eqt.formats.Formats.read(List.of(npy), IDS.size(), RATE);
+        Path sacs = Files.createTempDirectory(dir, "values");
+        tool(sacs, "mseed2sac", out.toString());
+        try (var files = Files.list(sacs)) {
+            for (Path f : files.toList()) {
+                SacTimeSeries t = SacTimeSeries.read(f.toFile());
+                int c = IDS.indexOf(Sac.read(f).id());
+                assertEquals(SAMPLES, t.getHeader().getNpts(), f + " npts");
+                assertEquals(1 / RATE, t.getHeader().getDelta(), 1e-9, f + " delta");
+                assertArrayEquals(estimate.channels().get(c), t.getY(), f + " samples");
+            }
+        }
     }
 
     @Test
