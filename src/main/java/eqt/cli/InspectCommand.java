@@ -2,6 +2,8 @@ package eqt.cli;
 
 import eqt.formats.Inspection;
 import eqt.io.BadInputException;
+import eqt.report.CoveragePlot;
+import java.time.Instant;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,6 +34,9 @@ final class InspectCommand implements Callable<Integer> {
     double sampleRate;
     @Option(names = "--all", description = "List every gap and overlap (default: the first 50).")
     boolean all;
+    @Option(names = "--plot", paramLabel = "PNG", description = "Also draw the coverage: a row per stream, bars where "
+            + "it has data.")
+    Path plot;
 
     @Override
     public Integer call() {
@@ -44,6 +49,29 @@ final class InspectCommand implements Callable<Integer> {
                 start == null ? null : InvertCommand.instant("--start", start),
                 end == null ? null : InvertCommand.instant("--end", end));
         Inspection.print(streams, System.out, all ? Integer.MAX_VALUE : 50);
+        if (plot != null) {
+            eqt.io.RunDirectory.checkWritable(plot, true);
+            CoveragePlot.write(coverage(streams), plot);
+            System.out.println("coverage plot: " + plot);
+        }
         return 0;
+    }
+
+    /** Each stream's stretches with data, {@code [first sample, last sample]}, for a coverage plot. */
+    static List<CoveragePlot.Row> coverage(List<Inspection.Summary> streams) {
+        List<CoveragePlot.Row> rows = new java.util.ArrayList<>();
+        for (Inspection.Summary s : streams) {
+            if (s.first() == null) continue;
+            List<Instant[]> covered = new java.util.ArrayList<>();
+            Instant from = s.first();
+            for (Inspection.Gap g : s.gaps()) {
+                if (g.samples() <= 0) continue; // an overlap leaves no hole
+                covered.add(new Instant[] {from, g.last()});
+                from = g.next();
+            }
+            covered.add(new Instant[] {from, s.last()});
+            rows.add(new CoveragePlot.Row(s.id(), covered));
+        }
+        return rows;
     }
 }

@@ -202,6 +202,16 @@ class SdsArchiveTest {
         List<String> mineOverlaps = mine.stream().filter(m -> m[0].equals("overlap")).map(m -> m[1] + " " + m[5]).toList();
         assertEquals(theirOverlaps, mineOverlaps);
         assertTrue(r.out.contains("Total: 10 stream(s), 3 gap(s) and 2 overlap(s)"), r.out);
+
+        Path png = dir.resolve("coverage.png");
+        Result plotted = eq("inspect", "--sds", archive.toString(), "--plot", png.toString());
+        assertEquals(0, plotted.exit, plotted.out);
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+        // rows of 26 px from y = 30, bars from x = 190 over 980 px for the 3 days: day 2 of STA03 is missing
+        int day2 = 190 + 980 / 2, row0 = 30 + 10, row3 = 30 + 3 * 26 + 10;
+        assertNotEquals(0xFFFFFF, img.getRGB(day2, row0) & 0xFFFFFF, "STA00 has data on day 2");
+        assertEquals(0xFFFFFF, img.getRGB(day2, row3) & 0xFFFFFF, "STA03 has none");
+        assertNotEquals(0xFFFFFF, img.getRGB(190 + 980 / 6, row3) & 0xFFFFFF, "but has day 1");
     }
 
     @Test
