@@ -21,7 +21,8 @@ tree_sum() { (cd "$1" && find . -type f ! -name manifest.jsonl ! -name '*.lock' 
 # --- training -----------------------------------------------------------------------------------------------
 eq data generate --out "$work/data" --windows 12 --window_length 400 >/dev/null
 train=(--data-dir "$work/data" --model reference --d_model 8 --n_head 2 --num_layers 1 --dim_feedforward 16
-       --max_length 400 --epochs 40 --save_every 1 --threads 1 --val_windows 1 --test_windows 1)
+       --windows 12 --window_length 400 --max_length 400 --epochs 40 --save_every 1 --threads 1 --val_windows 1
+       --test_windows 1)
 t0=$(date +%s.%N)
 eq "${train[@]}" --out "$work/whole" >"$work/whole.log" 2>&1 || { echo "uninterrupted training failed"; cat "$work/whole.log"; exit 1; }
 whole_s=$(echo "$(date +%s.%N) - $t0" | bc)
@@ -30,13 +31,15 @@ echo "training: uninterrupted in ${whole_s} s, weights $want"
 same=0
 for i in $(seq 1 "$kills"); do
   run="$work/killed$i"
-  at=$(awk -v s="$RANDOM" -v w="$whole_s" 'BEGIN { srand(s); printf "%.2f", 0.5 + rand() * (w - 0.5) }')
+  at=$(awk -v s="$RANDOM" -v w="$whole_s" 'BEGIN { srand(s); printf "%.2f", 0.5 + rand() * (0.8 * w - 0.5) }')
   java -jar eq.jar "${train[@]}" --out "$run" >"$run.log" 2>&1 &
   pid=$!
-  sleep "$at"; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  sleep "$at"
+  if ! kill -9 "$pid" 2>/dev/null; then wait "$pid"; echo "training kill $i: the run ended before ${at} s; not counted"; continue; fi
+  wait "$pid" 2>/dev/null
   ck="$run/model_transf/model.eqt"
   if [ -f "$ck" ]; then
-    eq --resume "$ck" --epochs 40 >>"$run.log" 2>&1 || { echo "kill $i: resume failed"; fail=1; continue; }
+    eq --resume "$ck" --epochs 40 --threads 1 >>"$run.log" 2>&1 || { echo "kill $i: resume failed"; fail=1; continue; }
   else # killed before its first checkpoint: the run starts over, as a user would
     rm -rf "$run"; eq "${train[@]}" --out "$run" >>"$run.log" 2>&1
   fi
@@ -44,26 +47,21 @@ for i in $(seq 1 "$kills"); do
   if [ "$got" = "$want" ]; then same=$((same + 1)); r=same; else r="DIFFERENT ($got)"; fail=1; fi
   echo "training kill $i at ${at} s: $r"
 done
-echo "training: $same of $kills killed runs resumed to the uninterrupted weights"
+echo "training: $same killed runs resumed to the uninterrupted weights ($kills tries)"
 
 # --- archive inversion --------------------------------------------------------------------------------------
 mkdir -p "$work/archive"
 python3 - "$work/archive" <<'PY'
 import struct, sys, math
-for r in range(24):  # NPY v1 by hand: [n, 1] float32, no numpy needed
-    n = 30000 + 997 * r
-    hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, 1), }" % n
+for r in range(24):  # NPY v1 by hand: [n, 10] float32, no numpy needed
+    n = 6000 + 97 * r
+    hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, 10), }" % n
     hdr += " " * (63 - (10 + len(hdr)) % 64) + "\n"
     with open("%s/r%02d.npy" % (sys.argv[1], r), "wb") as f:
         f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode())
-        f.write(struct.pack("<%df" % n, *[math.sin(0.01 * i * (r + 1)) for i in range(n)]))
+        f.write(struct.pack("<%df" % (10 * n), *[math.sin(0.01 * i * (r + 1 + c)) for i in range(n) for c in range(10)]))
 PY
-ckpt="$work/whole/model_transf/model.eqt"
-# the training model has 10 pairs; the archive's records have 1 channel: train a 1-pair model for them
-eq data generate --out "$work/data1" --pairs 1 --windows 12 --window_length 400 >/dev/null
-eq --data-dir "$work/data1" --model reference --d_model 8 --n_head 2 --num_layers 1 --dim_feedforward 16 \
-   --max_length 400 --epochs 2 --threads 1 --val_windows 1 --test_windows 1 --out "$work/one" >/dev/null 2>&1
-ckpt="$work/one/model_transf/model.eqt"
+ckpt="$work/whole/model_transf/model.eqt" # the trained 10-pair model inverts the 10-channel records
 inv=(invert --checkpoint "$ckpt" --inputs-from "$work/archive" --threads 1)
 t0=$(date +%s.%N)
 eq "${inv[@]}" --output "$work/inv-whole" >"$work/inv-whole.log" 2>&1 || { echo "uninterrupted archive run failed"; exit 1; }
@@ -73,10 +71,12 @@ echo "archive: uninterrupted in ${inv_s} s, outputs $want"
 same=0
 for i in $(seq 1 "$kills"); do
   out="$work/inv$i"
-  at=$(awk -v s="$RANDOM" -v w="$inv_s" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * (w - 0.3) }')
+  at=$(awk -v s="$RANDOM" -v w="$inv_s" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * (0.8 * w - 0.3) }')
   java -jar eq.jar "${inv[@]}" --output "$out" >"$out.log" 2>&1 &
   pid=$!
-  sleep "$at"; kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  sleep "$at"
+  if ! kill -9 "$pid" 2>/dev/null; then wait "$pid"; echo "archive kill $i: the run ended before ${at} s; not counted"; continue; fi
+  wait "$pid" 2>/dev/null
   eq "${inv[@]}" --output "$out" >>"$out.log" 2>&1 || { echo "archive kill $i: rerun failed"; fail=1; continue; }
   got=$(tree_sum "$out")
   dup=$(python3 -c "import json,sys,collections; c=collections.Counter((json.loads(l)['input'],json.loads(l)['status']) for l in open(sys.argv[1])); print(sum(1 for (k,s),n in c.items() if s!='ok' or n>1), len(c))" "$out/manifest.jsonl")
@@ -84,7 +84,7 @@ for i in $(seq 1 "$kills"); do
   if [ "$got" = "$want" ] && [ "$dup" = "0 24" ] && [ "$left" = 0 ]; then same=$((same + 1)); r=same; else r="DIFFERENT (outputs $got, manifest bad/records $dup, leftovers $left)"; fail=1; fi
   echo "archive kill $i at ${at} s: $r"
 done
-echo "archive: $same of $kills killed runs completed to the uninterrupted outputs"
+echo "archive: $same killed runs completed to the uninterrupted outputs ($kills tries)"
 
 # --- a full disk --------------------------------------------------------------------------------------------
 mnt="$work/small"; mkdir -p "$mnt"

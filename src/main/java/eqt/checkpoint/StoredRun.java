@@ -19,6 +19,7 @@ public final class StoredRun {
     public static final String SAMPLE_RATE_FROM = "sample_rate_from";
     public static final String SPLIT = "split";
     public static final String EPOCHS_DONE = "epochs_done";
+    public static final String BATCH_SHARDS = "batch_shards";
 
     private StoredRun() {
     }
@@ -56,6 +57,14 @@ public final class StoredRun {
      */
     public static boolean rateFromData(JsonNode meta) {
         return meta.path(SAMPLE_RATE_FROM).asText("").equals("data");
+    }
+
+    /**
+     * How many batch shards the run split each batch into (their gradients summed in this order), or 0 when the
+     * checkpoint does not say: a resumed run keeps it, so that it sums as the run it continues did.
+     */
+    public static int batchShards(JsonNode meta) {
+        return meta.path(BATCH_SHARDS).asInt(0);
     }
 
     /** Epochs a checkpoint has completed, or -1 when it does not say. */

@@ -105,7 +105,9 @@ final class TrainCommand implements Callable<Integer> {
             if (w < 0 || w >= layout.windows()) throw new BadInputException("--window " + w + " outside 0.." + (layout.windows() - 1));
             return new WindowInference(new WindowInference.Request(ckpt, dataDir, layout, w, out, overwrite), dev).run();
         }
-        int batchShards = shards != null ? shards : dev.torch().is_cpu() ? BatchShards.even(recipe.trainConfig(model.kind()).batchSize(), n) : 1;
+        int recorded = resume != null && shards == null ? resumedShards(resume) : 0;
+        int batchShards = shards != null ? shards : !dev.torch().is_cpu() ? 1 : recorded > 0 ? recorded
+                : BatchShards.even(recipe.trainConfig(model.kind()).batchSize(), n);
         if (batchShards < 1) throw new BadInputException("--shards must be >= 1, got " + batchShards);
         if (saveEvery < 1) throw new BadInputException("--save_every must be >= 1, got " + saveEvery);
         HostTuning.threads(BatchShards.threadsEach(n, batchShards));
@@ -126,6 +128,15 @@ final class TrainCommand implements Callable<Integer> {
 
     private TrainRequest.Data data(Layout layout) {
         return new TrainRequest.Data(dataDir, given("--data-dir"), layout, given("--windows") || given("--window_length"));
+    }
+
+    /**
+     * A resumed run splits its batches as the run it continues did (a SIGKILLed job requeued on a node with other
+     * cores would otherwise sum its gradients in another order and end elsewhere, bit for bit); 0 when the
+     * checkpoint does not say (today's default then applies).
+     */
+    private static int resumedShards(java.nio.file.Path ckpt) {
+        return eqt.checkpoint.StoredRun.batchShards(eqt.checkpoint.Checkpoint.read(ckpt).metadata());
     }
 
     /** Whether {@code option} was on the command line (not taken from its default). */

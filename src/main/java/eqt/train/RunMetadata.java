@@ -67,7 +67,7 @@ public record RunMetadata(TrainConfig train, Data data, Split split, Setup setup
         m.put(SPLIT, split);
         m.put("device", setup.device());
         m.put("world_size", setup.worldSize());
-        m.put("batch_shards", setup.batchShards());
+        m.put(StoredRun.BATCH_SHARDS, setup.batchShards());
         m.put("train_mse_predicting_zero", setup.trainMsePredictingZero());
         if (classical != null) m.put("classical", classical);
         if (outcome.bestEpoch() != null) m.put("best_epoch", outcome.bestEpoch());

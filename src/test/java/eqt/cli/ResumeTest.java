@@ -92,6 +92,22 @@ class ResumeTest {
         assertEquals(epochs, epochsDone(ckpt));
     }
 
+    @org.junit.jupiter.api.Test
+    void aResumedRunSplitsItsBatchesAsTheRunItContinues() throws Exception {
+        Path data = TestData.write(dir.resolve("data"), TestData.TINY, 8);
+        Path run = dir.resolve("shards");
+        List<String> fresh = tiny(data, 2); // --threads 1: one shard
+        fresh.addAll(List.of("--out", run.toString()));
+        assertEquals(0, run(fresh));
+        Path ckpt = run.resolve("model_transf/model.eqt");
+        assertEquals(1, Checkpoint.read(ckpt).metadata().path("batch_shards").asInt());
+        // resumed where two cores would split the batch of 4 in two: it keeps the one shard it summed in
+        List<String> resume = new ArrayList<>(List.of("--resume", ckpt.toString(), "--epochs", "3", "--threads", "2"));
+        assertEquals(0, run(resume));
+        assertEquals(1, Checkpoint.read(ckpt).metadata().path("batch_shards").asInt());
+        assertEquals(2, eqt.train.BatchShards.even(4, 2), "the default it must not take");
+    }
+
     private static double maxDifference(Path checkpointA, Path checkpointB) {
         Map<String, float[]> a = Checkpoint.read(checkpointA).tensors();
         Map<String, float[]> b = Checkpoint.read(checkpointB).tensors();
