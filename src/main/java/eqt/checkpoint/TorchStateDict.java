@@ -80,11 +80,19 @@ public final class TorchStateDict {
             }
             if (prefix == null) throw new BadInputException(file + ": a zip without data.pkl is not a torch.save file");
             Object root;
-            try (InputStream pkl = zip.getInputStream(zip.getEntry(prefix + "data.pkl"))) {
-                root = new StorageUnpickler(zip, prefix, file).load(pkl);
+            ZipEntry entry = zip.getEntry(prefix + "data.pkl");
+            try (PickleBounds.Counted pkl = new PickleBounds.Counted(zip.getInputStream(entry), entry.getSize())) {
+                root = new StorageUnpickler(zip, prefix, file, pkl).load(pkl);
+            } catch (BadInputException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // the pickle library's own answers to malformed opcodes (an empty stack popped, a number that
+                // does not parse, bad UTF-8): hostile bytes, not a fault of this program
+                throw new BadInputException(file + ": unreadable torch.save file (" + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
             }
             return tensors(root, file);
-        } catch (java.util.zip.ZipException e) {
+        } catch (java.util.zip.ZipException | IllegalArgumentException e) { // the latter: an entry name not in UTF-8
             throw new BadInputException(file + ": not a PyTorch zip checkpoint (" + e.getMessage() + "); files from "
                     + "torch < 1.6 or saved with _use_new_zipfile_serialization=False must be re-saved with a newer torch");
         } catch (IOException | PickleException | ClassCastException | ArrayIndexOutOfBoundsException
@@ -287,16 +295,22 @@ public final class TorchStateDict {
         private final String prefix;
         private final Path file;
         private final Map<String, float[]> storages = new HashMap<>();
+        private final PickleBounds.Counted in;
 
-        StorageUnpickler(ZipFile zip, String prefix, Path file) {
+        StorageUnpickler(ZipFile zip, String prefix, Path file, PickleBounds.Counted in) {
             this.zip = zip;
             this.prefix = prefix;
             this.file = file;
+            this.in = in;
         }
 
-        /** SETITEMS in stream order: the library's own goes through a HashMap and loses PyTorch's order. */
+        /**
+         * SETITEMS in stream order: the library's own goes through a HashMap and loses PyTorch's order. Every
+         * opcode's claimed length is checked first ({@link PickleBounds}).
+         */
         @Override
         protected Object dispatch(short key) throws PickleException, IOException {
+            PickleBounds.check(key, in);
             if (key != SETITEMS) return super.dispatch(key);
             List<Object> items = stack.pop_all_since_marker();
             @SuppressWarnings("unchecked")

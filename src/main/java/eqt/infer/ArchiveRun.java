@@ -83,11 +83,12 @@ public final class ArchiveRun {
         System.out.printf("%d record(s) from %s, %d in this shard, %d already in %s%n", all.size(), req.inputsFrom(),
                 mine.size(), mine.stream().filter(i -> done.has(key(i))).count(), manifest);
         for (Item item : mine) {
+            Path out = req.output().resolve(item.name() + (fmt.equals("npy") || fmt.equals("mseed") ? "." + fmt : ""));
             if (done.has(key(item))) {
                 skipped++;
+                clearStaleLock(out);
                 continue;
             }
-            Path out = req.output().resolve(item.name() + (fmt.equals("npy") || fmt.equals("mseed") ? "." + fmt : ""));
             RunDirectory.createParents(out);
             try (OutputLock lock = OutputLock.tryTake(out)) {
                 if (lock == null) {
@@ -107,6 +108,17 @@ public final class ArchiveRun {
         System.out.printf("done: %d inverted, %d already done, %d left to another run, %d failed (see %s)%n", ok,
                 skipped, elsewhere, failed, manifest);
         return failed == 0 ? 0 : 2;
+    }
+
+    /**
+     * Removes the lock file a killed run left beside a record it had finished (killed between its manifest line
+     * and its lock's release), unless a live run holds it.
+     */
+    private static void clearStaleLock(Path out) {
+        if (!Files.exists(OutputLock.of(out))) return;
+        try (OutputLock stale = OutputLock.tryTake(out)) {
+            // taken and released: the file goes with it
+        }
     }
 
     /** Inverts one record into {@code out} and appends its manifest line; whether it went well. */
