@@ -33,9 +33,8 @@ for t in "${targets[@]}"; do
     -max_len=65536 -print_final_stats=1 "$corpus" "$seeds" >"$out/$t.log" 2>&1
   code=$?
   set -e
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out/$t.log" | grep -o '[0-9]*$' || echo '?')
-  cov=$(grep -oE '#[0-9]+ +DONE +cov: [0-9]+ ft: [0-9]+' "$out/$t.log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || \
-        grep -oE 'cov: [0-9]+ ft: [0-9]+' "$out/$t.log" | tail -1 || echo 'cov: ?')
+  execs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$out/$t.log" | tail -1 | grep -o '[0-9]*$' || echo '?')
+  cov=$(grep -aoE 'cov: [0-9]+ ft: [0-9]+' "$out/$t.log" | tail -1 || echo 'cov: ?')
   crashes=$(find "$crash" -maxdepth 1 -type f -name 'crash-*' | wc -l)
   line="$t: exit $code, $execs executions, $cov, corpus $(ls "$corpus" | wc -l), crashes $crashes, $minutes min"
   echo "$line" | tee -a "$out/summary.txt"

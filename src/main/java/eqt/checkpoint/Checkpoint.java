@@ -191,7 +191,7 @@ public final class Checkpoint {
             }
         } catch (NoSuchFileException e) {
             throw new BadInputException(file + ": checkpoint not found");
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | java.io.EOFException | IllegalArgumentException e) { // the last: a name not in UTF-8
             throw new BadInputException(file + ": not a checkpoint or truncated (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new BadInputException(file + ": cannot read checkpoint (" + e.getMessage() + ")");
