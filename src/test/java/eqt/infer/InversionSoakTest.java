@@ -54,9 +54,9 @@ class InversionSoakTest {
             Inversion.invert(model, setup, r, out, "mseed", false);
         };
         for (int i = 0; i < 200; i++) once.run(); // warm-up: the JIT, libtorch's and glibc's pools settle
-        long before = rss();
+        long before = eqt.testing.Rss.settled();
         for (int i = 0; i < 800; i++) once.run();
-        long after = rss();
+        long after = eqt.testing.Rss.settled();
         double growthMb = (after - before) / 1048576.0;
         System.out.printf("inversion soak: RSS %.1f MB after 200 records, %.1f MB after 1 000 (growth %.1f MB)%n",
                 before / 1048576.0, after / 1048576.0, growthMb);
@@ -64,14 +64,5 @@ class InversionSoakTest {
         // A record's own tensors and buffers are a few hundred kB (15 windows of 200 × 2 channels through the
         // model, the FFT blocks, the miniSEED writer's 4 kB records): 800 leaked records would add over 100 MB.
         assertTrue(growthMb < 32, "RSS grew by " + growthMb + " MB over 800 inversions");
-    }
-
-    private static long rss() throws Exception {
-        System.gc();
-        Thread.sleep(200);
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-        }
-        throw new IllegalStateException("no VmRSS");
     }
 }

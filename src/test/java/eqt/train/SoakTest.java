@@ -36,23 +36,14 @@ class SoakTest {
         // Warm-up: the JIT, libtorch's and glibc's pools settle within a few hundred steps (≈ 10 MB here),
         // after which resident memory stays flat (probed to 2 600 steps when this test was written).
         for (int i = 0; i < 300; i++) t.step(x, y, batches[i % 2]);
-        long before = rss();
+        long before = eqt.testing.Rss.settled();
         for (int i = 0; i < 500; i++) t.step(x, y, batches[i % 2]);
-        long after = rss();
+        long after = eqt.testing.Rss.settled();
         double growthMb = (after - before) / 1048576.0;
         System.out.printf("soak: RSS %.1f MB after 300 steps, %.1f MB after 800 (growth %.1f MB)%n",
                 before / 1048576.0, after / 1048576.0, growthMb);
         // Allocator noise measured here stays near 10 MB. One leaked step would hold its attention probabilities
         // alone (4 × 2 heads × 100 × 100 floats = 320 kB): 500 leaked steps would add ~160 MB.
         assertTrue(growthMb < 32, "RSS grew by " + growthMb + " MB over 500 steps");
-    }
-
-    private static long rss() throws Exception {
-        System.gc();
-        Thread.sleep(200);
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-        }
-        throw new IllegalStateException("no VmRSS");
     }
 }
