@@ -38,11 +38,11 @@ public final class RealSources {
     private RealSources() {
     }
 
-    /** The set a family draws from: "real-tune" → {@link #TUNE}, "real-report" → {@link #REPORT}; null for others. */
+    /** The set a family draws from: "real-tune" → {@link #TUNE}, "real-report" and "real-change" → {@link #REPORT}; null for others. */
     public static List<String> set(String family) {
         return switch (family) {
             case "real-tune" -> TUNE;
-            case "real-report" -> REPORT;
+            case "real-report", "real-change" -> REPORT;
             default -> null;
         };
     }

@@ -49,9 +49,19 @@ public final class SyntheticGenerator {
      * @param drift          how the record's character changes along it (none for the stationary worlds)
      * @param lowCut         the instrument's corner (Hz): a second-order Butterworth high-pass on the ground
      *                       motion, as a short-period sensor loses what lies below it (0: broadband, none)
+     * @param station        what the recording adds across pairs and over time: an instrument change, telemetry
+     *                       dropouts, cross-talk, noise common to every station ({@link Station#NONE}: none)
      */
     public record Physics(double eventRate, double attenuation, double reflection, double siteLow, double noise,
-                          Path path, double siteSpan, Bursts bursts, double clip, Drift drift, double lowCut) {
+                          Path path, double siteSpan, Bursts bursts, double clip, Drift drift, double lowCut,
+                          Station station) {
+
+        /** Without {@link Station} effects. */
+        public Physics(double eventRate, double attenuation, double reflection, double siteLow, double noise,
+                       Path path, double siteSpan, Bursts bursts, double clip, Drift drift, double lowCut) {
+            this(eventRate, attenuation, reflection, siteLow, noise, path, siteSpan, bursts, clip, drift, lowCut,
+                    Station.NONE);
+        }
 
         /** A stationary world with a broadband sensor. */
         public Physics(double eventRate, double attenuation, double reflection, double siteLow, double noise,
@@ -67,6 +77,23 @@ public final class SyntheticGenerator {
          */
         public record Drift(double gain, double noiseGrowth, double pathSwitch) {
             static final Drift NONE = new Drift(0, 1, 0);
+        }
+
+        /**
+         * What real station records carry besides the ground motion.
+         *
+         * @param gainStep       at the {@link Drift#pathSwitch} point the instrument's gain is multiplied by this (a
+         *                       re-gained or swapped sensor; 1: unchanged). Nothing documents the change.
+         * @param dropoutsPerHour telemetry dropouts per hour of record; each is a run of exact zeros, as data that
+         *                       arrive already merged show a gap
+         * @param dropoutSeconds mean dropout length (exponential, at least 1 s)
+         * @param crossTalk      share of each neighbouring channel's recorded signal (pair order) that leaks in
+         * @param commonNoise    RMS of a noise common to every station (one AR(1) series: a regional
+         *                       microseism, a shared digitiser reference), as a share of each record's RMS
+         */
+        public record Station(double gainStep, double dropoutsPerHour, double dropoutSeconds, double crossTalk,
+                              double commonNoise) {
+            static final Station NONE = new Station(1, 0, 0, 0, 0);
         }
 
         /** Where the energy travels: see {@link Physics}. */
@@ -110,6 +137,21 @@ public final class SyntheticGenerator {
             // A short-period sensor with a 1 Hz corner: the large events' low frequencies are gone.
             m.put("short-period", new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
                     Drift.NONE, 1.0));
+            // Families with what real records carry (issue "real records change and drop out"). Tuned on: change,
+            // dropout. Only reported: crosstalk, real-change.
+            // The path and the sensor's gain change at 45 % of the record, inside the training block, undocumented.
+            m.put("change", new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
+                    new Drift(0, 1, 0.45), 0, new Station(0.6, 0, 0, 0, 0)));
+            // Telemetry dropouts: about 8 an hour, 12 s on average, merged as runs of zeros.
+            m.put("dropout", new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
+                    Drift.NONE, 0, new Station(1, 8, 12, 0, 0)));
+            // Neighbouring channels leak 12 % into each other, a common noise at 8 %, and a 0.3 Hz high-pass sensor.
+            m.put("crosstalk", new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
+                    Drift.NONE, 0.3, new Station(1, 0, 0, 0.12, 0.08)));
+            // Real sources (the report set) with everything at once, as the issue's world F: a change at 55 %,
+            // dropouts, cross-talk and common noise.
+            m.put("real-change", new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
+                    new Drift(0, 1, 0.55), 0, new Station(1.5, 6, 10, 0.1, 0.05)));
             return java.util.Collections.unmodifiableMap(m);
         }
     }
@@ -141,8 +183,8 @@ public final class SyntheticGenerator {
     /** Generates every pair in memory. */
     public EqDataset generate() {
         int p = layout.pairs();
-        float[][] src = new float[p][];
-        float[][] sta = new float[p][];
+        double[][] src = new double[p][];
+        double[][] sta = new double[p][];
         IntStream.range(0, p).parallel().forEach(i -> {
             SplittableRandom rng = new SplittableRandom(seed * 1_000_003L + i);
             double[] s = realSources != null
@@ -151,15 +193,76 @@ public final class SyntheticGenerator {
             double[] h = pathResponse(rng, physics);
             double[] y = convolve(s, h);
             Physics.Drift drift = physics.drift();
-            if (drift.pathSwitch() > 0) switchPath(y, convolve(s, pathResponse(rng, physics)), drift.pathSwitch());
+            if (drift.pathSwitch() > 0) {
+                switchPath(y, convolve(s, pathResponse(rng, physics)), drift.pathSwitch(), physics.station().gainStep());
+            }
             if (drift.gain() > 0) wanderGain(rng, y, drift.gain());
             if (physics.lowCut() > 0) highPass(y, physics.lowCut());
             addNoise(rng, y, physics.noise(), physics.bursts(), drift.noiseGrowth());
             clip(y, physics.clip());
-            src[i] = toFloat(s);
-            sta[i] = toFloat(y);
+            src[i] = s;
+            sta[i] = y;
         });
-        return new EqDataset(layout, src, sta);
+        Physics.Station st = physics.station();
+        if (st.commonNoise() > 0) addCommonNoise(new SplittableRandom(seed * 1_000_003L - 1), sta, st.commonNoise());
+        if (st.crossTalk() > 0) crossTalk(sta, st.crossTalk());
+        if (st.dropoutsPerHour() > 0) {
+            IntStream.range(0, p).parallel().forEach(i -> dropOut(new SplittableRandom(seed * 1_000_003L + i + 0x5eed0000L),
+                    sta[i], st.dropoutsPerHour(), st.dropoutSeconds()));
+        }
+        float[][] srcF = new float[p][];
+        float[][] staF = new float[p][];
+        for (int i = 0; i < p; i++) {
+            srcF[i] = toFloat(src[i]);
+            staF[i] = toFloat(sta[i]);
+        }
+        return new EqDataset(layout, srcF, staF);
+    }
+
+    /** One AR(1) noise series, the same at every station, at {@code share} of each record's RMS. */
+    private static void addCommonNoise(SplittableRandom rng, double[][] y, double share) {
+        int n = y[0].length;
+        double rho = 0.95;
+        double[] common = new double[n];
+        double e = 0;
+        for (int i = 0; i < n; i++) {
+            e = rho * e + StrictMath.sqrt(1 - rho * rho) * gaussian(rng);
+            common[i] = e;
+        }
+        for (double[] r : y) {
+            double rms = rms(r);
+            for (int i = 0; i < n; i++) r[i] += share * rms * common[i];
+        }
+    }
+
+    /** Each record takes {@code share} of its neighbours' (pair order) as they were recorded. */
+    private static void crossTalk(double[][] y, double share) {
+        double[][] before = new double[y.length][];
+        for (int c = 0; c < y.length; c++) before[c] = y[c].clone();
+        for (int c = 0; c < y.length; c++) {
+            for (int nb = c - 1; nb <= c + 1; nb += 2) {
+                if (nb < 0 || nb >= y.length) continue;
+                for (int i = 0; i < y[c].length; i++) y[c][i] += share * before[nb][i];
+            }
+        }
+    }
+
+    /** Telemetry dropouts: Poisson in time, exponential lengths (at least 1 s), set to exactly zero. */
+    private static void dropOut(SplittableRandom rng, double[] y, double perHour, double meanSeconds) {
+        double rate = perHour / 3600 / SAMPLE_RATE; // per sample
+        double t = -StrictMath.log(1 - rng.nextDouble()) / rate;
+        while (t < y.length) {
+            int len = (int) (SAMPLE_RATE * StrictMath.max(1, -meanSeconds * StrictMath.log(1 - rng.nextDouble())));
+            int start = (int) t;
+            for (int k = start; k < StrictMath.min(y.length, start + len); k++) y[k] = 0;
+            t = start + len - StrictMath.log(1 - rng.nextDouble()) / rate;
+        }
+    }
+
+    private static double rms(double[] v) {
+        double ss = 0;
+        for (double x : v) ss += x * x;
+        return StrictMath.sqrt(ss / v.length);
     }
 
     /** Generates and writes {@code value_0 .. value_{2p-1}} into {@code dir} (created if needed). */
@@ -278,13 +381,16 @@ public final class SyntheticGenerator {
         return y;
     }
 
-    /** {@code y} until {@code at} of its length, {@code other} after it, with a 10 s raised-cosine cross-fade. */
-    private static void switchPath(double[] y, double[] other, double at) {
+    /**
+     * {@code y} until {@code at} of its length, {@code other} times {@code gain} after it, with a 10 s
+     * raised-cosine cross-fade.
+     */
+    private static void switchPath(double[] y, double[] other, double at, double gain) {
         int mid = (int) (at * y.length);
         int half = (int) (5 * SAMPLE_RATE);
         for (int i = StrictMath.max(0, mid - half); i < y.length; i++) {
             double w = i >= mid + half ? 1 : 0.5 - 0.5 * StrictMath.cos(StrictMath.PI * (i - mid + half) / (2.0 * half));
-            y[i] = (1 - w) * y[i] + w * other[i];
+            y[i] = (1 - w) * y[i] + w * gain * other[i];
         }
     }
 

@@ -99,4 +99,80 @@ class SyntheticGeneratorTest {
         }
         return Math.sqrt(d / r);
     }
+
+    /** Cross-talk adds exactly the share of each neighbour's record as recorded without it. */
+    @Test
+    void crossTalkLeaksTheNeighboursRecordsAsRecorded() {
+        Layout l = new Layout(4, 4, 1000);
+        SyntheticGenerator.Physics d = SyntheticGenerator.Physics.DEFAULT;
+        SyntheticGenerator.Physics leaky = withStation(new SyntheticGenerator.Physics.Station(1, 0, 0, 0.25, 0));
+        EqDataset clean = new SyntheticGenerator(l, 5, d).generate();
+        EqDataset mixed = new SyntheticGenerator(l, 5, leaky).generate();
+        for (int c = 0; c < 4; c++) {
+            for (int t = 0; t < l.samplesPerFile(); t += 97) {
+                double want = clean.stationRecord(c)[t];
+                if (c > 0) want += 0.25 * clean.stationRecord(c - 1)[t];
+                if (c < 3) want += 0.25 * clean.stationRecord(c + 1)[t];
+                assertEquals(want, mixed.stationRecord(c)[t], 1e-6 * (1 + Math.abs(want)), "pair " + c + " sample " + t);
+            }
+            assertArrayEquals(clean.sourceRecord(c), mixed.sourceRecord(c), "the sources are untouched");
+        }
+    }
+
+    /** Dropouts are runs of exact zeros of at least a second; outside them the record is the one without dropouts. */
+    @Test
+    void dropoutsAreZeroRunsOfASecondOrMore() {
+        Layout l = new Layout(2, 20, 3000); // 10 minutes a pair
+        SyntheticGenerator.Physics holes = withStation(new SyntheticGenerator.Physics.Station(1, 60, 3, 0, 0));
+        EqDataset clean = new SyntheticGenerator(l, 6).generate();
+        EqDataset dropped = new SyntheticGenerator(l, 6, holes).generate();
+        for (int c = 0; c < 2; c++) {
+            float[] y = dropped.stationRecord(c);
+            int runs = 0;
+            int run = 0;
+            for (int t = 0; t <= y.length; t++) {
+                boolean zero = t < y.length && y[t] == 0f;
+                if (zero) run++;
+                if (!zero && run > 0) {
+                    if (t < y.length) assertTrue(run >= 100, "a dropout of " + run + " samples, fewer than a second");
+                    runs++;
+                    run = 0;
+                }
+                if (!zero && t < y.length) assertEquals(clean.stationRecord(c)[t], y[t], "pair " + c + " sample " + t);
+            }
+            assertTrue(runs >= 3 && runs <= 25, "about 10 dropouts in 10 minutes at 60 an hour, got " + runs);
+        }
+    }
+
+    /** The change family changes path and gain inside the training block: the record after it is not the one before. */
+    @Test
+    void theChangeFamilyChangesInsideTheRecord() {
+        SyntheticGenerator.Physics change = SyntheticGenerator.Physics.FAMILIES.get("change");
+        assertTrue(change.drift().pathSwitch() > 0 && change.drift().pathSwitch() < 0.8, "inside the training block");
+        assertNotEquals(1.0, change.station().gainStep());
+        Layout l = new Layout(1, 20, 1000);
+        // Without recording noise (its level follows the whole record's RMS, which the gain step changes).
+        SyntheticGenerator.Physics stepped = new SyntheticGenerator.Physics(0.25, 0.02, 0.3, 1.5, 0,
+                change.path(), 4.5, change.bursts(), 0, change.drift(), 0, change.station());
+        SyntheticGenerator.Physics noGain = new SyntheticGenerator.Physics(0.25, 0.02, 0.3, 1.5, 0,
+                change.path(), 4.5, change.bursts(), 0, change.drift(), 0, new SyntheticGenerator.Physics.Station(1, 0, 0, 0, 0));
+        float[] a = new SyntheticGenerator(l, 8, stepped).generate().stationRecord(0);
+        float[] b = new SyntheticGenerator(l, 8, noGain).generate().stationRecord(0);
+        int at = (int) (change.drift().pathSwitch() * a.length);
+        for (int t = 0; t < at - 600; t += 50) assertEquals(a[t], b[t], 1e-4f, "before the change, sample " + t);
+        double ratio = rms(a, at + 600, a.length) / rms(b, at + 600, a.length);
+        assertEquals(change.station().gainStep(), ratio, 1e-4, "after it the gain is stepped");
+    }
+
+    private static SyntheticGenerator.Physics withStation(SyntheticGenerator.Physics.Station st) {
+        SyntheticGenerator.Physics d = SyntheticGenerator.Physics.DEFAULT;
+        return new SyntheticGenerator.Physics(d.eventRate(), d.attenuation(), d.reflection(), d.siteLow(), d.noise(),
+                d.path(), d.siteSpan(), d.bursts(), d.clip(), d.drift(), d.lowCut(), st);
+    }
+
+    private static double rms(float[] v, int from, int to) {
+        double ss = 0;
+        for (int i = from; i < to; i++) ss += (double) v[i] * v[i];
+        return Math.sqrt(ss / (to - from));
+    }
 }
