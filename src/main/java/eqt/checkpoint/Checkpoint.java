@@ -42,6 +42,8 @@ public final class Checkpoint {
     public static final String FORMAT = "eqt-checkpoint/1";
     /** The entry holding calibrated error bars, when the checkpoint has them. */
     public static final String ERROR_BARS = "error_bars.json";
+    /** Per pair, the share of the network's correction kept (see {@code WienerModel.setGates}). */
+    public static final String GATES = "gates.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Checkpoint() {
@@ -142,9 +144,12 @@ public final class Checkpoint {
     }
 
     /** What a checkpoint file holds, read fully into memory (checkpoints are small). */
-    /** {@code errorBars}: null unless the checkpoint was calibrated ({@link #addErrorBars}). */
+    /**
+     * {@code errorBars}, {@code gates}: null unless the checkpoint was calibrated ({@link #addCalibration}); gates only
+     * for a model with a linear path.
+     */
     public record Contents(ModelConfig config, JsonNode metadata, Map<String, float[]> tensors,
-                           Map<String, long[]> shapes, Training training, ErrorBars errorBars) {
+                           Map<String, long[]> shapes, Training training, ErrorBars errorBars, double[] gates) {
     }
 
     public static Contents read(Path file) {
@@ -156,10 +161,19 @@ public final class Checkpoint {
      * checkpoint saved again by training loses them: they belong to the weights they were calibrated for.
      */
     public static void addErrorBars(Path file, ErrorBars bars) {
+        addCalibration(file, null, bars);
+    }
+
+    /** As {@link #addErrorBars}, with the gates the error bars were fitted under (null: none, any held removed). */
+    public static void addCalibration(Path file, double[] gates, ErrorBars bars) {
         Map<String, byte[]> entries = entries(file);
-        bars.check(parse(file, entries).config().channels()); // refuses what is not a whole checkpoint
+        int channels = parse(file, entries).config().channels(); // refuses what is not a whole checkpoint
+        bars.check(channels);
+        if (gates != null && gates.length != channels) throw new IllegalArgumentException(gates.length + " gates for " + channels + " pairs");
         try {
             entries.put(ERROR_BARS, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(bars));
+            if (gates != null) entries.put(GATES, JSON.writeValueAsBytes(Map.of("gates", gates)));
+            else entries.remove(GATES);
             AtomicFile.write(file, out -> {
                 ZipOutputStream zip = new ZipOutputStream(out);
                 for (Map.Entry<String, byte[]> e : entries.entrySet()) {
@@ -240,7 +254,13 @@ public final class Checkpoint {
                 bars = JSON.readValue(entries.get(ERROR_BARS), ErrorBars.class);
                 bars.check(mc.channels());
             }
-            return new Contents(mc, cfg.path("metadata"), tensors, shapes, training, bars);
+            double[] gates = null;
+            if (entries.containsKey(GATES)) {
+                gates = JSON.readValue(entries.get(GATES), GatesEntry.class).gates();
+                if (gates == null || gates.length != mc.channels()) throw new IllegalArgumentException("gates.json does not hold one gate per pair");
+                for (double g : gates) if (!(g >= 0 && g <= 1)) throw new IllegalArgumentException("a gate outside [0, 1]: " + g);
+            }
+            return new Contents(mc, cfg.path("metadata"), tensors, shapes, training, bars, gates);
         } catch (IOException | IllegalArgumentException e) {
             if (e.getCause() instanceof BadInputException b) throw b;
             throw new BadInputException(file + ": corrupt checkpoint metadata (" + e.getMessage() + ")");
@@ -271,7 +291,11 @@ public final class Checkpoint {
         checkSize(c, file);
         Model model = Model.create(c.config(), device, 0);
         loadInto(model, c, file);
+        if (c.gates() != null && model instanceof eqt.model.WienerModel w) w.setGates(c.gates());
         return model;
+    }
+
+    private record GatesEntry(double[] gates) {
     }
 
     /** Copies the checkpoint's tensors into {@code model}; names and shapes must match exactly. */

@@ -71,4 +71,16 @@ public final class StoredRun {
     public static int epochsDone(JsonNode meta) {
         return meta.path(EPOCHS_DONE).asInt(-1);
     }
+
+    /**
+     * Per pair, the first training sample its linear path was fitted on (where its station–source relation was taken
+     * to begin, {@code classical.linear_path[p].fitted_from_sample}); all zero for a run that recorded none.
+     */
+    public static int[] linearPathFrom(JsonNode meta, int channels) {
+        JsonNode path = meta == null ? null : meta.path("classical").path("linear_path");
+        int[] from = new int[channels];
+        if (path == null || !path.isArray() || path.size() != channels) return from;
+        for (int p = 0; p < channels; p++) from[p] = Math.max(0, path.get(p).path("fitted_from_sample").asInt(0));
+        return from;
+    }
 }

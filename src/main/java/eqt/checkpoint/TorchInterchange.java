@@ -116,7 +116,7 @@ public final class TorchInterchange {
             values.put(k, v.values());
             shapes.put(k, v.shape());
         });
-        return new Checkpoint.Contents(mc, null, values, shapes, null, null);
+        return new Checkpoint.Contents(mc, null, values, shapes, null, null, null);
     }
 
     /** The reference configuration a state_dict's shapes describe. */

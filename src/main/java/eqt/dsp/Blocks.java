@@ -14,7 +14,7 @@ import java.util.List;
  * samples are read only when {@code testTo > testFrom}, by {@code eq evaluate}, to say how far the chosen
  * setting is from the best one in hindsight; they never influence a choice.
  */
-record Blocks(int trainEnd, List<Fold> folds, int testFrom, int testTo) {
+record Blocks(int fitFrom, int trainEnd, List<Fold> folds, int testFrom, int testTo) {
 
     /** Contiguous folds of the training block. Four: each fold's filter still sees three quarters of it. */
     static final int INNER_FOLDS = 4;
@@ -27,9 +27,9 @@ record Blocks(int trainEnd, List<Fold> folds, int testFrom, int testTo) {
             return n;
         }
 
-        /** Whether this fold's filter is the one fitted on the whole training block. */
-        boolean wholeTraining(int trainEnd) {
-            return fit.length == 1 && fit[0][0] == 0 && fit[0][1] == trainEnd;
+        /** Whether this fold's filter is the one fitted on {@code [fitFrom, trainEnd)}, the final fit. */
+        boolean wholeTraining(int fitFrom, int trainEnd) {
+            return fit.length == 1 && fit[0][0] == fitFrom && fit[0][1] == trainEnd;
         }
     }
 
@@ -54,12 +54,24 @@ record Blocks(int trainEnd, List<Fold> folds, int testFrom, int testTo) {
         }
         int testFrom = split.testFrom() * windowLength;
         int testTo = scoreTest ? split.windows() * windowLength : testFrom;
-        return new Blocks(trainEnd, List.copyOf(folds), testFrom, testTo);
+        return new Blocks(0, trainEnd, List.copyOf(folds), testFrom, testTo);
+    }
+
+    /**
+     * The most recent stretch of the training block, {@code [fitFrom, trainEnd)}, as a seismologist who reads a
+     * station's log fits after its last change: one fold, the validation block, scored by the filter fitted on that
+     * stretch. Null without a validation block (nothing to choose the start on).
+     */
+    static Blocks recent(Split split, int windowLength, int fitFrom, boolean scoreTest) {
+        if (split.valWindows() == 0) return null;
+        Blocks all = of(split, windowLength, scoreTest);
+        Fold validation = new Fold(new int[][] {{fitFrom, all.trainEnd}}, all.trainEnd, all.testFrom);
+        return new Blocks(fitFrom, all.trainEnd, List.of(validation), all.testFrom, all.testTo);
     }
 
     /** The fewest samples any fold fits on (bounds the filter lengths worth trying). */
     int shortestFit() {
-        int n = trainEnd;
+        int n = trainEnd - fitFrom;
         for (Fold f : folds) n = Math.min(n, f.fitSamples());
         return n;
     }

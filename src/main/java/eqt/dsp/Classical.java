@@ -11,6 +11,14 @@ import java.util.stream.IntStream;
  * each setting scored on four folds of the training block and on the validation block ({@link Blocks}), not on
  * one short block alone: the least-squares FIR ({@link WienerHopf}) and frequency-domain Wiener deconvolution
  * ({@link SpectralWiener}). The best is the one with the lower pooled error on those folds, never on test data.
+ *
+ * <p>A station changes (a swapped or re-gained sensor, a changed site): folds drawn from before a change mislead
+ * the choice and the fit. So a third anchor, {@value #RECENT}, fits the least-squares FIR on the most recent
+ * stretch of the training block only, its start ({@link #RECENT_STARTS}) chosen with the other settings on the
+ * validation block, as a seismologist who reads the station log would fit after its last change. Per pair, the
+ * {@link Result#linearPath() linear path} a model builds on is the recent fit where it scores clearly lower on
+ * validation ({@link #RECENT_MARGIN}), else the fold-tuned best; its start is where that pair's relation is taken to
+ * begin.
  */
 public final class Classical {
 
@@ -19,7 +27,8 @@ public final class Classical {
      * (from {@link #fitWithHindsight} only, else null) its test MSE against the best settings' in hindsight,
      * pooled over pairs likewise.
      */
-    public record Method(String name, List<LinearInverse> filters, double choiceError, Fitted.Hindsight hindsight) {
+    public record Method(String name, List<LinearInverse> filters, double choiceError, Fitted.Hindsight hindsight,
+                         int[] fitFrom) {
 
         /** Every pair's station record filtered, {@code [pair][sample]}. */
         public float[][] apply(float[][] stations) {
@@ -29,14 +38,38 @@ public final class Classical {
         }
     }
 
-    /** Both methods, and the best. */
-    public record Result(List<Method> methods) {
+    /**
+     * The fold-tuned methods, then {@value #RECENT} where there is a validation block; the best fold-tuned one; and
+     * per pair the linear path: the recent filter where it is clearly lower on validation, else the best fold-tuned.
+     *
+     * @param linearPath per pair, the filter a model's linear path takes
+     * @param fitFrom    per pair, the first training sample that filter was fitted on (0: the whole block)
+     */
+    public record Result(List<Method> methods, List<LinearInverse> linearPath, int[] fitFrom) {
+        /** The fold-tuned method with the lower pooled error on the folds. */
         public Method best() {
             Method b = methods.get(0);
-            for (Method m : methods) if (m.choiceError() < b.choiceError()) b = m;
+            for (Method m : methods) if (!m.name().equals(RECENT) && m.choiceError() < b.choiceError()) b = m;
             return b;
         }
+
+        /** {@value #RECENT}, or null without a validation block. */
+        public Method recent() {
+            return methods.stream().filter(m -> m.name().equals(RECENT)).findFirst().orElse(null);
+        }
     }
+
+    public static final String RECENT = "wiener-hopf, recent";
+
+    /**
+     * The recent fit becomes a pair's linear path only when this much lower on validation than the fold-tuned one:
+     * a change shows as a large gap (20x on the change world); on a stationary record the two differ by the noise of
+     * one validation block, and the choice made on five folds is the steadier one.
+     */
+    static final double RECENT_MARGIN = 0.9;
+
+    /** Where the recent stretch may start, as shares of the training block (0: all of it). */
+    static final double[] RECENT_STARTS = {0, 0.2, 0.35, 0.5, 0.6, 0.7, 0.8};
 
     private Classical() {
     }
@@ -50,7 +83,7 @@ public final class Classical {
 
     /** Both methods with filters that fit within lags {@code [−maxLags/2, maxLags/2)}. */
     public static Result fit(EqDataset data, Split split, int maxLags) {
-        return fit(data, Blocks.of(split, data.layout().windowLength()), maxLags);
+        return fit(data, split, false, maxLags);
     }
 
     /**
@@ -58,24 +91,76 @@ public final class Classical {
      * how far the chosen one is from the best in hindsight (for {@code eq evaluate}; the choice is unchanged).
      */
     public static Result fitWithHindsight(EqDataset data, Split split) {
-        return fit(data, Blocks.of(split, data.layout().windowLength(), true), MAX_LAGS);
+        return fit(data, split, true, MAX_LAGS);
     }
 
-    private static Result fit(EqDataset data, Blocks b, int maxLags) {
+    private static Result fit(EqDataset data, Split split, boolean scoreTest, int maxLags) {
+        Blocks b = Blocks.of(split, data.layout().windowLength(), scoreTest);
         int ch = data.channels();
         Fitted[] wh = new Fitted[ch];
         Fitted[] sw = new Fitted[ch];
-        IntStream.range(0, 2 * ch).parallel().forEach(i -> {
+        boolean recency = split.valWindows() > 0;
+        Fitted[][] recent = new Fitted[ch][RECENT_STARTS.length];
+        int tasks = recency ? 2 + RECENT_STARTS.length : 2;
+        IntStream.range(0, tasks * ch).parallel().forEach(i -> {
             int c = i % ch;
+            int task = i / ch;
             float[] y = data.stationRecord(c);
             float[] s = data.sourceRecord(c);
-            if (i < ch) wh[c] = WienerHopf.fit(y, s, b, maxLags);
-            else sw[c] = SpectralWiener.fit(y, s, b, maxLags);
+            if (task == 0) wh[c] = WienerHopf.fit(y, s, b, maxLags);
+            else if (task == 1) sw[c] = SpectralWiener.fit(y, s, b, maxLags);
+            else {
+                int k = task - 2;
+                int from = (int) (RECENT_STARTS[k] * b.trainEnd()) / 100 * 100;
+                recent[c][k] = WienerHopf.fit(y, s, Blocks.recent(split, data.layout().windowLength(), from, scoreTest), maxLags);
+            }
         });
-        return new Result(List.of(method(WienerHopf.NAME, wh), method(SpectralWiener.NAME, sw)));
+        List<Method> methods = new ArrayList<>(List.of(method(WienerHopf.NAME, wh, null), method(SpectralWiener.NAME, sw, null)));
+        Result folds = new Result(methods, null, null);
+        Method best = folds.best();
+        if (!recency) return new Result(methods, best.filters(), new int[ch]);
+        Fitted[] chosen = new Fitted[ch];
+        int[] starts = new int[ch];
+        List<LinearInverse> path = new ArrayList<>();
+        int[] pathFrom = new int[ch];
+        int valFrom = b.trainEnd();
+        int valTo = split.testFrom() * data.layout().windowLength();
+        for (int c = 0; c < ch; c++) {
+            int k = 0;
+            for (int j = 1; j < RECENT_STARTS.length; j++) if (recent[c][j].error() < recent[c][k].error()) k = j;
+            starts[c] = (int) (RECENT_STARTS[k] * b.trainEnd()) / 100 * 100;
+            chosen[c] = withHindsightOverStarts(recent[c], k, starts[c]);
+            LinearInverse foldFilter = best.filters().get(c);
+            double foldVal = Blocks.squaredError(foldFilter, data.stationRecord(c), data.sourceRecord(c), valFrom, valTo)
+                    / (valTo - valFrom);
+            boolean takeRecent = chosen[c].error() < RECENT_MARGIN * foldVal;
+            path.add(takeRecent ? chosen[c].filter() : foldFilter);
+            pathFrom[c] = takeRecent ? starts[c] : 0;
+        }
+        methods.add(method(RECENT, chosen, starts));
+        return new Result(List.copyOf(methods), List.copyOf(path), pathFrom);
     }
 
-    private static Method method(String name, Fitted[] per) {
+    /**
+     * The start {@code k}'s fit, its detail saying where it starts, and (with hindsight) the best test error of any
+     * start and setting.
+     */
+    private static Fitted withHindsightOverStarts(Fitted[] perStart, int k, int from) {
+        LinearInverse f = perStart[k].filter();
+        LinearInverse named = new LinearInverse(RECENT, f.past(), f.taps(), f.inputMean(), f.targetMean(),
+                "from sample " + from + ": " + f.detail());
+        Fitted.Hindsight h = perStart[k].hindsight();
+        if (h != null) {
+            int best = k;
+            for (int j = 0; j < perStart.length; j++) if (perStart[j].hindsight().bestTest() < perStart[best].hindsight().bestTest()) best = j;
+            h = new Fitted.Hindsight(h.chosenTest(), perStart[best].hindsight().bestTest(),
+                    "from sample " + (int) (RECENT_STARTS[best] * 100) + " % of the training block: "
+                            + perStart[best].hindsight().bestDetail());
+        }
+        return new Fitted(named, perStart[k].error(), h);
+    }
+
+    private static Method method(String name, Fitted[] per, int[] fitFrom) {
         List<LinearInverse> filters = new ArrayList<>();
         double err = 0;
         double chosen = 0;
@@ -92,6 +177,6 @@ public final class Classical {
                 ? new Fitted.Hindsight(chosen / per.length, best / per.length,
                         String.join("; ", java.util.Arrays.stream(per).map(f -> f.hindsight().bestDetail()).toList()))
                 : null;
-        return new Method(name, filters, err / per.length, h);
+        return new Method(name, filters, err / per.length, h, fitFrom != null ? fitFrom : new int[per.length]);
     }
 }

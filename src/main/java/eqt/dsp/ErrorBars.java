@@ -45,9 +45,21 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
      * (blocks that should not overlap); {@code estimate} and {@code truth} are {@code [channel][sample]}.
      */
     public static ErrorBars fit(float[][] estimate, float[][] truth, int fitFrom, int fitTo, int calFrom, int calTo) {
+        int[] from = new int[estimate.length];
+        Arrays.fill(from, fitFrom);
+        return fit(estimate, truth, from, fitTo, calFrom, calTo);
+    }
+
+    /**
+     * As above, each channel's residual model fitted from its own first sample {@code fitFrom[c]}: where its
+     * station–source relation was taken to begin, as errors from before a change say nothing of those after it.
+     */
+    public static ErrorBars fit(float[][] estimate, float[][] truth, int[] fitFroms, int fitTo, int calFrom, int calTo) {
         int ch = estimate.length;
         int n = estimate[0].length;
-        if (fitTo <= fitFrom || calTo <= calFrom || fitTo > n || calTo > n) {
+        int latest = Arrays.stream(fitFroms).max().orElse(0);
+        if (fitFroms.length != ch || fitTo <= latest || calTo <= calFrom || fitTo > n || calTo > n
+                || Arrays.stream(fitFroms).min().orElse(0) < 0) {
             throw new IllegalArgumentException("error bars need a fitting and a calibration block inside the record");
         }
         float[][] residual = new float[ch][n];
@@ -57,6 +69,7 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
         double[][] floors = new double[ch][];
         double[][] coef = new double[ch][];
         for (int c = 0; c < ch; c++) {
+            int fitFrom = fitFroms[c];
             floors[c] = new double[] {floor(est[0][c], fitFrom, fitTo), floor(est[1][c], fitFrom, fitTo)};
             double eps = 1e-3 * Math.max(rms(resRms[c], fitFrom, fitTo), Double.MIN_NORMAL);
             double[][] a = new double[3][3];

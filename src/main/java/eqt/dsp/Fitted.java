@@ -16,7 +16,7 @@ public record Fitted(LinearInverse filter, double error, Hindsight hindsight) {
 
     /** A station with no signal: the estimate is the source's training mean, with a warning in its detail. */
     static Fitted silent(String method, float[] s, Blocks b) {
-        LinearInverse f = new LinearInverse(method, 0, new double[] {0}, 0, Blocks.mean(s, 0, b.trainEnd()),
+        LinearInverse f = new LinearInverse(method, 0, new double[] {0}, 0, Blocks.mean(s, b.fitFrom(), b.trainEnd()),
                 "silent station record: no filter, predicts the source mean");
         float[] none = new float[s.length];
         double err = 0;

@@ -29,7 +29,7 @@ final class FoldChoice {
         LinearInverse[] whole = new LinearInverse[n]; // each setting fitted on the whole training block, once made
         for (Blocks.Fold fold : b.folds()) {
             Estimate e = grid.on(fold.fit());
-            boolean isWhole = fold.wholeTraining(b.trainEnd());
+            boolean isWhole = fold.wholeTraining(b.fitFrom(), b.trainEnd());
             for (int k = 0; k < n; k++) {
                 if (Double.isInfinite(sse[k])) continue;
                 LinearInverse f = e.filter(k);
@@ -45,7 +45,7 @@ final class FoldChoice {
         for (int k = 0; k < n; k++) if (Double.isFinite(sse[k]) && (best < 0 || sse[k] < sse[best])) best = k;
         if (best < 0) throw new ArithmeticException("training block too short for any setting of this method");
         if (whole[best] == null) { // no validation block: no fold was fitted on the whole training block
-            Estimate training = grid.on(new int[][] {{0, b.trainEnd()}});
+            Estimate training = grid.on(new int[][] {{b.fitFrom(), b.trainEnd()}});
             for (int k = 0; k < n; k++) if (Double.isFinite(sse[k]) && (k == best || b.scoresTest())) whole[k] = training.filter(k);
         }
         double err = sse[best] / b.scoredSamples();

@@ -23,7 +23,7 @@ public final class SpectralWiener {
 
     /** The best filter within {@code maxLags} taps (segments of at most that many samples), chosen on {@code b}'s folds. */
     static Fitted fit(float[] y, float[] s, Blocks b, int maxLags) {
-        if (Blocks.silent(y, 0, b.trainEnd())) return Fitted.silent(NAME, s, b);
+        if (Blocks.silent(y, b.fitFrom(), b.trainEnd())) return Fitted.silent(NAME, s, b);
         // too few segments to average, or too long
         int[] segments = java.util.Arrays.stream(SEGMENTS).filter(n -> n <= b.shortestFit() / 4 && n <= maxLags).toArray();
         if (segments.length == 0) throw new ArithmeticException("training block too short for a spectral estimate");

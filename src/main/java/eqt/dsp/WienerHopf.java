@@ -25,7 +25,7 @@ public final class WienerHopf {
      * on {@code b}'s folds. Filters longer than a quarter of the shortest fitting block are not tried.
      */
     static Fitted fit(float[] y, float[] s, Blocks b, int maxLags) {
-        if (Blocks.silent(y, 0, b.trainEnd())) return Fitted.silent(NAME, s, b);
+        if (Blocks.silent(y, b.fitFrom(), b.trainEnd())) return Fitted.silent(NAME, s, b);
         int[] lengths = java.util.Arrays.stream(LENGTHS).filter(k -> k <= b.shortestFit() / 4 && k <= maxLags).toArray();
         if (lengths.length == 0) throw new ArithmeticException("training block too short for a " + NAME + " filter");
         int perLength = LEADS.length * RIDGES.length;

@@ -25,6 +25,14 @@ public final class Calibration {
 
     /** Calibrates on an estimate already made: {@code [samples, channels]} row-major over the whole records. */
     public static ErrorBars fit(float[] estimate, EqDataset data, Split split) {
+        return fit(estimate, data, split, new int[data.channels()]);
+    }
+
+    /**
+     * As above, each pair's residual model fitted from {@code fitFrom[p]} (where its linear path was fitted from:
+     * a change before it) to the end of the training block.
+     */
+    public static ErrorBars fit(float[] estimate, EqDataset data, Split split, int[] fitFrom) {
         if (split.valWindows() == 0 || split.valFrom() == 0) {
             throw BadInputException.setting("error bars need a training and a validation block; this split has "
                     + split.trainWindows() + " training and " + split.valWindows() + " validation windows");
@@ -33,7 +41,7 @@ public final class Calibration {
         int ch = data.channels();
         float[][] truth = new float[ch][];
         for (int c = 0; c < ch; c++) truth[c] = data.sourceRecord(c);
-        return ErrorBars.fit(LongRecord.deinterleave(estimate, ch), truth, 0, split.valFrom() * len, split.valFrom() * len,
+        return ErrorBars.fit(LongRecord.deinterleave(estimate, ch), truth, fitFrom, split.valFrom() * len, split.valFrom() * len,
                 split.testFrom() * len);
     }
 }

@@ -38,6 +38,8 @@ public final class WienerModel extends FunctionalModel {
     private final Tensor taps;
     private final Tensor means;
     private final Correction network;
+    /** Per pair, the share of the network's correction kept ({@link #setGates}); null: all of it. */
+    private Tensor gates;
 
     public WienerModel(ModelConfig config, Device device, long seed) {
         super(config, device);
@@ -57,16 +59,16 @@ public final class WienerModel extends FunctionalModel {
     public void fitToTrainingData(EqDataset data, Split split) {
         setNormalization(Normalization.fit(data, split.trainWindows()));
         fitted = Classical.fit(data, split, config.firTaps());
-        setLinear(fitted.best().filters());
+        setLinear(fitted.linearPath());
         for (int c = 0; c < config.channels(); c++) {
-            if (fitted.best().filters().get(c).silent()) {
+            if (fitted.linearPath().get(c).silent()) {
                 System.err.println("eq: warning: station record " + c + " carries no signal in the training block; "
                         + "its linear path predicts the source mean");
             }
         }
     }
 
-    /** Both classical methods as fitted by {@link #fitToTrainingData} (null for a model loaded from a file). */
+    /** The classical methods as fitted by {@link #fitToTrainingData} (null for a model loaded from a file). */
     public Classical.Result classical() {
         return fitted;
     }
@@ -115,11 +117,29 @@ public final class WienerModel extends FunctionalModel {
         return out;
     }
 
+    /**
+     * Per pair, the share {@code g ∈ [0, 1]} of the network's correction added to its linear path (chosen on the
+     * validation block after training, {@code eqt.infer.Gates}; stored beside the weights, not in the state_dict, so
+     * every older checkpoint still loads). Null: all of it, as during training. The estimate restored to source
+     * units is {@code linear + g·correction} there too, as the restoring map is affine per pair.
+     */
+    public void setGates(double[] g) {
+        if (g == null) {
+            gates = null;
+            return;
+        }
+        if (g.length != config.channels()) throw new IllegalArgumentException(g.length + " gates for " + config.channels() + " pairs");
+        float[] f = new float[g.length];
+        for (int i = 0; i < g.length; i++) f[i] = (float) g[i];
+        gates = Tensors.retain(Tensors.of(f, device, g.length));
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean train) {
         int c = config.channels();
         Tensor standardised = standardizer().standardiseStationsAndTargets(x);
         Tensor linear = standardised.narrow(2, c, c);
-        return restore(linear.add(network.correction(standardised, dropout(train), attnDropout(train), train)));
+        Tensor correction = network.correction(standardised, dropout(train), attnDropout(train), train);
+        return restore(linear.add(gates == null ? correction : correction.mul(gates)));
     }
 }

@@ -27,6 +27,7 @@ import org.bytedeco.pytorch.AdamOptions;
 import org.bytedeco.pytorch.AdamW;
 import org.bytedeco.pytorch.AdamWOptions;
 import org.bytedeco.pytorch.Optimizer;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
@@ -77,6 +78,8 @@ public final class Trainer {
     private final List<Tensor> params;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private BatchShards shards = new BatchShards(1);
+    /** Per pair, the first training sample its loss counts (null: every sample, the plain MSE). */
+    private int[] lossFrom;
     private Progress progress = Progress.start();
     private final BestWeights best;
 
@@ -106,6 +109,18 @@ public final class Trainer {
      * Splits every batch into {@code k} shards trained at once on {@code k} threads (see {@link BatchShards});
      * libtorch's intra-op threads should then be set to the cores per shard. 1 (the default) does not split.
      */
+    /**
+     * Per pair, the first sample of the training block whose loss counts: where the pair's linear path was fitted
+     * from, after a change in its station–source relation ({@link eqt.dsp.Classical.Result#fitFrom}). Crops before
+     * it are drawn as ever (the shared network keeps learning from the other pairs) but that pair's samples there
+     * weigh nothing. Null, or all zero: the plain MSE, bit for bit.
+     */
+    public Trainer lossFrom(int[] from) {
+        boolean any = from != null && java.util.Arrays.stream(from).anyMatch(f -> f > 0);
+        this.lossFrom = any ? from.clone() : null;
+        return this;
+    }
+
     public Trainer shards(int k) {
         shards = new BatchShards(k);
         return this;
@@ -309,9 +324,25 @@ public final class Trainer {
         for (int i = 0; i < size; i++) offsets[i] = rng.nextInt(trainSamples - len + 1);
         try (PointerScope scope = new PointerScope()) {
             Tensor xb = Tensors.of(data.stationCrops(offsets), device.torch(), size, len, data.inputChannels());
-            Tensor yb = Tensors.of(data.sourceCrops(offsets), device.torch(), size, len, data.channels());
+            float[] targets = data.sourceCrops(offsets);
+            Tensor yb = lossFrom == null ? Tensors.of(targets, device.torch(), size, len, data.channels())
+                    : Tensors.of(withWeights(targets, offsets, len, data.channels()), device.torch(), size, len, 2 * data.channels());
             return update(xb, yb);
         }
+    }
+
+    /** {@code [size, len, ch]} targets with {@code ch} weight channels after them: 0 before a pair's {@link #lossFrom}. */
+    private float[] withWeights(float[] targets, int[] offsets, int len, int ch) {
+        float[] out = new float[targets.length * 2];
+        for (int b = 0; b < offsets.length; b++) {
+            for (int t = 0; t < len; t++) {
+                int src = (b * len + t) * ch;
+                int dst = (b * len + t) * 2 * ch;
+                System.arraycopy(targets, src, out, dst, ch);
+                for (int c = 0; c < ch; c++) out[dst + ch + c] = offsets[b] + t >= lossFrom[c] ? 1f : 0f;
+            }
+        }
+        return out;
     }
 
     private float update(Tensor xb, Tensor yb) {
@@ -328,7 +359,13 @@ public final class Trainer {
         try (Autocast a = Autocast.open(cfg.precision(), device.torch())) {
             out = model.forward(xb, true);
         }
-        return torch.mse_loss(out.to(torch.ScalarType.Float), yb);
+        Tensor o = out.to(torch.ScalarType.Float);
+        if (yb.size(2) == o.size(2)) return torch.mse_loss(o, yb);
+        // Weighted (see lossFrom): the mean squared error over the samples that count. A shard with none counts 0.
+        long ch = o.size(2);
+        Tensor w = yb.narrow(2, ch, ch);
+        Tensor d = o.sub(yb.narrow(2, 0, ch));
+        return d.mul(d).mul(w).sum().div(w.sum().clamp_min(new Scalar(1.0)));
     }
 
     private static double median(List<Double> v) {

@@ -18,6 +18,7 @@ import eqt.io.JsonFile;
 import eqt.io.RunLayout;
 import eqt.io.RunDirectory;
 import eqt.checkpoint.Checkpoint;
+import eqt.checkpoint.StoredRun;
 import eqt.data.Split;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
@@ -28,6 +29,7 @@ import eqt.report.Plots;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.List;
@@ -103,6 +105,7 @@ public final class TrainingRun {
         if (resumeFrom != null) Checkpoint.loadInto(model, resumeFrom, resumed);
         else model.fitToTrainingData(data, split);
         if (model instanceof WienerModel w && w.classical() != null) meta = meta.withClassical(describeLinearPath(w.classical()));
+        else if (resumeFrom != null && resumeFrom.metadata().has("classical")) meta = meta.withClassical(resumeFrom.metadata().get("classical"));
         EqDataset inputs = data.withInputs(model.inputs(data.stationRecords())); // e.g. the continuous linear path
         Trainer.Result r;
         Path ckpt;
@@ -165,7 +168,8 @@ public final class TrainingRun {
         Path best = ckpt != null ? RunLayout.bestBeside(ckpt) : null;
         java.util.concurrent.atomic.AtomicReference<RunMetadata> current = new java.util.concurrent.atomic.AtomicReference<>(meta);
         try (TrainLog log = new TrainLog(run != null ? new RunLayout(run).log() : null, resumeFrom != null)) {
-            Trainer trainer = new Trainer(model, tc, device, sync, env.rank()).shards(req.batchShards());
+            Trainer trainer = new Trainer(model, tc, device, sync, env.rank()).shards(req.batchShards())
+                    .lossFrom(lossFrom(model, resumeFrom));
             if (resumeFrom != null) {
                 // Each rank continues its own generator; a rank the checkpoint holds no state for (an older
                 // checkpoint, or a larger world than wrote it) keeps the fresh seed it was given above.
@@ -226,16 +230,41 @@ public final class TrainingRun {
         return run;
     }
 
-    /** Prints which classical inverse became the linear path; both methods as the metadata records them. */
+    /**
+     * Per pair, where its linear path was fitted from (the training loss counts from there): from the fit just made,
+     * or from a resumed checkpoint's metadata (null where it recorded none).
+     */
+    private static int[] lossFrom(Model model, Checkpoint.Contents resumeFrom) {
+        if (model instanceof WienerModel w && w.classical() != null) return w.classical().fitFrom();
+        return resumeFrom == null ? null : StoredRun.linearPathFrom(resumeFrom.metadata(), model.config().channels());
+    }
+
+    /**
+     * Prints which classical inverse became each pair's linear path, and from which training sample it was fitted
+     * (where a later start scored lower on validation, a change in the station–source relation before it); the
+     * methods as the metadata records them.
+     */
     private static Map<String, Object> describeLinearPath(Classical.Result c) {
         Map<String, Object> about = new LinkedHashMap<>();
         for (Classical.Method m : c.methods()) {
+            boolean recent = m.name().equals(Classical.RECENT);
             about.put(m.name(), Map.of("choice_mse", m.choiceError(),
                     "filters", m.filters().stream().map(LinearInverse::detail).toList()));
-            System.out.printf(Locale.ROOT, "classical %s: MSE %.6g on 4 training folds + validation%s%n", m.name(), m.choiceError(),
-                    m == c.best() ? " (the linear path)" : "");
+            System.out.printf(Locale.ROOT, "classical %s: MSE %.6g on %s%n", m.name(), m.choiceError(),
+                    recent ? "validation (fitted after the start chosen there)" : "4 training folds + validation");
         }
-        about.put("linear_path", c.best().name());
+        List<Map<String, Object>> path = new ArrayList<>();
+        StringBuilder line = new StringBuilder("linear path per pair (recent where 10 % lower on validation):");
+        for (int p = 0; p < c.linearPath().size(); p++) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("method", c.linearPath().get(p).method());
+            e.put("fitted_from_sample", c.fitFrom()[p]);
+            path.add(e);
+            line.append(String.format(Locale.ROOT, " %d %s%s;", p, c.linearPath().get(p).method(),
+                    c.fitFrom()[p] > 0 ? " from " + c.fitFrom()[p] + " (a change before it)" : ""));
+        }
+        System.out.println(line.substring(0, line.length() - 1));
+        about.put("linear_path", path);
         return about;
     }
 

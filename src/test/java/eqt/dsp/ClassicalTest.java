@@ -109,7 +109,7 @@ class ClassicalTest {
             LinearInverse f = m.filters().get(0);
             assertTrue(f.detail().contains("silent"), f.detail());
             float[] p = f.apply(new float[100]);
-            assertEquals(Blocks.mean(s, 0, 16_000), p[50], 1e-6);
+            assertEquals(Blocks.mean(s, m.fitFrom()[0], 16_000), p[50], 1e-6, m.name() + ": the mean where it was fitted");
         }
     }
 
@@ -168,5 +168,50 @@ class ClassicalTest {
             Fitted.Hindsight h = told.methods().get(m).hindsight();
             assertTrue(h.bestTest() <= h.chosenTest() && h.bestTest() > 0, h.toString());
         }
+    }
+
+    /**
+     * The station–source relation changes at a third of the training block (another delay, sign and an echo): the
+     * recent anchor must start fitting after the change, become the linear path, and beat the fold-tuned filters
+     * (fitted across the change) on the test block it never saw.
+     */
+    @Test
+    void aChangeInsideTheTrainingBlockIsFittedAfter() {
+        Layout l = new Layout(1, 40, 3000);
+        int n = l.samplesPerFile();
+        int change = 32_000;
+        SplittableRandom r = new SplittableRandom(9);
+        double[] src = new double[n];
+        for (int i = 0; i < n; i++) src[i] = (r.nextDouble() < 0.01 ? r.nextGaussian() : 0) + (i > 0 ? 0.6 * src[i - 1] : 0);
+        float[] source = new float[n];
+        float[] station = new float[n];
+        for (int t = 0; t < n; t++) {
+            double y = t < change ? (t >= 30 ? src[t - 30] : 0)
+                    : (t >= 80 ? -0.7 * src[t - 80] : 0) + (t >= 300 ? 0.4 * src[t - 300] : 0);
+            source[t] = (float) src[t];
+            station[t] = (float) (y + 0.01 * r.nextGaussian());
+        }
+        EqDataset d = new EqDataset(l, new float[][] {source}, new float[][] {station});
+        Split split = new Split(40, 4, 4);
+        Classical.Result res = Classical.fitWithHindsight(d, split);
+        assertTrue(res.fitFrom()[0] >= change, "fitted from " + res.fitFrom()[0] + ", before the change at " + change);
+        assertEquals(Classical.RECENT, res.linearPath().get(0).method());
+        assertEquals(res.recent().filters().get(0), res.linearPath().get(0));
+        double recent = res.recent().hindsight().chosenTest();
+        double folds = res.best().hindsight().chosenTest();
+        assertTrue(recent < 0.3 * folds, "test MSE after the change " + recent + " against " + folds + " across it");
+        assertTrue(res.recent().filters().get(0).detail().startsWith("from sample " + res.fitFrom()[0]),
+                res.recent().filters().get(0).detail());
+    }
+
+    /** Without a validation block there is nothing to choose a start on: no recent anchor, the fold-tuned path. */
+    @Test
+    void withoutValidationThereIsNoRecentAnchor() {
+        Layout l = new Layout(1, 20, 1000);
+        EqDataset d = new eqt.data.SyntheticGenerator(l, 12).generate();
+        Classical.Result res = Classical.fit(d, new Split(20, 0, 2));
+        assertEquals(null, res.recent());
+        assertEquals(res.best().filters(), res.linearPath());
+        assertEquals(0, res.fitFrom()[0]);
     }
 }

@@ -2,6 +2,7 @@ package eqt.model;
 
 import eqt.ops.Precision;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import eqt.data.Split;
 import eqt.data.SyntheticGenerator;
 import eqt.device.Devices;
 import eqt.device.SelectedDevice;
-import eqt.dsp.Classical;
 import eqt.infer.LongRecord;
 import eqt.io.BadInputException;
 import eqt.train.TrainConfig;
@@ -52,14 +52,13 @@ class WienerModelTest {
         return out;
     }
 
-    /** Before training, inverting a record through windows gives exactly the classical inverse of the record. */
+    /** Before training, inverting a record through windows gives exactly the linear path's inverse of the record. */
     @ParameterizedTest
     @EnumSource(value = ModelKind.class, names = {"WIENER_CNN", "WIENER_TRANSFORMER"})
     void untrainedItIsTheBestClassicalInverseOfTheWholeRecord(ModelKind kind) {
         EqDataset d = new SyntheticGenerator(LAYOUT, 3, SyntheticGenerator.Physics.FAMILIES.get("reverb")).generate();
         WienerModel m = fitted(d, kind);
-        Classical.Method best = m.classical().best();
-        float[] want = interleaved(best.apply(d.stationRecords()));
+        float[] want = interleaved(eqt.infer.Gates.linearOnly(m.classical().linearPath(), d.stationRecords()));
         float[] got = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
         double scale = 0;
         for (float v : want) scale = Math.max(scale, Math.abs(v));
@@ -124,5 +123,83 @@ class WienerModelTest {
                 p -> saved.add(p.epoch())));
         assertTrue(e.getMessage().startsWith("training diverged: loss NaN in epoch 1, batch 1"), e.getMessage());
         assertEquals(List.of(), saved, "nothing saved over the last finite checkpoint");
+    }
+
+    private static TrainConfig oneEpoch(double lr) {
+        return new TrainConfig(1, new TrainConfig.Batches(4, TrainConfig.Sampling.CROPS), 0, 11,
+                new TrainConfig.Optimization(TrainConfig.Optimizer.ADAM, lr, 0),
+                new TrainConfig.LrSchedule(TrainConfig.Schedule.STEP, 0, 1000, 0.5), new TrainConfig.Holdout(2, 2), Precision.FP32);
+    }
+
+    /** Trains {@code m} one epoch on the first 16 windows of {@code d} (nothing held out, so nothing rolled back). */
+    private static void trainOneEpoch(WienerModel m, EqDataset d, int[] lossFrom) {
+        Devices.seed(0);
+        new Trainer(m, oneEpoch(0.05), CPU).lossFrom(lossFrom).fit(d.withInputs(m.inputs(d.stationRecords())), 16,
+                new TrainLog(null), new PrintStream(new ByteArrayOutputStream()), false);
+    }
+
+    /**
+     * A pair's loss counts only from where its relation begins: wrecking pair 0's sources before that sample leaves
+     * the trained weights bit for bit the same; without the start, the same wreck changes them.
+     */
+    @Test
+    void theLossCountsAPairOnlyFromWhereItsRelationBegins() {
+        EqDataset d = new SyntheticGenerator(LAYOUT, 7).generate();
+        float[][] src = new float[3][];
+        float[][] sta = new float[3][];
+        for (int c = 0; c < 3; c++) {
+            src[c] = d.sourceRecord(c).clone();
+            sta[c] = d.stationRecord(c);
+        }
+        for (int t = 0; t < 2400; t++) src[0][t] = 10 * src[0][t] + 5;
+        EqDataset wrecked = new EqDataset(LAYOUT, src, sta);
+        int[] from = {2400, 0, 0};
+        WienerModel clean = fitted(d, ModelKind.WIENER_CNN);
+        WienerModel masked = fitted(d, ModelKind.WIENER_CNN);
+        WienerModel plain = fitted(d, ModelKind.WIENER_CNN);
+        trainOneEpoch(clean, d, from);
+        trainOneEpoch(masked, wrecked, from);
+        trainOneEpoch(plain, wrecked, null);
+        boolean plainDiffers = false;
+        for (String k : clean.state().keySet()) {
+            float[] a = eqt.ops.Tensors.toArray(clean.state().get(k));
+            assertArrayEquals(a, eqt.ops.Tensors.toArray(masked.state().get(k)), k);
+            plainDiffers |= !java.util.Arrays.equals(a, eqt.ops.Tensors.toArray(plain.state().get(k)));
+        }
+        assertTrue(plainDiffers, "without lossFrom the wrecked samples must move the weights (or the test proves nothing)");
+    }
+
+    /**
+     * Gates keep their share of the correction: stored beside the weights, a loaded model inverts as
+     * {@code linear + g·(network − linear)} per pair; error bars stored without gates remove them.
+     */
+    @Test
+    void gatesKeepTheirShareOfTheCorrectionAndTravelInTheCheckpoint(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        EqDataset d = new SyntheticGenerator(LAYOUT, 8).generate();
+        WienerModel m = fitted(d, ModelKind.WIENER_CNN);
+        trainOneEpoch(m, d, null);
+        float[] network = LongRecord.invert(m, d.stationRecords(), 300, 75, n -> { });
+        float[][] linear = eqt.infer.Gates.linearOnly(m.linearPath(), d.stationRecords());
+        double moved = 0;
+        double scale = 0;
+        for (int i = 0; i < network.length; i++) {
+            moved = Math.max(moved, Math.abs(network[i] - linear[i % 3][i / 3]));
+            scale = Math.max(scale, Math.abs(network[i]));
+        }
+        assertTrue(moved > 1e-3 * scale, "the trained correction must be non-zero: " + moved);
+        java.nio.file.Path ckpt = dir.resolve("m.eqt");
+        eqt.checkpoint.Checkpoint.save(m, java.util.Map.of(), ckpt);
+        double[] gates = {0, 1, 0.5};
+        double[] q = new double[99];
+        for (int i = 0; i < q.length; i++) q[i] = 1 + eqt.dsp.ErrorBars.MIN_LEVEL + i * eqt.dsp.ErrorBars.STEP;
+        double[][] floors = {{1e-9, 1e-9}, {1e-9, 1e-9}, {1e-9, 1e-9}};
+        double[][] coef = {{-2, 0, 0}, {-2, 0, 0}, {-2, 0, 0}};
+        eqt.checkpoint.Checkpoint.addCalibration(ckpt, gates, new eqt.dsp.ErrorBars(eqt.dsp.ErrorBars.SPAN, floors, coef, q));
+        assertArrayEquals(gates, eqt.checkpoint.Checkpoint.read(ckpt).gates());
+        float[] want = new eqt.infer.Gates.Choice(gates, null, null, null).apply(network, linear);
+        float[] got = LongRecord.invert(eqt.checkpoint.Checkpoint.load(ckpt, Tiny.CPU), d.stationRecords(), 300, 75, n -> { });
+        for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-5 * scale, "sample " + i);
+        eqt.checkpoint.Checkpoint.addErrorBars(ckpt, new eqt.dsp.ErrorBars(eqt.dsp.ErrorBars.SPAN, floors, coef, q));
+        assertEquals(null, eqt.checkpoint.Checkpoint.read(ckpt).gates(), "bars calibrated without gates remove them");
     }
 }
