@@ -15,16 +15,21 @@ import java.util.List;
  * @param test             coverage on the test block, never seen by the calibration
  * @param testChannels     coverage on test per channel
  * @param testHalfWidthRms the RMS of the half-widths on test, beside the model's test RMS error
+ * @param testInGaps       coverage on test samples whose station record is missing there ({@link eqt.data.MergedGaps}:
+ *                         dropouts merged as runs of one value), NaN where test has none
+ * @param testOutsideGaps  coverage on the other test samples
+ * @param testGapSamples   how many test samples (over all channels) lie in such runs
  */
 public record Coverage(double level, boolean stored, double validation, double test, List<Double> testChannels,
-                       double testHalfWidthRms, double testErrorRms) {
+                       double testHalfWidthRms, double testErrorRms, double testInGaps, double testOutsideGaps,
+                       long testGapSamples) {
 
     /**
      * {@code estimate} and {@code truth}: whole records {@code [channel][sample]}; the validation block is
      * {@code [valFrom, testFrom)}, test {@code [testFrom, end)}.
      */
     static Coverage of(ErrorBars bars, boolean stored, double level, float[][] estimate, float[][] truth, int valFrom,
-                       int testFrom) {
+                       int testFrom, List<List<long[]>> missing) {
         double[][] sigma = bars.sigma(estimate);
         double q = bars.scale(level);
         int ch = estimate.length;
@@ -34,7 +39,11 @@ public record Coverage(double level, boolean stored, double validation, double t
         double width = 0;
         double error = 0;
         List<Double> per = new ArrayList<>();
+        long gapSamples = 0;
+        long gapInside = 0;
         for (int c = 0; c < ch; c++) {
+            boolean[] gap = new boolean[end];
+            for (long[] r : missing.get(c)) java.util.Arrays.fill(gap, (int) r[0], (int) Math.min(r[1], end), true);
             long in = 0;
             for (int t = valFrom; t < end; t++) {
                 double e = Math.abs(truth[c][t] - estimate[c][t]);
@@ -43,6 +52,10 @@ public record Coverage(double level, boolean stored, double validation, double t
                     if (inside) inVal++;
                 } else {
                     if (inside) in++;
+                    if (gap[t]) {
+                        gapSamples++;
+                        if (inside) gapInside++;
+                    }
                     width += q * q * sigma[c][t] * sigma[c][t];
                     error += e * e;
                 }
@@ -52,6 +65,8 @@ public record Coverage(double level, boolean stored, double validation, double t
         }
         long nTest = (long) ch * (end - testFrom);
         return new Coverage(level, stored, testFrom > valFrom ? (double) inVal / ((long) ch * (testFrom - valFrom)) : Double.NaN,
-                (double) inTest / nTest, per, Math.sqrt(width / nTest), Math.sqrt(error / nTest));
+                (double) inTest / nTest, per, Math.sqrt(width / nTest), Math.sqrt(error / nTest),
+                gapSamples > 0 ? (double) gapInside / gapSamples : Double.NaN,
+                (double) (inTest - gapInside) / (nTest - gapSamples), gapSamples);
     }
 }

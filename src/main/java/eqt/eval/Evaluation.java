@@ -45,6 +45,19 @@ public final class Evaluation {
         public Method best() {
             return method(bestClassical);
         }
+
+        /**
+         * The stronger anchor on test: the fold-tuned best or {@link Classical#RECENT}, whichever has the lower test
+         * MSE (a ratio to it can only be less flattering than to either).
+         */
+        public Method anchor() {
+            Method b = best();
+            if (hindsight.containsKey(Classical.RECENT)) {
+                Method r = method(Classical.RECENT);
+                if (r.test().mse() < b.test().mse()) return r;
+            }
+            return b;
+        }
     }
 
     public static final String MODEL = "model";
@@ -67,7 +80,8 @@ public final class Evaluation {
         float[] modelOut = LongRecord.invert(model, stations, len, overlap, n -> { });
         double modelSeconds = (System.nanoTime() - t0) / 1e9;
         Coverage coverage = split.valWindows() == 0 ? null : Coverage.of(bars != null ? bars : Calibration.fit(modelOut, data, split),
-                bars != null, level, LongRecord.deinterleave(modelOut, ch), sources(data), spans.valFrom, spans.testFrom);
+                bars != null, level, LongRecord.deinterleave(modelOut, ch), sources(data), spans.valFrom, spans.testFrom,
+                eqt.data.MergedGaps.of(stations, eqt.data.MergedGaps.FLAT_RUN));
         t0 = System.nanoTime();
         // The model's own linear path may be held to fewer lags; the classical anchors get the full room.
         Classical.Result classical = Classical.fitWithHindsight(data, split);

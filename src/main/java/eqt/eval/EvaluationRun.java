@@ -87,6 +87,9 @@ public final class EvaluationRun {
         json.put("best_classical", r.bestClassical());
         double base = r.best().test().mse();
         json.put("model_to_best_classical_mse_ratio", r.method(Evaluation.MODEL).test().mse() / base);
+        json.put("anchor", r.anchor().name());
+        json.put("model_to_anchor_mse_ratio", r.method(Evaluation.MODEL).test().mse() / r.anchor().test().mse());
+        if (contents.gates() != null) json.put("gates", contents.gates());
         Map<String, Object> methods = new LinkedHashMap<>();
         for (Evaluation.Method m : r.methods()) {
             Map<String, Object> e = new LinkedHashMap<>();
@@ -152,6 +155,8 @@ public final class EvaluationRun {
         }
         System.out.println("* best classical (lower MSE on 4 training folds + validation); 'model, windowed' inverts each "
                 + "test window alone");
+        System.out.printf(Locale.ROOT, "the stronger anchor on test (folds or recency): %s; model / anchor %.3fx%n",
+                r.anchor().name(), r.method(Evaluation.MODEL).test().mse() / r.anchor().test().mse());
         for (Map.Entry<String, eqt.dsp.Fitted.Hindsight> e : r.hindsight().entrySet()) {
             System.out.printf(Locale.ROOT, "%s: chosen settings' test MSE %.6g, best settings' in hindsight %.6g (%.3fx)%n",
                     e.getKey(), e.getValue().chosenTest(), e.getValue().bestTest(),
@@ -163,6 +168,11 @@ public final class EvaluationRun {
                             + "where they were calibrated); half-width RMS %.4g beside the model's test RMS error %.4g%n",
                     100 * cov.level(), cov.stored() ? "the checkpoint's" : "fitted here, the checkpoint has none",
                     100 * cov.test(), 100 * cov.validation(), cov.testHalfWidthRms(), cov.testErrorRms());
+            if (cov.testGapSamples() > 0) {
+                System.out.printf(Locale.ROOT, "  where a station record is missing (runs of %d or more identical samples: "
+                                + "%d test samples) they cover %.1f %%; elsewhere %.1f %%%n", eqt.data.MergedGaps.FLAT_RUN,
+                        cov.testGapSamples(), 100 * cov.testInGaps(), 100 * cov.testOutsideGaps());
+            }
         }
         System.out.printf(Locale.ROOT, "%-8s %12s %12s %8s %8s %9s%s%n", "channel", "model MSE", "best MSE", "ratio",
                 "model r", "SNR gain", cov != null ? "  covered" : "");
