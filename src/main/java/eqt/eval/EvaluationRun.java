@@ -90,6 +90,14 @@ public final class EvaluationRun {
         json.put("anchor", r.anchor().name());
         json.put("model_to_anchor_mse_ratio", r.method(Evaluation.MODEL).test().mse() / r.anchor().test().mse());
         if (contents.gates() != null) json.put("gates", contents.gates());
+        // Where each pair's linear path was fitted from: a change in its station–source relation before it.
+        int[] from = StoredRun.linearPathFrom(contents.metadata(), layout.pairs());
+        json.put("linear_path_fitted_from_sample", from);
+        if (java.util.Arrays.stream(from).anyMatch(f -> f > 0)) {
+            System.out.println("changes found in training (each pair's linear path and loss start after them): "
+                    + java.util.stream.IntStream.range(0, from.length).filter(p -> from[p] > 0)
+                    .mapToObj(p -> "pair " + p + " from sample " + from[p]).collect(java.util.stream.Collectors.joining(", ")));
+        }
         Map<String, Object> methods = new LinkedHashMap<>();
         for (Evaluation.Method m : r.methods()) {
             Map<String, Object> e = new LinkedHashMap<>();
