@@ -1,6 +1,7 @@
 package eqt.dsp;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Calibrated error bars for an estimate of source records: at each sample {@code estimate ± q(P) · σ(t)}.
@@ -15,13 +16,25 @@ import java.util.Arrays;
  * conformal calibration, so on data like that block the intervals cover P of the samples whatever the residual
  * model gets wrong. The bars are symmetric.
  *
+ * <p>Where the station record is missing (a telemetry dropout; {@link Missing}) the estimate's own level says nothing
+ * of the error: the estimate falls towards zero there while the source goes on. Those samples are left out of the
+ * residual model and of {@code q(P)}, and get bars of their own: the source's RMS on the fitted block, scaled by
+ * quantiles calibrated on missing samples only (split conformal by group), or the level's bars where wider.
+ *
  * @param span         samples in each local RMS (odd)
  * @param floors       per channel {f, g}: a millionth of the estimate's and its difference's RMS on the fitted block,
  *                     so a silent stretch has a finite logarithm
  * @param coefficients per channel {a, b, c}
  * @param quantiles    q(P) at P = {@link #MIN_LEVEL}, + {@link #STEP}, …, {@link #MAX_LEVEL}
+ * @param missing      the bars where the station record is missing; null in bars fitted before they existed (those
+ *                     samples then get the others' bars)
+ * @param channelQuantiles per channel, q(P) calibrated on that channel's samples alone (split conformal by channel:
+ *                     a pooled quantile lets a channel whose residual model is off cover far from P, as one did at
+ *                     76 % on a world with a change, NOTES §28a); null in older bars and for a channel with fewer than
+ *                     {@link #MIN_CHANNEL} calibration samples, which use the pooled {@code quantiles}
  */
-public record ErrorBars(int span, double[][] floors, double[][] coefficients, double[] quantiles) {
+public record ErrorBars(int span, double[][] floors, double[][] coefficients, double[] quantiles, Missing missing,
+                        double[][] channelQuantiles) {
 
     public static final int SPAN = 201;
     public static final double MIN_LEVEL = 0.5;
@@ -29,11 +42,46 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
     public static final double STEP = 0.005;
     private static final int LEVELS = (int) Math.round((MAX_LEVEL - MIN_LEVEL) / STEP) + 1;
 
+    /**
+     * The missing samples' quantiles come from those of the fitted and the calibration block together: one
+     * validation block holds a few dropouts, which may all fall in quiet stretches (NOTES §28a: 0.03 × the source's
+     * RMS, and 83 % covered on test), while the training block holds ten times as many; the model saw that block,
+     * but inside a dropout it has nothing to fit. Fewer than this many in both: the missing estimate is taken to
+     * know nothing, and the quantiles are those of {@code |truth| / σ} over the whole calibration block.
+     */
+    static final int MIN_MISSING = 200;
+
+    /** Fewer calibration samples than this on a channel: it takes the pooled quantiles. */
+    static final int MIN_CHANNEL = 1000;
+
+    /**
+     * Bars where the station record is missing: {@code estimate ± q(P) · sigma[c]}.
+     *
+     * @param sigma     per channel, the source's RMS on the fitted block (its samples with a record)
+     * @param quantiles q(P) at the same levels as the bars', calibrated on missing samples
+     * @param from      where those quantiles came from: {@code "fitted and calibration"} (their missing samples)
+     *                  or {@code "source level"} ({@link #MIN_MISSING})
+     */
+    public record Missing(double[] sigma, double[] quantiles, String from) {
+    }
+
     public ErrorBars {
-        if (floors.length != coefficients.length || quantiles.length != LEVELS) {
+        if (floors.length != coefficients.length || quantiles.length != LEVELS
+                || missing != null && (missing.sigma().length != coefficients.length || missing.quantiles().length != LEVELS)) {
             throw new IllegalArgumentException("error bars: " + floors.length + " floors, " + coefficients.length
-                    + " channels of coefficients, " + quantiles.length + " quantiles (expected " + LEVELS + ")");
+                    + " channels of coefficients, " + quantiles.length + " quantiles (expected " + LEVELS + ")"
+                    + (missing == null ? "" : ", " + missing.sigma().length + " missing-sample σ and "
+                    + missing.quantiles().length + " quantiles"));
         }
+        if (channelQuantiles != null && channelQuantiles.length != coefficients.length) {
+            throw new IllegalArgumentException("error bars: quantiles for " + channelQuantiles.length + " channels, "
+                    + coefficients.length + " channels of coefficients");
+        }
+    }
+
+    /** Bars with pooled quantiles and no rule of their own for missing samples (as fitted before there were). */
+    public ErrorBars(int span, double[][] floors, double[][] coefficients, double[] quantiles) {
+        this(span, floors, coefficients, quantiles, null, null);
     }
 
     public int channels() {
@@ -47,14 +95,16 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
     public static ErrorBars fit(float[][] estimate, float[][] truth, int fitFrom, int fitTo, int calFrom, int calTo) {
         int[] from = new int[estimate.length];
         Arrays.fill(from, fitFrom);
-        return fit(estimate, truth, from, fitTo, calFrom, calTo);
+        return fit(estimate, truth, from, fitTo, calFrom, calTo, java.util.Collections.nCopies(estimate.length, List.of()));
     }
 
     /**
      * As above, each channel's residual model fitted from its own first sample {@code fitFrom[c]}: where its
      * station–source relation was taken to begin, as errors from before a change say nothing of those after it.
+     * {@code missing}: per channel, the runs {@code [from, to)} of samples whose station record is missing.
      */
-    public static ErrorBars fit(float[][] estimate, float[][] truth, int[] fitFroms, int fitTo, int calFrom, int calTo) {
+    public static ErrorBars fit(float[][] estimate, float[][] truth, int[] fitFroms, int fitTo, int calFrom, int calTo,
+                                List<List<long[]>> missing) {
         int ch = estimate.length;
         int n = estimate[0].length;
         int latest = Arrays.stream(fitFroms).max().orElse(0);
@@ -62,6 +112,7 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
                 || Arrays.stream(fitFroms).min().orElse(0) < 0) {
             throw new IllegalArgumentException("error bars need a fitting and a calibration block inside the record");
         }
+        boolean[][] gap = mask(missing, ch, n);
         float[][] residual = new float[ch][n];
         for (int c = 0; c < ch; c++) for (int t = 0; t < n; t++) residual[c][t] = Math.abs(truth[c][t] - estimate[c][t]);
         double[][][] est = LocalRms.of(estimate, SPAN);
@@ -75,6 +126,7 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
             double[][] a = new double[3][3];
             double[] b = new double[3];
             for (int t = fitFrom; t < fitTo; t++) {
+                if (gap[c][t]) continue;
                 double[] x = features(est[0][c][t], est[1][c][t], floors[c]);
                 double y = Math.log(resRms[c][t] + eps);
                 for (int i = 0; i < 3; i++) {
@@ -88,25 +140,135 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
             coef[c] = FirInverse.Cholesky.solve(a, b);
         }
         ErrorBars shape = new ErrorBars(SPAN, floors, coef, new double[LEVELS]);
-        double[] scores = new double[(calTo - calFrom) * ch];
-        int k = 0;
+        DoubleList scores = new DoubleList();
+        double[][] perChannel = new double[ch][];
         for (int c = 0; c < ch; c++) {
+            DoubleList own = new DoubleList();
             for (int t = calFrom; t < calTo; t++) {
-                double s = shape.sigma(c, est[0][c][t], est[1][c][t]);
-                scores[k++] = residual[c][t] / s;
+                if (gap[c][t]) continue;
+                double score = residual[c][t] / shape.sigma(c, est[0][c][t], est[1][c][t]);
+                scores.add(score);
+                own.add(score);
             }
+            if (own.size() >= MIN_CHANNEL) perChannel[c] = quantiles(own);
         }
-        Arrays.sort(scores);
+        double[] pooled = quantiles(scores);
+        for (int c = 0; c < ch; c++) if (perChannel[c] == null) perChannel[c] = pooled;
+        return new ErrorBars(SPAN, floors, coef, pooled, missingBars(residual, truth, gap, fitFroms, fitTo, calFrom, calTo),
+                perChannel);
+    }
+
+    /** {@link Missing}: the source's level per channel, quantiles from the missing samples there are. */
+    private static Missing missingBars(float[][] residual, float[][] truth, boolean[][] gap, int[] fitFroms, int fitTo,
+                                       int calFrom, int calTo) {
+        int ch = truth.length;
+        double[] sigma = new double[ch];
+        for (int c = 0; c < ch; c++) {
+            double s = 0;
+            long k = 0;
+            for (int t = fitFroms[c]; t < fitTo; t++) {
+                if (gap[c][t]) continue;
+                s += (double) truth[c][t] * truth[c][t];
+                k++;
+            }
+            sigma[c] = Math.max(Math.sqrt(s / Math.max(1, k)), Double.MIN_NORMAL);
+        }
+        DoubleList scores = new DoubleList();
+        for (int c = 0; c < ch; c++) {
+            for (int t = fitFroms[c]; t < fitTo; t++) if (gap[c][t]) scores.add(residual[c][t] / sigma[c]);
+            for (int t = calFrom; t < calTo; t++) if (gap[c][t]) scores.add(residual[c][t] / sigma[c]);
+        }
+        String from = "fitted and calibration";
+        if (scores.size() < MIN_MISSING) {
+            from = "source level";
+            scores = new DoubleList();
+            for (int c = 0; c < ch; c++) for (int t = calFrom; t < calTo; t++) scores.add(Math.abs(truth[c][t]) / sigma[c]);
+        }
+        return new Missing(sigma, quantiles(scores), from);
+    }
+
+    /** The split-conformal quantiles of {@code scores} at every stored level. */
+    private static double[] quantiles(DoubleList scores) {
+        double[] s = scores.sorted();
+        if (s.length == 0) throw new IllegalArgumentException("error bars: no sample to calibrate on");
         double[] q = new double[LEVELS];
         for (int i = 0; i < LEVELS; i++) {
             double p = MIN_LEVEL + i * STEP;
-            q[i] = scores[Math.min(scores.length - 1, Math.max(0, (int) Math.ceil(p * scores.length) - 1))];
+            q[i] = s[Math.min(s.length - 1, Math.max(0, (int) Math.ceil(p * s.length) - 1))];
         }
-        return new ErrorBars(SPAN, floors, coef, q);
+        return q;
     }
 
-    /** {@code q(P)}: the half-width of the P interval in units of σ, between stored levels linearly. */
+    /** Per channel {@code [channel][sample]} of {@code n}, true where the runs {@code [from, to)} say the record is missing. */
+    public static boolean[][] mask(List<List<long[]>> missing, int ch, int n) {
+        if (missing.size() != ch) throw new IllegalArgumentException("missing-sample runs for " + missing.size() + " channels, estimate has " + ch);
+        boolean[][] gap = new boolean[ch][n];
+        for (int c = 0; c < ch; c++) {
+            for (long[] r : missing.get(c)) {
+                int from = (int) Math.max(0, Math.min(r[0], n));
+                Arrays.fill(gap[c], from, (int) Math.max(from, Math.min(r[1], n)), true);
+            }
+        }
+        return gap;
+    }
+
+    /** A growable array of doubles (the calibration block can hold millions of scores). */
+    private static final class DoubleList {
+        private double[] v = new double[1024];
+        private int n;
+
+        void add(double x) {
+            if (n == v.length) v = Arrays.copyOf(v, 2 * n);
+            v[n++] = x;
+        }
+
+        int size() {
+            return n;
+        }
+
+        double[] sorted() {
+            double[] s = Arrays.copyOf(v, n);
+            Arrays.sort(s);
+            return s;
+        }
+    }
+
+    /** {@code q(P)} pooled over the channels: the half-width of the P interval in units of σ, between stored levels linearly. */
     public double scale(double level) {
+        return interpolate(quantiles, level);
+    }
+
+    /** Channel {@code c}'s {@code q(P)}: its own where calibrated by channel, else the pooled one. */
+    public double scale(int c, double level) {
+        return channelQuantiles == null ? scale(level) : interpolate(channelQuantiles[c], level);
+    }
+
+    /**
+     * The half-width of the P interval at a missing sample of channel {@code c}, given {@code otherwise}, the
+     * half-width the estimate's level gives there: the wider of the two (near a dropout's edges the estimate still
+     * carries the source, and its level speaks; a dropout in a loud stretch is wider than the source's typical
+     * level, which the missing samples of a quiet validation block calibrate: NOTES §28a). Bars without a rule of
+     * their own give {@code otherwise}.
+     */
+    public double missingHalfWidth(int c, double level, double otherwise) {
+        return missing == null ? otherwise : Math.max(otherwise, interpolate(missing.quantiles(), level) * missing.sigma()[c]);
+    }
+
+    /**
+     * Half-widths of the P interval at every sample of whole channels {@code [channel][sample]}; samples in the
+     * {@code missing} runs (per channel, {@code [from, to)}) get {@link #missingHalfWidth}.
+     */
+    public double[][] halfWidths(float[][] estimate, double level, List<List<long[]>> missing) {
+        double[][] s = sigma(estimate);
+        boolean[][] gap = mask(missing, s.length, s.length == 0 ? 0 : s[0].length);
+        for (int c = 0; c < s.length; c++) {
+            double q = scale(c, level);
+            for (int t = 0; t < s[c].length; t++) s[c][t] = gap[c][t] ? missingHalfWidth(c, level, q * s[c][t]) : q * s[c][t];
+        }
+        return s;
+    }
+
+    private static double interpolate(double[] quantiles, double level) {
         checkLevel(level);
         double i = (level - MIN_LEVEL) / STEP;
         int lo = Math.min(LEVELS - 2, (int) Math.floor(i + 1e-9));

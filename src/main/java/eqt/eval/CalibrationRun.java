@@ -51,6 +51,13 @@ public final class CalibrationRun {
         System.out.printf(Locale.ROOT, "error bars calibrated on the validation block (residual model fitted on the "
                         + "training block) in %.1f s: 90 %% intervals are ±%.3g σ(t); stored in %s%n",
                 (System.nanoTime() - t0) / 1e9, bars.scale(0.9), ckpt);
+        System.out.printf(Locale.ROOT, "where a station record is missing (runs of %d identical samples): ±%.3g × the "
+                        + "source's RMS, calibrated on %s%n", eqt.data.MergedGaps.FLAT_RUN,
+                bars.missingHalfWidth(0, 0.9, Double.NaN) / bars.missing().sigma()[0],
+                switch (bars.missing().from()) {
+                    case "fitted and calibration" -> "the training and validation blocks' missing samples";
+                    default -> "the source's own level (too few missing samples to calibrate on)";
+                });
         return bars;
     }
 

@@ -30,8 +30,7 @@ public record Coverage(double level, boolean stored, double validation, double t
      */
     static Coverage of(ErrorBars bars, boolean stored, double level, float[][] estimate, float[][] truth, int valFrom,
                        int testFrom, List<List<long[]>> missing) {
-        double[][] sigma = bars.sigma(estimate);
-        double q = bars.scale(level);
+        double[][] half = bars.halfWidths(estimate, level, missing);
         int ch = estimate.length;
         int end = estimate[0].length;
         long inVal = 0;
@@ -41,13 +40,13 @@ public record Coverage(double level, boolean stored, double validation, double t
         List<Double> per = new ArrayList<>();
         long gapSamples = 0;
         long gapInside = 0;
+        boolean[][] gaps = ErrorBars.mask(missing, ch, end);
         for (int c = 0; c < ch; c++) {
-            boolean[] gap = new boolean[end];
-            for (long[] r : missing.get(c)) java.util.Arrays.fill(gap, (int) r[0], (int) Math.min(r[1], end), true);
+            boolean[] gap = gaps[c];
             long in = 0;
             for (int t = valFrom; t < end; t++) {
                 double e = Math.abs(truth[c][t] - estimate[c][t]);
-                boolean inside = e <= q * sigma[c][t];
+                boolean inside = e <= half[c][t];
                 if (t < testFrom) {
                     if (inside) inVal++;
                 } else {
@@ -56,7 +55,7 @@ public record Coverage(double level, boolean stored, double validation, double t
                         gapSamples++;
                         if (inside) gapInside++;
                     }
-                    width += q * q * sigma[c][t] * sigma[c][t];
+                    width += half[c][t] * half[c][t];
                     error += e * e;
                 }
             }

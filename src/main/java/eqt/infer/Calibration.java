@@ -1,6 +1,7 @@
 package eqt.infer;
 
 import eqt.data.EqDataset;
+import eqt.data.MergedGaps;
 import eqt.data.Split;
 import eqt.dsp.ErrorBars;
 import eqt.io.BadInputException;
@@ -9,7 +10,8 @@ import eqt.model.Model;
 /**
  * Error bars for a model's continuous estimate ({@link ErrorBars}): every record inverted whole, as {@code eq invert}
  * does, the residual model fitted on the training block and calibrated on the validation block. The test block is
- * never looked at, so {@code eq evaluate}'s coverage there is a held-out figure.
+ * never looked at, so {@code eq evaluate}'s coverage there is a held-out figure. Samples the station record misses
+ * (dropouts merged as runs of one value, {@link MergedGaps}) get bars of their own ({@link ErrorBars.Missing}).
  */
 public final class Calibration {
 
@@ -42,6 +44,6 @@ public final class Calibration {
         float[][] truth = new float[ch][];
         for (int c = 0; c < ch; c++) truth[c] = data.sourceRecord(c);
         return ErrorBars.fit(LongRecord.deinterleave(estimate, ch), truth, fitFrom, split.valFrom() * len, split.valFrom() * len,
-                split.testFrom() * len);
+                split.testFrom() * len, MergedGaps.of(data.stationRecords(), MergedGaps.FLAT_RUN));
     }
 }

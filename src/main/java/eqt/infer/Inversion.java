@@ -206,7 +206,8 @@ public final class Inversion {
                         setup.written(in)));
             }
             IntervalSink withBounds = bounds.isEmpty() ? null
-                    : new IntervalSink(setup.contents().errorBars(), setup.intervals(), sinks.get(0), sinks.get(1), sinks.get(2));
+                    : new IntervalSink(setup.contents().errorBars(), setup.intervals(), gapRuns(in),
+                            sinks.get(0), sinks.get(1), sinks.get(2));
             SampleSink out = withBounds != null ? withBounds : sinks.get(0);
             if (!verbose) {
                 LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, n -> { });
@@ -227,6 +228,13 @@ public final class Inversion {
         } finally {
             sinks.forEach(RecordSink::close);
         }
+    }
+
+    /** Per channel, the input's gaps as runs {@code [from, to)} (none when it has none). */
+    private static List<List<long[]>> gapRuns(RecordStream in) {
+        List<List<long[]>> runs = new ArrayList<>();
+        for (int c = 0; c < in.names().size(); c++) runs.add(in.gaps().of(c));
+        return runs;
     }
 
     private static List<Path> concat(Path first, List<Path> rest) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -100,6 +102,61 @@ class ErrorBarsTest {
         assertTrue(constant < 0.8, "a constant width under-covers the louder block: " + constant);
     }
 
+    /**
+     * A station that drops out: inside its dropouts the estimate is zero while the source goes on. Bars that read
+     * the estimate's level there are narrow and miss nearly everything; the missing samples' own bars (the source's
+     * level, quantiles from missing samples of the calibration block) cover about the level inside the dropouts of
+     * a held-out block, and the others' coverage stays at the level outside them.
+     */
+    @Test
+    void samplesWhoseRecordIsMissingGetBarsThatCoverThemToo() {
+        int block = 30_000;
+        int n = 3 * block;
+        float[][] est = new float[2][n];
+        float[][] truth = new float[2][n];
+        List<List<long[]>> missing = new ArrayList<>();
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int c = 0; c < 2; c++) {
+            List<long[]> runs = new ArrayList<>();
+            for (int from = 700 + 300 * c; from + 400 < n; from += 2_900) runs.add(new long[] {from, from + 400});
+            missing.add(runs);
+            boolean[] gap = ErrorBars.mask(missing, c + 1, n)[c];
+            for (int t = 0; t < n; t++) {
+                double a = (t / 1000) % 2 == 0 ? 1 : 0.2; // louder and quieter stretches
+                truth[c][t] = (float) (a * Math.sin(2 * Math.PI * 0.03 * t) + 0.05 * a * rng.nextGaussian());
+                est[c][t] = gap[t] ? 0 : (float) (truth[c][t] + 0.05 * a * rng.nextGaussian());
+            }
+        }
+        List<List<long[]>> none = List.of(List.of(), List.of());
+        ErrorBars blind = ErrorBars.fit(est, truth, new int[2], block, block, 2 * block, none);
+        ErrorBars aware = ErrorBars.fit(est, truth, new int[2], block, block, 2 * block, missing);
+        assertEquals("fitted and calibration", aware.missing().from());
+        boolean[][] gap = ErrorBars.mask(missing, 2, n);
+        double[] blindIn = coverage(blind.halfWidths(est, 0.9, none), est, truth, gap, 2 * block, n);
+        double[] awareIn = coverage(aware.halfWidths(est, 0.9, missing), est, truth, gap, 2 * block, n);
+        assertTrue(blindIn[0] < 0.6, "the estimate's level says nothing inside a dropout: " + blindIn[0]);
+        assertEquals(0.9, awareIn[0], 0.05, "inside the dropouts of the held-out block");
+        assertEquals(0.9, awareIn[1], 0.03, "outside them");
+        double[][] stale = new ErrorBars(aware.span(), aware.floors(), aware.coefficients(), aware.quantiles())
+                .halfWidths(est, 0.9, missing);
+        assertEquals(aware.scale(0.9) * aware.sigma(est)[0][700], stale[0][700], 1e-12 * stale[0][700],
+                "bars fitted before the rule existed keep their level-based width in a dropout");
+    }
+
+    /** {inside the runs, outside them}: coverage of {@code [from, to)} with the given half-widths. */
+    private static double[] coverage(double[][] half, float[][] est, float[][] truth, boolean[][] gap, int from, int to) {
+        long[] in = new long[2];
+        long[] all = new long[2];
+        for (int c = 0; c < est.length; c++) {
+            for (int t = from; t < to; t++) {
+                int k = gap[c][t] ? 0 : 1;
+                all[k]++;
+                if (Math.abs(truth[c][t] - est[c][t]) <= half[c][t]) in[k]++;
+            }
+        }
+        return new double[] {(double) in[0] / all[0], (double) in[1] / all[1]};
+    }
+
     @Test
     void aDeadChannelGetsFiniteBarsAndLevelsOutsideTheCalibratedRangeAreRefused() {
         int n = 5000;
@@ -120,12 +177,43 @@ class ErrorBarsTest {
     }
 
     private static double coverage(ErrorBars bars, double level, float[][] est, float[][] truth, int from, int to) {
-        double[][] s = bars.sigma(est);
-        double q = bars.scale(level);
+        double[][] half = bars.halfWidths(est, level, java.util.Collections.nCopies(est.length, List.of()));
         long in = 0;
         for (int c = 0; c < est.length; c++) {
-            for (int t = from; t < to; t++) if (Math.abs(truth[c][t] - est[c][t]) <= q * s[c][t]) in++;
+            for (int t = from; t < to; t++) if (Math.abs(truth[c][t] - est[c][t]) <= half[c][t]) in++;
         }
         return (double) in / ((long) est.length * (to - from));
+    }
+
+    /**
+     * Two channels whose errors grow after the fitted block, one threefold: the residual model fitted before is off
+     * for both, by different factors. A quantile pooled over the channels covers one too much and the other too
+     * little; quantiles calibrated per channel cover each at about the level on a held-out block.
+     */
+    @Test
+    void quantilesPerChannelCoverEachChannelWhereAPooledOneCannot() {
+        int block = 20_000;
+        float[][] est = new float[2][3 * block];
+        float[][] truth = new float[2][3 * block];
+        SplittableRandom rng = new SplittableRandom(17);
+        for (int c = 0; c < 2; c++) {
+            for (int t = 0; t < 3 * block; t++) {
+                est[c][t] = (float) Math.sin(0.02 * t);
+                double grow = t < block ? 1 : c == 0 ? 1.2 : 3;
+                truth[c][t] = est[c][t] + (float) (0.1 * grow * rng.nextGaussian());
+            }
+        }
+        ErrorBars bars = ErrorBars.fit(est, truth, 0, block, block, 2 * block);
+        ErrorBars pooled = new ErrorBars(bars.span(), bars.floors(), bars.coefficients(), bars.quantiles());
+        for (int c = 0; c < 2; c++) {
+            float[][] e = {est[c]};
+            float[][] y = {truth[c]};
+            ErrorBars one = new ErrorBars(bars.span(), new double[][] {bars.floors()[c]}, new double[][] {bars.coefficients()[c]},
+                    bars.quantiles(), null, new double[][] {bars.channelQuantiles()[c]});
+            ErrorBars onePooled = new ErrorBars(pooled.span(), one.floors(), one.coefficients(), pooled.quantiles());
+            assertEquals(0.9, coverage(one, 0.9, e, y, 2 * block, 3 * block), 0.01, "channel " + c + " by its own quantile");
+            double p = coverage(onePooled, 0.9, e, y, 2 * block, 3 * block);
+            assertTrue(c == 0 ? p > 0.95 : p < 0.85, "channel " + c + " by the pooled quantile: " + p);
+        }
     }
 }
