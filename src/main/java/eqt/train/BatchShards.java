@@ -31,6 +31,10 @@ import org.bytedeco.pytorch.global.torch;
  * does not depend on which thread finished first. Each shard's dropout masks are keyed by a draw from libtorch's
  * generator made on the calling thread, in shard order. So a run repeats and resumes exactly. One shard is the
  * plain, unsplit step.
+ *
+ * <p>A shard of more than {@code passRows} windows runs as several forward and backward passes of at most that many,
+ * one after the other, their gradients added up: the activations autograd keeps alive are a pass's, not the
+ * shard's. On a CPU the default model's activations are most of a training run's peak memory (NOTES §28c).
  */
 public final class BatchShards {
 
@@ -57,11 +61,19 @@ public final class BatchShards {
     }
 
     private final int k;
+    private final int passRows;
     private final ExecutorService pool; // k - 1 helpers: the calling thread runs the first shard
 
     BatchShards(int k) {
+        this(k, Integer.MAX_VALUE);
+    }
+
+    /** {@code k} shards, each run as passes of at most {@code passRows} windows. */
+    BatchShards(int k, int passRows) {
         if (k < 1) throw new IllegalArgumentException("shards must be >= 1, got " + k);
+        if (passRows < 1) throw new IllegalArgumentException("windows per pass must be >= 1, got " + passRows);
         this.k = k;
+        this.passRows = passRows;
         if (k == 1) {
             this.pool = null;
         } else {
@@ -86,7 +98,7 @@ public final class BatchShards {
     double run(Tensor x, Tensor y, List<Tensor> params, Loss loss) {
         long n = x.size(0);
         int shards = (int) Math.min(k, n);
-        if (shards == 1) {
+        if (shards == 1 && n <= passRows) {
             Tensor l = loss.of(x, y);
             l.backward();
             return l.item_float();
@@ -98,12 +110,12 @@ public final class BatchShards {
         List<Future<Shard>> helpers = new ArrayList<>();
         for (int i = 1; i < shards; i++) {
             int shard = i;
-            helpers.add(pool.submit(() -> shard(x, y, shard, shards, keys[shard], loss, inputs, forwardDone)));
+            helpers.add(pool.submit(() -> shard(x, y, shard, shards, passRows, keys[shard], loss, inputs, forwardDone)));
         }
         List<Shard> done = new ArrayList<>();
         RuntimeException failure = null;
         try {
-            done.add(shard(x, y, 0, shards, keys[0], loss, null, forwardDone));
+            done.add(shard(x, y, 0, shards, passRows, keys[0], loss, null, forwardDone));
         } catch (RuntimeException e) {
             failure = e;
         }
@@ -144,40 +156,65 @@ public final class BatchShards {
     }
 
     /**
-     * Shard {@code i} of {@code shards}: rows [n·i/shards, n·(i+1)/shards), its loss weighted by its share. With
-     * {@code inputs} its gradients with respect to them are returned; without, accumulated as backward does.
+     * Shard {@code i} of {@code shards}: rows [n·i/shards, n·(i+1)/shards), in passes of at most {@code passRows},
+     * each pass's loss weighted by its share of the batch. With {@code inputs} its gradients with respect to them
+     * are returned (summed over its passes); without, accumulated as backward does.
      *
-     * <p>No shard starts backward before all have finished forward ({@code forwardDone}): the backward passes'
-     * temporaries then overlap as much as they ever will in the first step, and the allocator, which keeps what it
-     * once needed, reaches its high-water mark at once instead of creeping up to it over a hundred steps as the
-     * shards drift in phase (NOTES §16f).
+     * <p>No shard starts backward before all have finished their first forward pass ({@code forwardDone}): the
+     * backward passes' temporaries then overlap as much as they ever will in the first step, and the allocator,
+     * which keeps what it once needed, reaches its high-water mark at once instead of creeping up to it over a
+     * hundred steps as the shards drift in phase (NOTES §16f).
      */
-    private static Shard shard(Tensor x, Tensor y, int i, int shards, long key, Loss loss, TensorVector inputs,
-                               Phaser forwardDone) {
+    private static Shard shard(Tensor x, Tensor y, int i, int shards, int passRows, long key, Loss loss,
+                               TensorVector inputs, Phaser forwardDone) {
         long n = x.size(0);
         long from = n * i / shards;
         long to = n * (i + 1) / shards;
         return Dropout.withKeys(key, () -> {
-            try (PointerScope scope = new PointerScope()) {
-                double weight = (to - from) / (double) n;
-                Tensor l;
-                try {
-                    l = loss.of(x.narrow(0, from, to - from), y.narrow(0, from, to - from)).mul(new Scalar(weight));
-                } catch (RuntimeException e) {
-                    forwardDone.arriveAndDeregister(); // the others must not wait for a shard that failed
-                    throw e;
+            double total = 0;
+            TensorVector sum = null;
+            boolean first = true;
+            for (long a = from; a < to; a += passRows) {
+                long rows = Math.min(passRows, to - a);
+                try (PointerScope scope = new PointerScope()) {
+                    Tensor l;
+                    try {
+                        l = loss.of(x.narrow(0, a, rows), y.narrow(0, a, rows)).mul(new Scalar(rows / (double) n));
+                    } catch (RuntimeException e) {
+                        if (first) forwardDone.arriveAndDeregister(); // the others must not wait for a shard that failed
+                        throw e;
+                    }
+                    if (first) forwardDone.arriveAndAwaitAdvance();
+                    first = false;
+                    if (inputs == null) l.backward();
+                    else {
+                        TensorVector grads = torch.grad(new TensorVector(l), inputs, new TensorVector(),
+                                new BoolOptional(false), false, true); // allow_unused: a parameter a shard never reaches
+                        if (sum == null) {
+                            grads.retainReference(); // outlives this scope; released once added up
+                            sum = grads;
+                        } else {
+                            try (NoGradGuard g = new NoGradGuard()) {
+                                addInto(sum, grads);
+                            }
+                        }
+                    }
+                    total += l.item_float();
                 }
-                forwardDone.arriveAndAwaitAdvance();
-                TensorVector grads = null;
-                if (inputs == null) l.backward();
-                else {
-                    grads = torch.grad(new TensorVector(l), inputs, new TensorVector(), new BoolOptional(false), false,
-                            true); // allow_unused: a parameter a shard never reaches
-                    grads.retainReference(); // outlives this scope; released once added up
-                }
-                return new Shard(l.item_float(), grads);
             }
+            return new Shard(total, sum);
         });
+    }
+
+    /** {@code sum[j] += add[j]} for every defined {@code add[j]} (taking it where {@code sum[j]} is undefined). */
+    private static void addInto(TensorVector sum, TensorVector add) {
+        for (int j = 0; j < sum.size(); j++) {
+            Tensor g = add.get(j);
+            if (!g.defined()) continue;
+            Tensor s = sum.get(j);
+            if (s.defined()) s.add_(g);
+            else sum.put(j, g.clone());
+        }
     }
 
     /** Adds {@code grads} into the parameters' gradients (creating those that a previous shard did not reach). */

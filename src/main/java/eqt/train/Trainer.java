@@ -106,10 +106,6 @@ public final class Trainer {
     }
 
     /**
-     * Splits every batch into {@code k} shards trained at once on {@code k} threads (see {@link BatchShards});
-     * libtorch's intra-op threads should then be set to the cores per shard. 1 (the default) does not split.
-     */
-    /**
      * Per pair, the first sample of the training block whose loss counts: where the pair's linear path was fitted
      * from, after a change in its station–source relation ({@link eqt.dsp.Classical.Result#fitFrom}). Crops before
      * it are drawn as ever (the shared network keeps learning from the other pairs) but that pair's samples there
@@ -121,10 +117,18 @@ public final class Trainer {
         return this;
     }
 
+    /**
+     * Splits every batch into {@code k} shards trained at once on {@code k} threads (see {@link BatchShards});
+     * libtorch's intra-op threads should then be set to the cores per shard. 1 (the default) does not split. On a
+     * CPU each shard runs as passes of at most {@value #CPU_PASS_WINDOWS} windows, to bound the activations kept.
+     */
     public Trainer shards(int k) {
-        shards = new BatchShards(k);
+        shards = new BatchShards(k, device.torch().is_cpu() ? CPU_PASS_WINDOWS : Integer.MAX_VALUE);
         return this;
     }
+
+    /** Windows per forward and backward pass on a CPU (NOTES §28c: the activations of 8 are most of a run's peak). */
+    static final int CPU_PASS_WINDOWS = 4;
 
     /** Asks training to stop after the step under way (safe to call from any thread). */
     public void requestStop() {

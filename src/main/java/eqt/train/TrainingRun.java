@@ -149,8 +149,9 @@ public final class TrainingRun {
         RunDirectory.mkdirs(png.getParent());
         Plots.lossCurve(r.batchLosses(), 0.1, png);
         double last = r.epochLosses().get(r.epochLosses().size() - 1);
-        System.out.printf(Locale.ROOT, "done: final average loss %.6f, %.3f s/step; checkpoint %s, loss plot %s%n",
-                last, r.secondsPerStep(), ckpt, png);
+        long peak = eqt.device.HostTuning.peakResidentBytes();
+        System.out.printf(Locale.ROOT, "done: final average loss %.6f, %.3f s/step, peak resident memory %s; checkpoint %s, "
+                        + "loss plot %s%n", last, r.secondsPerStep(), peak < 0 ? "unknown" : (peak >> 20) + " MB", ckpt, png);
         System.out.println("inference: java -jar eq.jar --inference --checkpoint " + ckpt);
         finished = ckpt;
         return 0;

@@ -36,9 +36,14 @@ class BatchShardsTest {
 
     /** The loss sum and every parameter's gradient after one sharded forward and backward of {@code m}. */
     private static List<float[]> gradients(EqTransformer m, int shards, Tensor x, Tensor y) {
+        return gradients(m, shards, Integer.MAX_VALUE, x, y);
+    }
+
+    /** As above, each shard in passes of at most {@code passRows} windows. */
+    private static List<float[]> gradients(EqTransformer m, int shards, int passRows, Tensor x, Tensor y) {
         for (Tensor p : m.parameters().values()) if (p.grad().defined()) p.grad().zero_();
         List<Tensor> params = List.copyOf(m.parameters().values());
-        double loss = new BatchShards(shards).run(x, y, params, (xs, ys) -> torch.mse_loss(m.forward(xs, true), ys));
+        double loss = new BatchShards(shards, passRows).run(x, y, params, (xs, ys) -> torch.mse_loss(m.forward(xs, true), ys));
         List<float[]> out = new ArrayList<>();
         out.add(new float[] {(float) loss});
         for (Tensor p : m.parameters().values()) out.add(Tensors.toArray(p.grad()));
@@ -52,14 +57,33 @@ class BatchShardsTest {
             Tensor x = random(1, 5, 64, 10);
             Tensor y = random(2, 5, 64, 10);
             List<float[]> whole = gradients(m, 1, x, y);
-            List<float[]> split = gradients(m, 2, x, y);
-            assertEquals(whole.get(0)[0], split.get(0)[0], 1e-6 * whole.get(0)[0], "loss");
-            for (int i = 1; i < whole.size(); i++) {
-                float[] a = whole.get(i);
-                float max = 0;
-                for (float v : a) max = Math.max(max, Math.abs(v));
-                assertArrayEquals(a, split.get(i), 1e-5f * max + 1e-9f, "gradient " + i);
+            assertSame(whole, gradients(m, 2, x, y), "2 shards");
+        }
+    }
+
+    /** The same loss and gradients within float32 rounding ({@code what} names the split in a failure). */
+    private static void assertSame(List<float[]> whole, List<float[]> split, String what) {
+        assertEquals(whole.get(0)[0], split.get(0)[0], 1e-6 * whole.get(0)[0], "loss, " + what);
+        for (int i = 1; i < whole.size(); i++) {
+            float[] a = whole.get(i);
+            float max = 0;
+            for (float v : a) max = Math.max(max, Math.abs(v));
+            assertArrayEquals(a, split.get(i), 1e-5f * max + 1e-9f, "gradient " + i + ", " + what);
+        }
+    }
+
+    /** Shards run as passes of fewer windows (one shard of 5 in 2 + 2 + 1; two of 3 + 2 in 2 + 1 and 1 + 1). */
+    @Test
+    void passesOfFewerWindowsGiveTheWholeBatchsLossAndGradients() {
+        try (PointerScope s = new PointerScope()) {
+            EqTransformer m = model(0);
+            Tensor x = random(7, 5, 64, 10);
+            Tensor y = random(8, 5, 64, 10);
+            List<float[]> whole = gradients(m, 1, x, y);
+            for (int[] split : new int[][] {{1, 2}, {2, 2}, {2, 1}}) {
+                assertSame(whole, gradients(m, split[0], split[1], x, y), split[0] + " shard(s) in passes of " + split[1]);
             }
+            assertThrows(IllegalArgumentException.class, () -> new BatchShards(2, 0));
         }
     }
 

@@ -28,6 +28,10 @@ import org.bytedeco.pytorch.global.torch;
  * fragments). Both are read from the environment only at process start, so {@link #reexecWithAllocatorSettings}
  * runs the JVM again with them (the launcher sets them for its workers directly). {@value #MALLOC}{@code =glibc}
  * keeps jemalloc out.
+ * <li><b>The Java heap's collector.</b> The re-executed JVM gets the serial collector unless its command line or
+ * environment picks one: the heavy work is native, the Java side allocates in bursts (the classical fit), and on
+ * two cores the JVM's default (G1) grew its heap by 0–300 MB from run to run, which set a training run's peak;
+ * the serial collector keeps it small (NOTES §28c: peak 922–1 236 MB with G1, 831–849 MB serial).
  * </ul>
  */
 public final class HostTuning {
@@ -41,6 +45,9 @@ public final class HostTuning {
     /** Where Debian and other distributions install jemalloc's shared library. */
     private static final List<String> JEMALLOC = List.of("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
             "/usr/lib64/libjemalloc.so.2", "/usr/lib/libjemalloc.so.2", "/usr/local/lib/libjemalloc.so.2");
+
+    /** The collector the re-executed JVM gets where none is chosen (see the class comment). */
+    static final String COLLECTOR = "-XX:+UseSerialGC";
 
     /** jemalloc keeps freed pages for reuse (never purges them back to the kernel mid-run). */
     private static final String JEMALLOC_CONF = "dirty_decay_ms:-1,muzzy_decay_ms:-1";
@@ -60,6 +67,11 @@ public final class HostTuning {
     static final java.util.Set<String> ALLOCATOR_KEYS = java.util.Collections.unmodifiableSet(ALLOCATOR.keySet());
 
     private HostTuning() {
+    }
+
+    /** This process's peak resident memory so far (the kernel's high-water mark, VmHWM), bytes; -1 off Linux. */
+    public static long peakResidentBytes() {
+        return CpuBackend.procKiB(Path.of("/proc/self/status"), "VmHWM:");
     }
 
     /** libtorch intra-op threads = {@code n}; OpenBLAS single-threaded (see the class comment). */
@@ -100,6 +112,25 @@ public final class HostTuning {
         }
     }
 
+    /**
+     * {@code argv} (NUL-separated, the JVM's path first) with {@link #COLLECTOR} after the JVM's path, unless a
+     * collector is chosen there or in the variables the {@code java} launcher reads (two would stop the JVM).
+     */
+    static byte[] withCollector(byte[] argv, Map<String, String> env) {
+        String all = new String(argv, StandardCharsets.UTF_8) + "\0" + env.getOrDefault("JAVA_TOOL_OPTIONS", "") + " "
+                + env.getOrDefault("JDK_JAVA_OPTIONS", "") + " " + env.getOrDefault("_JAVA_OPTIONS", "");
+        if (all.matches("(?s).*-XX:\\+Use\\w*GC.*")) return argv;
+        int first = 0;
+        while (first < argv.length && argv[first] != 0) first++;
+        if (first == argv.length) return argv;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(argv, 0, first + 1);
+        out.writeBytes(COLLECTOR.getBytes(StandardCharsets.UTF_8));
+        out.write(0);
+        out.write(argv, first + 1, argv.length - first - 1);
+        return out.toByteArray();
+    }
+
     /** The first of the usual jemalloc paths that exists. */
     static Optional<String> installedJemalloc() {
         return JEMALLOC.stream().filter(f -> Files.isReadable(Path.of(f))).findFirst();
@@ -116,7 +147,7 @@ public final class HostTuning {
             return;
         }
         try {
-            byte[] argv = Files.readAllBytes(Path.of("/proc/self/cmdline")); // NUL-separated, as execve wants
+            byte[] argv = withCollector(Files.readAllBytes(Path.of("/proc/self/cmdline")), env); // NUL-separated, as execve wants
             int argc = 0;
             for (byte b : argv) if (b == 0) argc++;
             String exe = Path.of("/proc/self/exe").toRealPath().toString();

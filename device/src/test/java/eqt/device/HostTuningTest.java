@@ -21,8 +21,11 @@ class HostTuningTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+        boolean serial = java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .anyMatch(b -> b.getName().equals("MarkSweepCompact"));
         System.out.println(ProcessHandle.current().pid() + " " + String.join(",", args) + " "
-                + System.getenv("MALLOC_ARENA_MAX") + " " + System.getenv("MALLOC_MMAP_MAX_") + " " + jemalloc);
+                + System.getenv("MALLOC_ARENA_MAX") + " " + System.getenv("MALLOC_MMAP_MAX_") + " " + jemalloc
+                + (args.length > 0 ? " serial=" + serial : ""));
     }
 
     private static String child(boolean optOut) throws IOException, InterruptedException {
@@ -30,6 +33,7 @@ class HostTuningTest {
                 System.getProperty("java.class.path"), HostTuningTest.class.getName(), "a b", "c"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         HostTuning.ALLOCATOR_KEYS.forEach(pb.environment()::remove);
+        List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS").forEach(pb.environment()::remove);
         pb.environment().remove("LD_PRELOAD");
         pb.environment().remove(HostTuning.MALLOC);
         if (optOut) pb.environment().put(HostTuning.NO_REEXEC, "1");
@@ -45,13 +49,26 @@ class HostTuningTest {
         String[] r = child(false).split("\\|");
         // exec keeps the process id: the JVM that prints is the one that was started, now with the settings,
         // and with jemalloc loaded exactly where it is installed.
-        assertEquals(r[0] + " a b,c 1 0 " + HostTuning.installedJemalloc().isPresent(), r[1]);
+        assertEquals(r[0] + " a b,c 1 0 " + HostTuning.installedJemalloc().isPresent() + " serial=true", r[1]);
+    }
+
+    @Test
+    void theSerialCollectorGoesAfterTheJvmsPathUnlessOneIsChosen() {
+        byte[] argv = "/usr/bin/java\0-jar\0eq.jar\0".getBytes(StandardCharsets.UTF_8);
+        assertEquals("/usr/bin/java\0-XX:+UseSerialGC\0-jar\0eq.jar\0",
+                new String(HostTuning.withCollector(argv, java.util.Map.of()), StandardCharsets.UTF_8));
+        byte[] chosen = "/usr/bin/java\0-XX:+UseZGC\0-jar\0eq.jar\0".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new String(chosen, StandardCharsets.UTF_8),
+                new String(HostTuning.withCollector(chosen, java.util.Map.of()), StandardCharsets.UTF_8));
+        assertEquals(new String(argv, StandardCharsets.UTF_8), new String(HostTuning.withCollector(argv,
+                java.util.Map.of("JAVA_TOOL_OPTIONS", "-Xmx1g -XX:+UseParallelGC")), StandardCharsets.UTF_8),
+                "one chosen in the environment: a second would stop the JVM");
     }
 
     @Test
     void optOutKeepsGlibcDefaults() throws Exception {
         String[] r = child(true).split("\\|");
-        assertEquals(r[0] + " a b,c null null false", r[1]);
+        assertTrue(r[1].startsWith(r[0] + " a b,c null null false serial="), r[1]);
     }
 
     @Test
