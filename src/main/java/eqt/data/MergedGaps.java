@@ -1,5 +1,6 @@
 package eqt.data;
 
+import eqt.io.SampleSource;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,5 +32,72 @@ public final class MergedGaps {
             all.add(runs);
         }
         return all;
+    }
+
+    /**
+     * The same rule for a record read forward ({@code eq invert}'s input): a source that passes on what it reads and
+     * remembers the runs, so that {@link #missing} can answer for any sample at least {@code minRun} behind what has
+     * been read — the same runs {@link #of} finds in the whole record.
+     */
+    public static final class Reading implements SampleSource {
+        private final SampleSource in;
+        private final int minRun;
+        private final List<List<long[]>> runs = new ArrayList<>();
+        private final long[] start; // per channel, where the current run of one value began
+        private final float[] value;
+        private final int[] cursor; // per channel, the first finished run a later question may fall in
+        private long read;
+
+        public Reading(SampleSource in, int minRun) {
+            this.in = in;
+            this.minRun = minRun;
+            int ch = in.channels();
+            start = new long[ch];
+            value = new float[ch];
+            cursor = new int[ch];
+            for (int c = 0; c < ch; c++) runs.add(new ArrayList<>());
+        }
+
+        @Override
+        public int channels() {
+            return in.channels();
+        }
+
+        @Override
+        public long samples() {
+            return in.samples();
+        }
+
+        @Override
+        public void read(float[][] dst, int off, int n) {
+            in.read(dst, off, n);
+            for (int c = 0; c < dst.length; c++) {
+                for (int i = 0; i < n; i++) {
+                    long t = read + i;
+                    float v = dst[c][off + i];
+                    if (t > 0 && Float.compare(v, value[c]) == 0) continue;
+                    if (t - start[c] >= minRun) runs.get(c).add(new long[] {start[c], t});
+                    start[c] = t;
+                    value[c] = v;
+                }
+            }
+            read += n;
+        }
+
+        /**
+         * Whether sample {@code t} of channel {@code c} lies in a run of at least {@code minRun} identical samples:
+         * exact once {@code t + minRun} samples have been read; asked of each channel's samples in order.
+         */
+        public boolean missing(int c, long t) {
+            if (t >= start[c] && t < read && read - start[c] >= minRun) return true; // the run under way
+            List<long[]> done = runs.get(c);
+            while (cursor[c] < done.size() && done.get(cursor[c])[1] <= t) cursor[c]++;
+            return cursor[c] < done.size() && done.get(cursor[c])[0] <= t;
+        }
+
+        @Override
+        public void close() {
+            in.close();
+        }
     }
 }

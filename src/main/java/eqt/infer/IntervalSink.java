@@ -9,8 +9,8 @@ import java.util.List;
  * An estimate streamed through to three sinks: the estimate itself and the lower and upper bounds of its calibrated
  * interval ({@link ErrorBars}). A sample's bounds need the estimate {@code span / 2} samples ahead, so everything
  * comes out that much later; {@link #finish} writes the rest once the record has ended. Samples the input record
- * misses (its gaps, when the estimate is written there: {@code --gaps fill}) get the bars for missing samples
- * ({@link ErrorBars#missingHalfWidth}).
+ * misses ({@link Missing}: its gaps, when the estimate is written there, {@code --gaps fill}; dropouts merged as runs
+ * of one value) get the bars for missing samples ({@link ErrorBars#missingHalfWidth}).
  */
 final class IntervalSink implements SampleSink {
 
@@ -21,20 +21,28 @@ final class IntervalSink implements SampleSink {
     private final SampleSink upper;
     private final LocalRms rms;
     private final double level;
-    private final List<List<long[]>> missing;
-    private final int[] nextRun; // per channel, the first run that may still lie ahead
+    private final Missing missing;
     private long emitted;
 
-    /** {@code missing}: per channel, the runs {@code [from, to)} of input samples that are missing, in order. */
-    IntervalSink(ErrorBars bars, double level, List<List<long[]>> missing, SampleSink estimate, SampleSink lower,
-                 SampleSink upper) {
+    /** Which input samples are missing, asked of each channel's samples in order, once they have been read. */
+    interface Missing {
+        boolean at(int c, long t);
+
+        /** Per channel, the runs {@code [from, to)} of missing samples, in order. */
+        static Missing runs(List<List<long[]>> runs) {
+            int[] next = new int[runs.size()]; // per channel, the first run that may still lie ahead
+            return (c, t) -> {
+                List<long[]> r = runs.get(c);
+                while (next[c] < r.size() && r.get(next[c])[1] <= t) next[c]++;
+                return next[c] < r.size() && r.get(next[c])[0] <= t;
+            };
+        }
+    }
+
+    IntervalSink(ErrorBars bars, double level, Missing missing, SampleSink estimate, SampleSink lower, SampleSink upper) {
         this.bars = bars;
         this.level = level;
         this.missing = missing;
-        this.nextRun = new int[bars.channels()];
-        if (missing.size() != bars.channels()) {
-            throw new IllegalArgumentException("gaps for " + missing.size() + " channels, error bars for " + bars.channels());
-        }
         this.scale = new double[bars.channels()];
         for (int c = 0; c < scale.length; c++) scale[c] = bars.scale(c, level);
         this.estimate = estimate;
@@ -59,12 +67,9 @@ final class IntervalSink implements SampleSink {
         float[][] lo = new float[ch][n];
         float[][] hi = new float[ch][n];
         for (int c = 0; c < ch; c++) {
-            List<long[]> runs = missing.get(c);
             for (int t = 0; t < n; t++) {
                 double half = scale[c] * bars.sigma(c, level[c][t], levelDiff[c][t]);
-                long at = emitted + t;
-                while (nextRun[c] < runs.size() && runs.get(nextRun[c])[1] <= at) nextRun[c]++;
-                if (nextRun[c] < runs.size() && runs.get(nextRun[c])[0] <= at) half = bars.missingHalfWidth(c, this.level, half);
+                if (missing.at(c, emitted + t)) half = bars.missingHalfWidth(c, this.level, half);
                 lo[c][t] = (float) (value[c][t] - half);
                 hi[c][t] = (float) (value[c][t] + half);
             }

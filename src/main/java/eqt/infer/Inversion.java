@@ -2,6 +2,7 @@ package eqt.infer;
 
 import eqt.checkpoint.Checkpoint;
 import eqt.checkpoint.StoredRun;
+import eqt.data.MergedGaps;
 import eqt.device.SelectedDevice;
 import eqt.formats.Formats;
 import eqt.formats.GapPolicy;
@@ -200,13 +201,14 @@ public final class Inversion {
         RunDirectory.createParents(output);
         List<Path> bounds = setup.boundsBeside(output);
         List<RecordSink> sinks = new ArrayList<>();
-        try (SampleSource src = in.open()) {
+        // With bounds, the input is also read for dropouts merged as runs of one value: bars of their own there.
+        try (SampleSource src = bounds.isEmpty() ? in.open() : new MergedGaps.Reading(in.open(), MergedGaps.FLAT_RUN)) {
             for (Path p : concat(output, bounds)) {
                 sinks.add(Formats.sink(in.names(), in.headers(), in.sampleRate(), in.start(), in.samples(), p, fmt,
                         setup.written(in)));
             }
             IntervalSink withBounds = bounds.isEmpty() ? null
-                    : new IntervalSink(setup.contents().errorBars(), setup.intervals(), gapRuns(in),
+                    : new IntervalSink(setup.contents().errorBars(), setup.intervals(), missing(in, (MergedGaps.Reading) src),
                             sinks.get(0), sinks.get(1), sinks.get(2));
             SampleSink out = withBounds != null ? withBounds : sinks.get(0);
             if (!verbose) {
@@ -230,11 +232,12 @@ public final class Inversion {
         }
     }
 
-    /** Per channel, the input's gaps as runs {@code [from, to)} (none when it has none). */
-    private static List<List<long[]>> gapRuns(RecordStream in) {
+    /** The input's missing samples: its format's gaps, and its runs of one value as {@code flat} reads them. */
+    private static IntervalSink.Missing missing(RecordStream in, MergedGaps.Reading flat) {
         List<List<long[]>> runs = new ArrayList<>();
         for (int c = 0; c < in.names().size(); c++) runs.add(in.gaps().of(c));
-        return runs;
+        IntervalSink.Missing gaps = IntervalSink.Missing.runs(runs);
+        return (c, t) -> gaps.at(c, t) || flat.missing(c, t);
     }
 
     private static List<Path> concat(Path first, List<Path> rest) {

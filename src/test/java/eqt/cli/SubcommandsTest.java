@@ -173,6 +173,26 @@ class SubcommandsTest {
             }
         }
         assertTrue(widerSomewhere > 0, "the width follows the estimate, it is not one constant");
+        // A dropout merged into the input as a run of zeros: the bars there are the missing samples' (the source's
+        // level), not the estimate's, which falls towards zero inside it.
+        Record stations = Formats.read(List.of(data), 10, 100);
+        int n = stations.channels().get(3).length;
+        int from = n / 4;
+        int to = from + Math.min(600, n / 4);
+        java.util.Arrays.fill(stations.channels().get(3), from, to, 0f);
+        Path dropped = dir.resolve("dropped.npy");
+        Formats.write(stations, dropped, "npy");
+        assertEquals(0, run("invert", "--checkpoint", ckpt.toString(), "--input", dropped.toString(), "--output",
+                dir.resolve("d.npy").toString(), "--threads", "1", "--intervals", "0.9").code());
+        float[][] dEst = channels(dir.resolve("d.npy"));
+        float[][] dHi = channels(dir.resolve("d.hi90.npy"));
+        double floor = eqt.checkpoint.Checkpoint.read(ckpt).errorBars().missingHalfWidth(3, 0.9, 0);
+        for (int t = from; t < to; t++) {
+            assertTrue(dHi[3][t] - dEst[3][t] >= floor * (1 - 1e-4), "the missing samples' bars at " + t);
+        }
+        int narrower = 0;
+        for (int t = 0; t < from; t++) if (dHi[3][t] - dEst[3][t] < floor * 0.9) narrower++;
+        assertTrue(narrower > 0, "outside the dropout the level's bars, narrower somewhere");
         Path sac = dir.resolve("sac");
         assertEquals(0, run("invert", "--checkpoint", ckpt.toString(), "--input", data.toString(), "--output",
                 sac.toString(), "--format", "sac", "--intervals", "0.95", "--threads", "1").code());

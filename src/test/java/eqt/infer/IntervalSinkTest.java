@@ -31,7 +31,7 @@ class IntervalSinkTest {
         Collect e = new Collect(n);
         Collect lo = new Collect(n);
         Collect hi = new Collect(n);
-        IntervalSink sink = new IntervalSink(bars, 0.9, gaps, e, lo, hi);
+        IntervalSink sink = new IntervalSink(bars, 0.9, IntervalSink.Missing.runs(gaps), e, lo, hi);
         for (int at = 0, step = 1; at < n; at += step, step = step * 3 % 1_001 + 1) {
             int m = Math.min(step, n - at);
             float[][] part = new float[2][m];
