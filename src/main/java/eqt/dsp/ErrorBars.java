@@ -2,6 +2,7 @@ package eqt.dsp;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.DoubleStream;
 
 /**
  * Calibrated error bars for an estimate of source records: at each sample {@code estimate ± q(P) · σ(t)}.
@@ -140,19 +141,20 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
             coef[c] = FirInverse.Cholesky.solve(a, b);
         }
         ErrorBars shape = new ErrorBars(SPAN, floors, coef, new double[LEVELS]);
-        DoubleList scores = new DoubleList();
+        DoubleStream.Builder scores = DoubleStream.builder();
         double[][] perChannel = new double[ch][];
         for (int c = 0; c < ch; c++) {
-            DoubleList own = new DoubleList();
+            DoubleStream.Builder own = DoubleStream.builder();
             for (int t = calFrom; t < calTo; t++) {
                 if (gap[c][t]) continue;
                 double score = residual[c][t] / shape.sigma(c, est[0][c][t], est[1][c][t]);
                 scores.add(score);
                 own.add(score);
             }
-            if (own.size() >= MIN_CHANNEL) perChannel[c] = quantiles(own);
+            double[] mine = own.build().toArray();
+            if (mine.length >= MIN_CHANNEL) perChannel[c] = quantiles(mine);
         }
-        double[] pooled = quantiles(scores);
+        double[] pooled = quantiles(scores.build().toArray());
         for (int c = 0; c < ch; c++) if (perChannel[c] == null) perChannel[c] = pooled;
         return new ErrorBars(SPAN, floors, coef, pooled, missingBars(residual, truth, gap, fitFroms, fitTo, calFrom, calTo),
                 perChannel);
@@ -173,23 +175,26 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
             }
             sigma[c] = Math.max(Math.sqrt(s / Math.max(1, k)), Double.MIN_NORMAL);
         }
-        DoubleList scores = new DoubleList();
+        DoubleStream.Builder found = DoubleStream.builder();
         for (int c = 0; c < ch; c++) {
-            for (int t = fitFroms[c]; t < fitTo; t++) if (gap[c][t]) scores.add(residual[c][t] / sigma[c]);
-            for (int t = calFrom; t < calTo; t++) if (gap[c][t]) scores.add(residual[c][t] / sigma[c]);
+            for (int t = fitFroms[c]; t < fitTo; t++) if (gap[c][t]) found.add(residual[c][t] / sigma[c]);
+            for (int t = calFrom; t < calTo; t++) if (gap[c][t]) found.add(residual[c][t] / sigma[c]);
         }
+        double[] scores = found.build().toArray();
         String from = "fitted and calibration";
-        if (scores.size() < MIN_MISSING) {
+        if (scores.length < MIN_MISSING) {
             from = "source level";
-            scores = new DoubleList();
-            for (int c = 0; c < ch; c++) for (int t = calFrom; t < calTo; t++) scores.add(Math.abs(truth[c][t]) / sigma[c]);
+            DoubleStream.Builder level = DoubleStream.builder();
+            for (int c = 0; c < ch; c++) for (int t = calFrom; t < calTo; t++) level.add(Math.abs(truth[c][t]) / sigma[c]);
+            scores = level.build().toArray();
         }
         return new Missing(sigma, quantiles(scores), from);
     }
 
     /** The split-conformal quantiles of {@code scores} at every stored level. */
-    private static double[] quantiles(DoubleList scores) {
-        double[] s = scores.sorted();
+    private static double[] quantiles(double[] scores) {
+        double[] s = scores.clone();
+        Arrays.sort(s);
         if (s.length == 0) throw new IllegalArgumentException("error bars: no sample to calibrate on");
         double[] q = new double[LEVELS];
         for (int i = 0; i < LEVELS; i++) {
@@ -210,27 +215,6 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
             }
         }
         return gap;
-    }
-
-    /** A growable array of doubles (the calibration block can hold millions of scores). */
-    private static final class DoubleList {
-        private double[] v = new double[1024];
-        private int n;
-
-        void add(double x) {
-            if (n == v.length) v = Arrays.copyOf(v, 2 * n);
-            v[n++] = x;
-        }
-
-        int size() {
-            return n;
-        }
-
-        double[] sorted() {
-            double[] s = Arrays.copyOf(v, n);
-            Arrays.sort(s);
-            return s;
-        }
     }
 
     /** {@code q(P)} pooled over the channels: the half-width of the P interval in units of σ, between stored levels linearly. */
