@@ -7,6 +7,7 @@ import eqt.checkpoint.Checkpoint;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
 import eqt.model.ModelKind;
+import eqt.testing.RealData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -48,7 +49,7 @@ class SdsArchiveTest {
 
     @BeforeAll
     static void archiveAndModel() throws Exception {
-        assumeTrue(obspy() != null, "ObsPy 1.5.0 (shared/ref/obspy beside the repository, with Debian's numpy)");
+        assumeTrue(RealData.obspy() != null, "ObsPy 1.5.0 (shared/ref/obspy beside the repository, with Debian's numpy)");
         archive = dir.resolve("sds");
         python("make", archive.toString());
         ModelConfig mc = new ModelConfig(ModelKind.REFERENCE, IDS.size(), new ModelConfig.Encoder(8, 2, 1, 16),
@@ -56,24 +57,6 @@ class SdsArchiveTest {
         ckpt = dir.resolve("m.eqt");
         Checkpoint.save(Model.create(mc, new Device(torch.DeviceType.CPU), 1),
                 Map.of("layout", Map.of("pairs", IDS.size(), "windows", 10, "windowLength", 200), "sample_rate", 1.0), ckpt);
-    }
-
-    /** ObsPy's run.sh, found beside the repository (the module runs one folder down), or null. */
-    static Path obspy() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path run = d.resolve("shared/ref/obspy/run.sh");
-            if (Files.isRegularFile(run) && works(run)) return run;
-        }
-        assertNull(System.getenv("CI"), "ObsPy (shared/ref/obspy) does not run under CI, which installs its needs");
-        return null;
-    }
-
-    private static boolean works(Path run) {
-        try {
-            return exec(List.of("sh", run.toString(), "-c", "import obspy, numpy")).exit == 0;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private record Result(int exit, String out) {
@@ -86,21 +69,11 @@ class SdsArchiveTest {
 
     /** Lines ObsPy's side of the test prints ({@code src/test/python/obspy_sds.py}). */
     private static List<String> python(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("sh", obspy().toString(), script().toString()));
+        List<String> cmd = new ArrayList<>(List.of("sh", RealData.obspy().toString(), RealData.python("obspy_sds.py").toString()));
         cmd.addAll(Arrays.asList(args));
         Result r = exec(cmd);
         assertEquals(0, r.exit, String.join(" ", cmd) + ":\n" + r.out);
         return r.out.lines().filter(l -> !l.isBlank()).toList();
-    }
-
-    private static Path script() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path s = d.resolve("src/test/python/obspy_sds.py");
-            if (Files.isRegularFile(s)) return s;
-            s = d.resolve("test/python/obspy_sds.py");
-            if (Files.isRegularFile(s)) return s;
-        }
-        throw new IllegalStateException("obspy_sds.py not found");
     }
 
     /** Runs eq; returns its exit code, standard output and error together. */

@@ -27,30 +27,12 @@ class RealFilesObspyTest {
             "brokenlastrecord.mseed", "not a miniSEED data record",
             "corrupt_one_extra_byte_at_end.mseed", "shorter than a miniSEED fixed header");
 
-    private static Path obspy() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path run = d.resolve("shared/ref/obspy/run.sh");
-            if (Files.isRegularFile(run)) return run;
-        }
-        assertNull(System.getenv("CI"), "ObsPy (shared/ref/obspy) is missing under CI");
-        return null;
-    }
-
-    private static Path script() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            for (String s : List.of("src/test/python/obspy_dump.py", "test/python/obspy_dump.py")) {
-                if (Files.isRegularFile(d.resolve(s))) return d.resolve(s);
-            }
-        }
-        throw new IllegalStateException("obspy_dump.py not found");
-    }
-
     /** One trace as ObsPy decodes it. */
     private record Trace(String id, Instant start, double rate, double[] data) {
     }
 
     private static List<Trace> obspyRead(Path run, Path f) throws Exception {
-        Child.Result r = Child.run(List.of("sh", run.toString(), script().toString(), f.toString()), null, Map.of(), 120);
+        Child.Result r = Child.run(List.of("sh", run.toString(), eqt.testing.RealData.python("obspy_dump.py").toString(), f.toString()), null, Map.of(), 120);
         assertEquals(0, r.exit(), r.out());
         List<Trace> out = new ArrayList<>();
         List<String> lines = r.out().lines().filter(l -> !l.startsWith("WARNING")).toList();
@@ -69,7 +51,7 @@ class RealFilesObspyTest {
 
     @Test
     void everyRealFileReadsAsObspyReadsIt() throws Exception {
-        Path run = obspy();
+        Path run = eqt.testing.RealData.obspy();
         assumeTrue(run != null, "ObsPy 1.5.0 beside the repository");
         List<Path> files = new ArrayList<>(eqt.testing.RealData.seedFiles());
         files.addAll(eqt.testing.RealData.sacFiles());

@@ -16,6 +16,8 @@ import java.util.stream.Stream;
  */
 public final class RealData {
 
+    private static Path obspy;
+
     private RealData() {
     }
 
@@ -26,6 +28,38 @@ public final class RealData {
             if (Files.isDirectory(shared)) return shared;
         }
         return null;
+    }
+
+    /**
+     * ObsPy 1.5.0's runner, {@code shared/ref/obspy/run.sh} beside the repository, where it finds ObsPy and numpy;
+     * else null (a test then skips), except under CI, which must have it.
+     */
+    public static synchronized Path obspy() {
+        if (obspy != null) return obspy; // found once: the check starts a Python
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path run = d.resolve("shared/ref/obspy/run.sh");
+            if (Files.isRegularFile(run) && works(run)) return obspy = run;
+        }
+        if (System.getenv("CI") != null) throw new IllegalStateException("ObsPy (shared/ref/obspy) does not run under CI");
+        return null;
+    }
+
+    private static boolean works(Path run) {
+        try {
+            return Child.run(List.of("sh", run.toString(), "-c", "import obspy, numpy"), null, java.util.Map.of(), 120).exit() == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A Python script of the tests' ({@code src/test/python/NAME}), found from the module or the repository. */
+    public static Path python(String name) {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            for (String s : List.of("src/test/python/", "test/python/")) {
+                if (Files.isRegularFile(d.resolve(s + name))) return d.resolve(s + name);
+            }
+        }
+        throw new IllegalStateException(name + " not found under src/test/python");
     }
 
     /** The miniSEED files: the test resources' two, then every data file of shared/realdata and its sources. */
