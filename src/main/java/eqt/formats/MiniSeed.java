@@ -35,18 +35,9 @@ final class MiniSeed {
     static RecordStream open(Path file, GapPolicy policy) {
         Map<String, List<SeedIndex.Entry>> byChannel = SeedIndex.scan(file);
         if (byChannel.isEmpty()) throw new BadInputException(file + ": no miniSEED data records with samples");
-        double rate = Double.NaN;
+        double rate = SeedIndex.sharedRate(byChannel, file);
         Instant start = null, end = null;
-        String first = null;
         for (Map.Entry<String, List<SeedIndex.Entry>> e : byChannel.entrySet()) {
-            SeedIndex.Entry earliest = e.getValue().stream().min((a, b) -> a.start().compareTo(b.start())).orElseThrow();
-            if (first == null) {
-                first = e.getKey();
-                rate = earliest.rate();
-            } else if (earliest.rate() != rate) {
-                throw new BadInputException(file + ": channel " + e.getKey() + " (" + earliest.rate() + " Hz) does not "
-                        + "match " + first + " (" + rate + " Hz)");
-            }
             for (SeedIndex.Entry r : e.getValue()) {
                 if (start == null || r.start().isBefore(start)) start = r.start();
                 if (end == null || r.end().isAfter(end)) end = r.end();

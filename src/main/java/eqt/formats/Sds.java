@@ -90,16 +90,8 @@ public final class Sds {
             }
             entries.put(f.getKey(), mine);
         }
-        String first = entries.keySet().iterator().next();
-        double rate = entries.get(first).get(0).rate();
-        for (Map.Entry<String, List<SeedIndex.Entry>> e : entries.entrySet()) {
-            double r = e.getValue().get(0).rate();
-            if (r != rate) {
-                throw new BadInputException(s.root() + ": " + e.getKey() + " is sampled at " + r + " Hz, " + first
-                        + " at " + rate + " Hz; the channels of one record share a rate");
-            }
-        }
-        Instant t0 = onGrid(s.start(), entries.get(first), rate);
+        double rate = SeedIndex.sharedRate(entries, s.root());
+        Instant t0 = onGrid(s.start(), entries.values().iterator().next(), rate);
         double exact = Timeline.seconds(t0, s.end()) * rate;
         long total = (long) Math.ceil(exact - 1e-6);
         List<Timeline> channels = new ArrayList<>();

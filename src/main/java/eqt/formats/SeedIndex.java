@@ -47,6 +47,26 @@ final class SeedIndex {
         return byChannel;
     }
 
+    /**
+     * The sample rate every channel's earliest record has, or a refusal naming two channels that differ:
+     * the channels of one record share a rate. {@code where}: the file or archive, for the message.
+     */
+    static double sharedRate(Map<String, List<Entry>> byChannel, Object where) {
+        String first = null;
+        double rate = Double.NaN;
+        for (Map.Entry<String, List<Entry>> e : byChannel.entrySet()) {
+            double r = e.getValue().stream().min((a, b) -> a.start().compareTo(b.start())).orElseThrow().rate();
+            if (first == null) {
+                first = e.getKey();
+                rate = r;
+            } else if (r != rate) {
+                throw new eqt.io.BadInputException(where + ": " + e.getKey() + " is sampled at " + r + " Hz, " + first
+                        + " at " + rate + " Hz; the channels of one record share a rate");
+            }
+        }
+        return rate;
+    }
+
     /** As {@link #scan(Path)}, adding to {@code byChannel}. */
     static void scan(Path file, Map<String, List<Entry>> byChannel) {
         long size;
