@@ -53,7 +53,7 @@ public final class CalibrationRun {
                 (System.nanoTime() - t0) / 1e9, bars.scale(0.9), ckpt);
         System.out.printf(Locale.ROOT, "where a station record is missing (runs of %d identical samples): ±%.3g × the "
                         + "source's RMS, calibrated on %s%n", eqt.data.MergedGaps.FLAT_RUN,
-                bars.missingHalfWidth(0, 0.9, Double.NaN) / bars.missing().sigma()[0],
+                bars.missingHalfWidth(0, 0.9, 0) / bars.missing().sigma()[0],
                 switch (bars.missing().from()) {
                     case "fitted and calibration" -> "the training and validation blocks' missing samples";
                     default -> "the source's own level (too few missing samples to calibrate on)";

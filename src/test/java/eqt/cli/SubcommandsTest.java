@@ -212,7 +212,16 @@ class SubcommandsTest {
         assertEquals(2, none.code());
         assertTrue(none.err().contains("eq calibrate --checkpoint"), none.err());
         assertFalse(Files.exists(dir.resolve("y.npy")), "nothing written on refusal");
-        assertEquals(0, run("calibrate", "--checkpoint", bare.toString(), "--threads", "1").code());
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream was = System.out;
+        System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, run("calibrate", "--checkpoint", bare.toString(), "--threads", "1").code());
+        } finally {
+            System.setOut(was);
+        }
+        String said = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(said.contains("where a station record is missing") && !said.contains("NaN"), said);
         assertEquals(0, run("invert", "--checkpoint", bare.toString(), "--input", data.toString(), "--output",
                 dir.resolve("y.npy").toString(), "--intervals", "0.9", "--threads", "1").code());
         assertTrue(java.util.Arrays.equals(hi[3], channels(dir.resolve("y.hi90.npy"))[3]),
