@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `eq invert` against its float32 compute floor on this machine, for a 6-hour and a 24-hour record of 10 channels
-# at 100 Hz (benchmarks/day_record.py): prints the floor (eqt.bench.Floor: multiply-adds per window counted from
-# the model, sgemm rate measured in the same run), the whole command's time, the time it reports as inverting,
-# and both ratios, at fp32 and at --precision bf16 (the floor is float32's either way).
+# at 100 Hz (benchmarks/day_record.py): prints the floor (eqt.bench.Floor: multiply-adds counted from the model,
+# sgemm rate measured in the same run; for wiener-cnn every sample through the network once, for a Transformer its
+# overlapping windows), the whole command's time, the time it reports as inverting, and both ratios, at fp32 and
+# at --precision bf16 (the floor is float32's either way).
 #   benchmarks/floor.sh [CHECKPOINT]     (default: a default-model checkpoint trained 1 epoch on eq_data;
 #                                         inversion speed depends on the configuration, not the weights)
 set -euo pipefail
@@ -25,7 +26,9 @@ for h in 6 24; do
       --precision "$precision" --overwrite > "$work/inv$h.log"
     whole=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
     inverting=$(grep -o 'done in [0-9.]*' "$work/inv$h.log" | grep -o '[0-9.]*$')
-    floor=$(grep "^floor $h h" "$work/floor.txt" | grep -o '[0-9.]* s$' | grep -o '^[0-9.]*')
+    # every sample once (a convolution's floor); a Transformer's has only the windows floor
+    floor=$( (grep "^floor $h h" "$work/floor.txt" || grep "^windows floor $h h" "$work/floor.txt") \
+      | grep -o '[0-9.]* s$' | grep -o '^[0-9.]*')
     awk -v h="$h" -v p="$precision" -v w="$whole" -v i="$inverting" -v f="$floor" 'BEGIN {
       printf "%s h, %s: floor %.1f s; inverting %.1f s (%.2fx the floor); whole command %.1f s (%.2fx)\n", h, p, f, i, i / f, w, w / f }'
   done

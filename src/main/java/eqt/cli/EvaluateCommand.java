@@ -30,7 +30,8 @@ final class EvaluateCommand implements Callable<Integer> {
     boolean allowOtherData;
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
-    @Option(names = "--overlap", description = "Samples shared by neighbouring windows (default: a quarter window, as invert).")
+    @Option(names = "--overlap", description = "Samples shared by neighbouring windows of a Transformer model (default: "
+            + "a quarter window, as invert); the default model runs in halo chunks, as invert.")
     Integer overlap;
     @Option(names = "--intervals", paramLabel = "P", defaultValue = "0.9", description = "Level of the model's "
             + "calibrated intervals whose coverage of the test block is reported (default ${DEFAULT-VALUE}).")

@@ -17,10 +17,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code eq invert}: station records of any length → source estimate, through overlapping tapered windows. */
+/** {@code eq invert}: station records of any length → source estimate, in halo chunks or overlapping tapered windows. */
 @Command(name = "invert", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Invert station records of any length: overlapping windows, tapered overlap-add, padding "
-                + "for records shorter than a window. Inputs: SAC files (one per channel), miniSEED (one file may "
+        description = {"Invert station records of any length: the default model (wiener-cnn) in chunks with a halo "
+                + "of its reach, so every sample has its full context; Transformers in overlapping windows, tapered "
+                + "overlap-add; padding for records shorter than a window. Inputs: SAC files (one per channel), miniSEED (one file may "
                 + "hold every channel), NPY [samples, channels], a reference-layout directory, or text columns.",
                 "Sample rate and start time are carried to the output."})
 final class InvertCommand implements Callable<Integer> {
@@ -77,7 +78,8 @@ final class InvertCommand implements Callable<Integer> {
             + "text inputs, one per channel in order (e.g. BHZ,BHN,BHE,…); with --sds, whole trace ids "
             + "NET.STA.LOC.CHA in model order (* and ? where they match one channel).")
     List<String> channels;
-    @Option(names = "--overlap", description = "Samples shared by neighbouring windows (default: a quarter window).")
+    @Option(names = "--overlap", description = "Samples shared by neighbouring windows of a Transformer model (default: "
+            + "a quarter window); the default model's chunks overlap by twice its reach instead.")
     Integer overlap;
     @Option(names = "--intervals", paramLabel = "P", description = "Also write a calibrated P interval (0.5-0.99, "
             + "e.g. 0.9) per output sample: its lower and upper bounds beside the estimate, in the same format, named "

@@ -92,7 +92,8 @@ public final class Evaluation {
         double classicalSeconds = (System.nanoTime() - t0) / 1e9;
 
         List<Method> methods = new ArrayList<>();
-        methods.add(spans.score(MODEL, model.config().model() + ", whole record, " + overlap + "-sample overlap",
+        methods.add(spans.score(MODEL, model.config().model() + ", whole record, "
+                + LongRecord.tiling(model, stations[0].length, len, overlap).describe(),
                 modelOut));
         for (int i = 0; i < classical.methods().size(); i++) {
             Classical.Method m = classical.methods().get(i);

@@ -16,7 +16,10 @@ import java.util.function.LongConsumer;
 import java.util.stream.IntStream;
 
 /**
- * Inverts a station record of any length with a model trained on fixed windows: overlapping windows, each
+ * Inverts a station record of any length with a model trained on fixed windows. A model that is one convolution
+ * over the record ({@link Model#reach()}, the default wiener-cnn) runs in halo chunks ({@link Tiling}): each
+ * chunk's output is kept where it saw the model's whole reach, so every sample has full context and only the halo
+ * is computed twice. Any other model: overlapping windows, each
  * prediction weighted by a Tukey taper (flat in the middle, cosine ramps over the overlap) and the weighted sum
  * divided by the summed weights. The ramps never reach zero, so every sample is covered, a sample covered by one
  * window gets that window's prediction unchanged, and window edges (where the model saw the least context) count
@@ -113,7 +116,7 @@ public final class LongRecord {
                     + " filtered for a model that takes " + inCh);
         }
         if (overlap < 0 || overlap > window / 2) throw new IllegalArgumentException("overlap must be in [0, window/2]");
-        new Pass(model, in, path, out, window, overlap, workers).run(progress);
+        new Pass(model, in, path, out, tiling(model, in.samples(), window, overlap), workers).run(progress);
     }
 
     /** The state of one streamed inversion; see {@link LongRecord}. */
@@ -121,8 +124,9 @@ public final class LongRecord {
         private final Model model;
         private final SampleSource in;
         private final SampleSink sink;
+        private final Tiling tiling;
         private final int window;
-        private final int hop;
+        private final int perJob; // windows predicted together
         private final long samples;
         private final long windows;
         private final int ch;
@@ -139,25 +143,26 @@ public final class LongRecord {
         private final ArrayDeque<Slot> free = new ArrayDeque<>();
         private long written;
 
-        Pass(Model model, SampleSource in, List<LinearInverse> path, SampleSink sink, int window, int overlap,
-             int workers) {
+        Pass(Model model, SampleSource in, List<LinearInverse> path, SampleSink sink, Tiling tiling, int workers) {
             this.model = model;
             this.in = in;
             this.sink = sink;
-            this.window = window;
-            this.hop = window - overlap;
+            this.tiling = tiling;
+            this.window = tiling.window();
+            // Halo chunks are longer than windows: fewer per job keeps a job's samples (and the buffers) alike.
+            this.perJob = tiling.halo() ? Math.max(1, CHUNK * 1500 / window) : CHUNK;
             this.samples = in.samples();
-            this.windows = windows(samples, window, overlap);
+            this.windows = tiling.count(samples);
             this.ch = model.config().channels();
             this.inCh = model.inputChannels();
-            this.taper = taper(window, overlap);
+            this.taper = tiling.halo() ? null : taper(window, tiling.overlap());
             this.workers = Math.max(1, workers);
             this.blocks = path.stream().map(f -> f.blocks(samples)).toList();
             if (path.stream().mapToInt(LinearInverse::length).distinct().count() > 1
                     || path.stream().mapToInt(LinearInverse::past).distinct().count() > 1) {
                 throw new IllegalArgumentException("the linear path's filters differ in length or lead");
             }
-            int ahead = (this.workers + 1) * CHUNK * hop + window;
+            int ahead = (this.workers + 1) * perJob * tiling.hop() + window;
             this.stations = new Sliding(in.channels(), ahead + (blocks.isEmpty() ? 0 : 2 * blocks.get(0).hop()));
             this.linear = new Sliding(path.size(), ahead + (blocks.isEmpty() ? 0 : blocks.get(0).hop()));
             this.sum = new Sliding(ch + 1, ahead);
@@ -171,20 +176,20 @@ public final class LongRecord {
             try {
                 ArrayDeque<Future<Slot>> inFlight = new ArrayDeque<>();
                 long next = 0; // first window of the next chunk to submit
-                for (long first = 0; first < windows; first += CHUNK) {
+                for (long first = 0; first < windows; first += perJob) {
                     while (next < windows && (pool == null ? next == first : inFlight.size() < workers)) {
                         Slot slot = free.isEmpty() ? new Slot() : free.pop();
-                        int n = (int) Math.min(CHUNK, windows - next);
+                        int n = (int) Math.min(perJob, windows - next);
                         chunkInput(next, n, slot.x);
                         Callable<Slot> job = () -> {
                             Inference.predict(model, slot.x, n, window, slot.y);
                             return slot;
                         };
                         inFlight.add(pool == null ? CompletableFuture.completedFuture(job.call()) : pool.submit(job));
-                        next += CHUNK;
+                        next += perJob;
                         forgetInputsBefore(next < windows ? start(next) : samples);
                     }
-                    int n = (int) Math.min(CHUNK, windows - first);
+                    int n = (int) Math.min(perJob, windows - first);
                     Slot done = inFlight.poll().get();
                     add(first, n, done.y);
                     free.push(done); // its arrays serve a later chunk: no Java heap churn per chunk
@@ -202,12 +207,12 @@ public final class LongRecord {
 
         /** One chunk's model input and output, reused from chunk to chunk. */
         private final class Slot {
-            final float[] x = new float[CHUNK * window * inCh];
-            final float[] y = new float[CHUNK * window * ch];
+            final float[] x = new float[perJob * window * inCh];
+            final float[] y = new float[perJob * window * ch];
         }
 
         private long start(long w) {
-            return samples <= window ? 0 : Math.min(w * hop, samples - window);
+            return tiling.start(w, samples);
         }
 
         /** Writes the model's input for the {@code n} windows from {@code first} into {@code x}: {@code [n, window, inCh]}. */
@@ -275,12 +280,23 @@ public final class LongRecord {
                 double[] weight = sum.row(ch);
                 int at = sum.index(s);
                 for (int t = 0; t < len; t++) {
-                    double wt = taper[t];
+                    double wt = taper != null ? taper[t] : kept(s + t, t) ? 1 : 0;
+                    if (wt == 0) continue;
                     weight[at + t] += wt;
                     int i = (w * window + t) * ch;
                     for (int c = 0; c < ch; c++) sum.row(c)[at + t] += wt * y[i + c];
                 }
             }
+        }
+
+        /**
+         * Halo chunks: whether sample {@code t}, at {@code inChunk} in its chunk, is kept from that chunk: it saw
+         * the model's whole reach on both sides, or lies within the reach of the record's own start or end (where
+         * every chunk sees the record's edge as the windows did).
+         */
+        private boolean kept(long t, int inChunk) {
+            int r = tiling.reach();
+            return (inChunk >= r && inChunk < window - r) || t < r || t >= samples - r;
         }
 
         /** Writes the samples before {@code end}, which no window still to come covers, and forgets their sums. */
@@ -318,19 +334,9 @@ public final class LongRecord {
         }
     }
 
-    /** Number of windows {@link #invert} runs for a record of {@code samples}. */
-    public static long windows(long samples, int window, int overlap) {
-        int hop = window - overlap;
-        return samples <= window ? 1 : (samples - window + hop - 1) / hop + 1;
-    }
-
-    /** Window starts every {@code hop} samples, the last moved back so it ends with the record. */
-    static int[] starts(int samples, int window, int hop) {
-        if (samples <= window) return new int[] {0};
-        int n = (samples - window + hop - 1) / hop + 1;
-        int[] s = new int[n];
-        for (int i = 0; i < n; i++) s[i] = Math.min(i * hop, samples - window);
-        return s;
+    /** How {@link #invert} cuts a record of {@code samples} for {@code model} (window and overlap as passed to it). */
+    public static Tiling tiling(Model model, long samples, int window, int overlap) {
+        return Tiling.of(model, samples, window, overlap);
     }
 
     /** 1 in the middle, raised-cosine ramps over {@code overlap} samples at each end, never 0. */

@@ -71,6 +71,11 @@ public final class AutocastModel implements Model {
     }
 
     @Override
+    public int reach() {
+        return inner.reach();
+    }
+
+    @Override
     public List<LinearInverse> linearPath() {
         return inner.linearPath();
     }

@@ -60,6 +60,17 @@ public interface Model {
     }
 
     /**
+     * Samples on either side of an output sample that the output depends on, for a model that is one
+     * convolution over the whole record once its inputs are made (its outputs away from a window's edges do not
+     * depend on where the window lies), so a long record can run through it in chunks that overlap by twice this
+     * and no sample is computed twice ({@link eqt.infer.Tiling}); −1 for models whose output depends on the
+     * window it is in (attention over a window, positions in a window).
+     */
+    default int reach() {
+        return -1;
+    }
+
+    /**
      * Takes from the training windows what the model fixes before gradient descent: per-channel statistics,
      * and for {@link FirTransformer} its linear inverse filter. Never looks at validation or test windows.
      */

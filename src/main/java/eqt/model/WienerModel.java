@@ -134,6 +134,15 @@ public final class WienerModel extends FunctionalModel {
         gates = Tensors.retain(Tensors.of(f, device, g.length));
     }
 
+    /**
+     * wiener-cnn: its network's reach ({@link PairConvNet#halfReach}); standardising, gating and restoring are
+     * per sample, and the linear path is applied to the whole record before. wiener-transformer: −1.
+     */
+    @Override
+    public int reach() {
+        return config.model() == ModelKind.WIENER_CNN ? PairConvNet.halfReach(config.numLayers(), config.patch()) : -1;
+    }
+
     @Override
     public Tensor forward(Tensor x, boolean train) {
         int c = config.channels();

@@ -35,12 +35,15 @@ class LongRecordTest {
 
     @Test
     void windowsCoverTheRecordAndTheTaperNeverVanishes() {
-        int[] s = LongRecord.starts(1000, 200, 150);
+        Tiling tiling = new Tiling(200, 50, -1);
+        long[] s = new long[(int) tiling.count(1000)];
+        for (int i = 0; i < s.length; i++) s[i] = tiling.start(i, 1000);
         assertEquals(0, s[0]);
         assertEquals(800, s[s.length - 1]);
         for (int i = 1; i < s.length; i++) assertTrue(s[i] - s[i - 1] <= 150);
         for (float w : LongRecord.taper(200, 50)) assertTrue(w > 0 && w <= 1);
-        assertEquals(1, LongRecord.windows(50, 200, 50));
+        assertEquals(1, tiling.count(50));
+        assertEquals(-1, tiny().reach(), "a Transformer's windows: tapered");
     }
 
     @Test
@@ -91,7 +94,7 @@ class LongRecordTest {
         java.util.List<Long> seen = new java.util.ArrayList<>();
         float[] three = LongRecord.invert(m, x, n, 200, 50, 3, seen::add);
         assertArrayEquals(one, three);
-        assertEquals((long) LongRecord.windows(n, 200, 50), seen.get(seen.size() - 1), "progress reaches every window");
+        assertEquals(new Tiling(200, 50, -1).count(n), (long) seen.get(seen.size() - 1), "progress reaches every window");
         for (int i = 1; i < seen.size(); i++) assertTrue(seen.get(i) > seen.get(i - 1), "progress in order");
     }
 }

@@ -1,7 +1,7 @@
 package eqt.bench;
 
 import eqt.checkpoint.Checkpoint;
-import eqt.infer.LongRecord;
+import eqt.infer.Tiling;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
 import eqt.model.ModelKind;
@@ -14,8 +14,10 @@ import org.bytedeco.pytorch.global.torch;
 
 /**
  * The float32 compute floor of inverting a record with a checkpoint's model on this machine: the network's
- * multiply-adds per window, counted from its weights ({@link #multiplyAddsPerWindow}), times the windows a record of H hours takes, divided by the
- * dense sgemm rate measured here in the same run (a 2048² float32 product on all cores). What is not the network
+ * multiply-adds per window, counted from its weights ({@link #multiplyAddsPerWindow}), divided by the dense sgemm
+ * rate measured here in the same run (a 2048² float32 product on all cores), for the work that cannot be avoided:
+ * for {@code wiener-cnn}, a convolution, every sample of the record through the network once ("floor"); for every
+ * model, also the tapered windows the Transformers need ("windows floor", overlapping by a quarter window). What is not the network
  * (windowing, the linear path, I/O, start-up) is what a measured time spends above this floor.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar eqt.bench.Floor CHECKPOINT HOURS... </pre>
@@ -40,9 +42,13 @@ public final class Floor {
         for (int i = 1; i < args.length; i++) {
             double hours = Double.parseDouble(args[i]);
             long samples = Math.round(hours * 3600 * 100);
-            long windows = LongRecord.windows(samples, window, window / 4);
-            System.out.printf(Locale.ROOT, "floor %s h: %d windows, %.2f s%n", args[i], windows,
-                    windows * gflopPerWindow * 1e9 / rate);
+            long windows = new Tiling(window, window / 4, -1).count(samples);
+            System.out.printf(Locale.ROOT, "windows floor %s h: %d windows of %d overlapping by %d, %.2f s%n", args[i],
+                    windows, window, window / 4, windows * gflopPerWindow * 1e9 / rate);
+            if (c.model() == ModelKind.WIENER_CNN) { // a convolution: every sample through the network once
+                System.out.printf(Locale.ROOT, "floor %s h: every sample once, %.2f s%n", args[i],
+                        (double) samples / window * gflopPerWindow * 1e9 / rate);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import eqt.checkpoint.Checkpoint;
 import eqt.device.HostTuning;
 import eqt.dsp.LinearInverse;
 import eqt.infer.LongRecord;
+import eqt.infer.Tiling;
 import eqt.io.SampleSink;
 import eqt.io.SampleSource;
 import eqt.model.Inference;
@@ -37,14 +38,15 @@ public final class InvertProfile {
         double hours = Double.parseDouble(args[1]);
         int workers = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
         HostTuning.threads(workers > 1 ? 1 : Runtime.getRuntime().availableProcessors());
-        int window = m.config().maxLength();
-        int overlap = window / 4;
+        int overlap = m.config().maxLength() / 4;
         int samples = (int) Math.round(hours * 3600 * 100);
+        Tiling tiling = LongRecord.tiling(m, samples, m.config().maxLength(), overlap);
+        int window = tiling.window(); // a halo chunk's length for a model with a reach
         int ch = m.config().channels();
         float[][] rec = new float[ch][samples];
         Random r = new Random(1);
         for (float[] row : rec) for (int i = 0; i < samples; i++) row[i] = (float) r.nextGaussian();
-        long windows = LongRecord.windows(samples, window, overlap);
+        long windows = tiling.count(samples);
         int chunk = 32;
         float[] x = new float[chunk * window * m.inputChannels()];
         for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
@@ -78,9 +80,9 @@ public final class InvertProfile {
             @Override
             public void write(float[][] src, int off, int n) {
             }
-        }, window, overlap, workers, n -> { });
+        }, m.config().maxLength(), overlap, workers, n -> { });
         double whole = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "%s h, %d windows, %d workers: network %.2f s, linear path %.2f s (one thread), "
-                + "whole streamed inversion %.2f s%n", args[1], windows, workers, net, lin, whole);
+        System.out.printf(Locale.ROOT, "%s h, %d %s, %d workers: network %.2f s, linear path %.2f s (one thread), "
+                + "whole streamed inversion %.2f s%n", args[1], windows, tiling.describe(), workers, net, lin, whole);
     }
 }
