@@ -39,6 +39,17 @@ public final class Floor {
                 c.model().id(), window, c.dModel(), c.numLayers(), gflopPerWindow);
         System.out.printf(Locale.ROOT, "sgemm 2048^2 float32, %d threads: %.1f GFLOP/s%n", torch.get_num_threads(),
                 rate / 1e9);
+        if (c.model() == ModelKind.WIENER_CNN) {
+            // Training: forward and backward ≈ 3 × the forward's multiply-adds, batch 16 windows (the recipe's).
+            double step = 3 * 16 * gflopPerWindow;
+            System.out.printf(Locale.ROOT, "step floor: batch 16 x %d samples x %d pairs, %.1f GFLOP, %.4f s%n", window,
+                    c.channels(), step, step * 1e9 / rate);
+            // A halo chunk: only the samples it keeps cannot be avoided (the halo is computed again next door).
+            int kept = Tiling.HALO_CHUNK - 2 * m.reach();
+            double chunk = gflopPerWindow * kept / window;
+            System.out.printf(Locale.ROOT, "chunk floor: %d kept samples of %d x %d pairs, %.3f GFLOP, %.4f s%n", kept,
+                    Tiling.HALO_CHUNK, c.channels(), chunk, chunk * 1e9 / rate);
+        }
         for (int i = 1; i < args.length; i++) {
             double hours = Double.parseDouble(args[i]);
             long samples = Math.round(hours * 3600 * 100);
