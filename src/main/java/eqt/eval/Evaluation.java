@@ -7,6 +7,7 @@ import eqt.dsp.Fitted;
 import eqt.dsp.ErrorBars;
 import eqt.infer.Calibration;
 import eqt.infer.LongRecord;
+import eqt.infer.Tiling;
 import eqt.model.Model;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -93,7 +94,7 @@ public final class Evaluation {
 
         List<Method> methods = new ArrayList<>();
         methods.add(spans.score(MODEL, model.config().model() + ", whole record, "
-                + LongRecord.tiling(model, stations[0].length, len, overlap).describe(),
+                + Tiling.of(model, stations[0].length, len, overlap).describe(),
                 modelOut));
         for (int i = 0; i < classical.methods().size(); i++) {
             Classical.Method m = classical.methods().get(i);

@@ -127,19 +127,18 @@ public final class Inversion {
         setup.check(in, req.format());
         reportGaps(in, setup.gaps(), req.format());
         Model model = setup.model();
-        Tiling tiling = LongRecord.tiling(model, in.samples(), setup.window(), setup.overlap());
+        Tiling tiling = Tiling.of(model, in.samples(), setup.window(), setup.overlap());
         long windows = tiling.count(in.samples());
         System.out.printf(Locale.ROOT, "inverting %d samples x %d channels (%.1f h at %.0f Hz) in %d %s of %d%s%n",
                 in.samples(), setup.channels(), in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows,
-                tiling.halo() ? "chunks" : "windows", tiling.window(),
+                tiling.unit() + "s", tiling.window(),
                 tiling.halo() ? " (" + tiling.reach() + "-sample halo)" : "");
         long t0 = System.nanoTime();
         invert(model, setup, in, req.output(), req.format(), true);
         double secs = (System.nanoTime() - t0) / 1e9;
         List<Path> bounds = setup.boundsBeside(req.output());
         System.out.printf(Locale.ROOT, "done in %.1f s (%.2f ms per %s); wrote %s%s%n", secs, secs * 1e3 / windows,
-                tiling.halo() ? "chunk" : "window",
-                req.output(), bounds.isEmpty() ? "" : " and its " + setup.percent() + " % interval's bounds "
+                tiling.unit(), req.output(), bounds.isEmpty() ? "" : " and its " + setup.percent() + " % interval's bounds "
                         + bounds.get(0) + ", " + bounds.get(1));
         return 0;
     }
@@ -200,7 +199,7 @@ public final class Inversion {
     public static List<Path> invert(Model model, Setup setup, RecordStream in, Path output, String fmt, boolean verbose) {
         int workers = setup.workers();
         if (workers > 1) eqt.device.HostTuning.threads(1);
-        long windows = LongRecord.tiling(model, in.samples(), setup.window(), setup.overlap()).count(in.samples());
+        long windows = Tiling.of(model, in.samples(), setup.window(), setup.overlap()).count(in.samples());
         RunDirectory.createParents(output);
         List<Path> bounds = setup.boundsBeside(output);
         List<RecordSink> sinks = new ArrayList<>();

@@ -36,6 +36,9 @@ public final class LongRecord {
     /** Windows predicted together. */
     static final int CHUNK = 32;
 
+    /** Samples a job of halo chunks holds at most (as many as {@link #CHUNK} default windows of 1 500). */
+    static final int JOB_SAMPLES = CHUNK * 1500;
+
     private LongRecord() {
     }
 
@@ -116,7 +119,7 @@ public final class LongRecord {
                     + " filtered for a model that takes " + inCh);
         }
         if (overlap < 0 || overlap > window / 2) throw new IllegalArgumentException("overlap must be in [0, window/2]");
-        new Pass(model, in, path, out, tiling(model, in.samples(), window, overlap), workers).run(progress);
+        new Pass(model, in, path, out, Tiling.of(model, in.samples(), window, overlap), workers).run(progress);
     }
 
     /** The state of one streamed inversion; see {@link LongRecord}. */
@@ -150,7 +153,7 @@ public final class LongRecord {
             this.tiling = tiling;
             this.window = tiling.window();
             // Halo chunks are longer than windows: fewer per job keeps a job's samples (and the buffers) alike.
-            this.perJob = tiling.halo() ? Math.max(1, CHUNK * 1500 / window) : CHUNK;
+            this.perJob = tiling.halo() ? Math.max(1, JOB_SAMPLES / window) : CHUNK;
             this.samples = in.samples();
             this.windows = tiling.count(samples);
             this.ch = model.config().channels();
@@ -332,11 +335,6 @@ public final class LongRecord {
             for (int i = 0; i < n; i++) for (int c = 0; c < ch; c++) data[(at + i) * ch + c] = src[c][off + i];
             at += n;
         }
-    }
-
-    /** How {@link #invert} cuts a record of {@code samples} for {@code model} (window and overlap as passed to it). */
-    public static Tiling tiling(Model model, long samples, int window, int overlap) {
-        return Tiling.of(model, samples, window, overlap);
     }
 
     /** 1 in the middle, raised-cosine ramps over {@code overlap} samples at each end, never 0. */

@@ -61,6 +61,11 @@ public record Tiling(int window, int overlap, int reach) {
         return samples <= window ? 0 : Math.min(w * hop(), samples - window);
     }
 
+    /** What one piece is called in the command's lines: "chunk" or "window". */
+    public String unit() {
+        return halo() ? "chunk" : "window";
+    }
+
     /** What the network's output there is, in words (evaluate's report). */
     public String describe() {
         return halo() ? "chunks of " + window + " with a " + reach + "-sample halo"

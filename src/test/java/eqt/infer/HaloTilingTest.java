@@ -60,12 +60,12 @@ class HaloTilingTest {
     void theDefaultModelReaches255AndIsTiledInHaloChunks() {
         Model m = Model.create(ModelConfig.wienerCnn(10), CPU, 1);
         assertEquals(255, m.reach());
-        Tiling t = LongRecord.tiling(m, 8_640_000, 1500, 375);
+        Tiling t = Tiling.of(m, 8_640_000, 1500, 375);
         assertTrue(t.halo());
         assertEquals(Tiling.HALO_CHUNK, t.window());
         assertEquals(510, t.overlap());
         assertEquals(-1, Model.create(ModelConfig.wienerTransformer(10), CPU, 1).reach(), "attention: windows");
-        assertTrue(!LongRecord.tiling(m, 1500, 1500, 375).halo(), "a record of one window stays that window");
+        assertTrue(!Tiling.of(m, 1500, 1500, 375).halo(), "a record of one window stays that window");
     }
 
     @Test
@@ -73,7 +73,7 @@ class HaloTilingTest {
         Model m = cnn();
         int n = 3 * Tiling.HALO_CHUNK + 1234;
         float[][] rec = record(n);
-        Tiling t = LongRecord.tiling(m, n, 300, 75);
+        Tiling t = Tiling.of(m, n, 300, 75);
         assertTrue(t.halo() && t.count(n) == 4, t.toString());
         float[] want = whole(m, rec);
         assertArrayEquals(want, LongRecord.invert(m, rec, 300, 75, 1, k -> { }), 5e-6f);

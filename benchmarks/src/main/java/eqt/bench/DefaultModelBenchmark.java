@@ -42,7 +42,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class DefaultModelBenchmark {
 
-    static final int BATCH = 16;
+    /** The recipe's batch. */
+    static final int BATCH = TrainConfig.defaults(ModelKind.WIENER_CNN, 0).batchSize();
 
     @Param({"cpu"})
     String device;

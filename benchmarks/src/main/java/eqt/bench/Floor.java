@@ -5,6 +5,7 @@ import eqt.infer.Tiling;
 import eqt.model.Model;
 import eqt.model.ModelConfig;
 import eqt.model.ModelKind;
+import eqt.train.TrainConfig;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -40,10 +41,11 @@ public final class Floor {
         System.out.printf(Locale.ROOT, "sgemm 2048^2 float32, %d threads: %.1f GFLOP/s%n", torch.get_num_threads(),
                 rate / 1e9);
         if (c.model() == ModelKind.WIENER_CNN) {
-            // Training: forward and backward ≈ 3 × the forward's multiply-adds, batch 16 windows (the recipe's).
-            double step = 3 * 16 * gflopPerWindow;
-            System.out.printf(Locale.ROOT, "step floor: batch 16 x %d samples x %d pairs, %.1f GFLOP, %.4f s%n", window,
-                    c.channels(), step, step * 1e9 / rate);
+            // Training: forward and backward ≈ 3 × the forward's multiply-adds over a batch of the recipe's windows.
+            int batch = TrainConfig.defaults(ModelKind.WIENER_CNN, 0).batchSize();
+            double step = 3 * batch * gflopPerWindow;
+            System.out.printf(Locale.ROOT, "step floor: batch %d x %d samples x %d pairs, %.1f GFLOP, %.4f s%n", batch,
+                    window, c.channels(), step, step * 1e9 / rate);
             // A halo chunk: only the samples it keeps cannot be avoided (the halo is computed again next door).
             int kept = Tiling.HALO_CHUNK - 2 * m.reach();
             double chunk = gflopPerWindow * kept / window;

@@ -40,7 +40,7 @@ public final class InvertProfile {
         HostTuning.threads(workers > 1 ? 1 : Runtime.getRuntime().availableProcessors());
         int overlap = m.config().maxLength() / 4;
         int samples = (int) Math.round(hours * 3600 * 100);
-        Tiling tiling = LongRecord.tiling(m, samples, m.config().maxLength(), overlap);
+        Tiling tiling = Tiling.of(m, samples, m.config().maxLength(), overlap);
         int window = tiling.window(); // a halo chunk's length for a model with a reach
         int ch = m.config().channels();
         float[][] rec = new float[ch][samples];
