@@ -72,7 +72,8 @@ lose_node1() { # what, logs prefix, how (launcher | host), training flags
   # shellcheck disable=SC2086
   node 1 "${log}1.log" $flags & n1=$!
   local from; from=$(( $(epochs_logged "$work/long" 2>/dev/null | tail -1 || echo 0) + 2 ))
-  for _ in $(seq 900); do epochs_logged "$work/long" 2>/dev/null | grep -q "^$from\$" && break; sleep 0.2; done
+  local end=$((SECONDS + 600)) # a deadline, not a count of turns: each turn costs more under load
+  while (( SECONDS < end )); do epochs_logged "$work/long" 2>/dev/null | grep -q "^$from\$" && break; sleep 0.2; done
   epochs_logged "$work/long" | grep -q "^$from\$" || fail "$what: the job never reached epoch $from"
   if [[ $how == launcher ]]; then
     kill -9 "$(ip netns pids "$ns1" | xargs -r ps -o pid=,args= -p | awk '/ launcher /{print $1; exit}')"

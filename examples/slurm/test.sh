@@ -27,7 +27,8 @@ check() { local what=$1; shift; "$@" || fail "$what"; echo "ok: $what"; }
 epoch_events() { grep -c '"event":"epoch"' "$1/train_log.jsonl"; }
 last_epoch() { grep -o '"event":"epoch","time":"[^"]*","epoch":[0-9]*' "$1/train_log.jsonl" | tail -1 | grep -o '[0-9]*$'; }
 wait_epoch() { # run directory, epoch: wait until the log has it
-  for _ in $(seq 600); do grep -q "\"event\":\"epoch\",\"time\":\"[^\"]*\",\"epoch\":$2" "$1/train_log.jsonl" 2>/dev/null && return 0; sleep 0.2; done
+  local end=$((SECONDS + 600)) # a deadline, not a count of turns: each turn costs more under load
+  while (( SECONDS < end )); do grep -q "\"event\":\"epoch\",\"time\":\"[^\"]*\",\"epoch\":$2" "$1/train_log.jsonl" 2>/dev/null && return 0; sleep 0.2; done
   fail "no epoch $2 in $1/train_log.jsonl"
 }
 job_state() { scontrol show job "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2; }
