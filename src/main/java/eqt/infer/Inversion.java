@@ -131,7 +131,7 @@ public final class Inversion {
         long windows = tiling.count(in.samples());
         System.out.printf(Locale.ROOT, "inverting %d samples x %d channels (%.1f h at %.0f Hz) in %d %s of %d%s%n",
                 in.samples(), setup.channels(), in.samples() / in.sampleRate() / 3600, in.sampleRate(), windows,
-                tiling.unit() + "s", tiling.window(),
+                tiling.unit() + (windows == 1 ? "" : "s"), tiling.window(),
                 tiling.halo() ? " (" + tiling.reach() + "-sample halo)" : "");
         long t0 = System.nanoTime();
         invert(model, setup, in, req.output(), req.format(), true);
@@ -199,7 +199,8 @@ public final class Inversion {
     public static List<Path> invert(Model model, Setup setup, RecordStream in, Path output, String fmt, boolean verbose) {
         int workers = setup.workers();
         if (workers > 1) eqt.device.HostTuning.threads(1);
-        long windows = Tiling.of(model, in.samples(), setup.window(), setup.overlap()).count(in.samples());
+        Tiling tiling = Tiling.of(model, in.samples(), setup.window(), setup.overlap());
+        long windows = tiling.count(in.samples());
         RunDirectory.createParents(output);
         List<Path> bounds = setup.boundsBeside(output);
         List<RecordSink> sinks = new ArrayList<>();
@@ -217,7 +218,7 @@ public final class Inversion {
                 LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers, n -> { });
             } else if (System.console() == null) { // a pipe or a log: plain lines, not a bar's redraws
                 LongRecord.invert(model, src, out, setup.window(), setup.overlap(), workers,
-                        new ProgressLines("invert windows", windows, 10_000, System.err));
+                        new ProgressLines("invert " + tiling.unit() + "s", windows, 10_000, System.err));
             } else {
                 try (ProgressBar bar = new ProgressBarBuilder().setTaskName("invert").setInitialMax(windows)
                         .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate()

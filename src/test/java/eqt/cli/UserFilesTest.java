@@ -107,7 +107,7 @@ class UserFilesTest {
         }
         assertEquals(0, o.code(), o.err());
         assertTrue(err.toString().contains("flat.npy: is constant (0.0) over all 300 samples"), err.toString());
-        long lines = err.toString().lines().filter(l -> l.startsWith("invert windows")).count();
+        long lines = err.toString().lines().filter(l -> l.startsWith("invert ")).count();
         assertEquals(1, lines, "off a terminal one progress line, not a bar's redraws: " + err);
     }
 
