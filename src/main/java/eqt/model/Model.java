@@ -5,6 +5,7 @@ import eqt.data.Split;
 import eqt.dsp.LinearInverse;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.Tensor;
@@ -27,6 +28,16 @@ public interface Model {
      * {@code [B, L, channels]} source estimates; {@code train} enables dropout.
      */
     Tensor forward(Tensor x, boolean train);
+
+    /**
+     * A training pass's loss: {@code loss} of {@code forward(x, true)}, where {@code loss} is a weighted sum of
+     * squares of the output less targets (the trainer's mean squared errors). A model may compute it otherwise
+     * (natively, for example, using that form) as long as the value and the gradients that reach its parameters are
+     * the same.
+     */
+    default Tensor trainingLoss(Tensor x, UnaryOperator<Tensor> loss) {
+        return loss.apply(forward(x, true));
+    }
 
     /** Features per time step of {@link #forward}'s input: the channels, unless {@link #inputs} adds some. */
     default int inputChannels() {

@@ -11,6 +11,11 @@ import eqt.model.nn.PairConvNet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+import org.bytedeco.pytorch.BoolOptional;
+import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.Device;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
@@ -141,6 +146,47 @@ public final class WienerModel extends FunctionalModel {
     @Override
     public int reach() {
         return config.model() == ModelKind.WIENER_CNN ? PairConvNet.halfReach(config.numLayers(), config.patch()) : -1;
+    }
+
+    /**
+     * With the default network on a CPU in float32 and no dropout, its forward and backward passes run natively in
+     * one pass per pair ({@link PairConvNet#fusedTraining}; NOTES §31). The loss is a weighted sum of squares of the
+     * output ({@link Model#trainingLoss}) and the output is affine in the correction, so the loss's gradient with
+     * respect to the correction is {@code dA·c + dB}: found from two cheap evaluations at {@code c = 0} and
+     * {@code c = 1} before the pass, and checked against autograd's at the pass's own correction after it (a loss
+     * of another form is refused, not trained wrongly). The network holds every parameter of this model, so the
+     * returned loss (its value, plus the weights' gradient carrier) is all the backward pass needs.
+     */
+    @Override
+    public Tensor trainingLoss(Tensor x, UnaryOperator<Tensor> loss) {
+        if (!(network instanceof PairConvNet net) || !GradMode.is_enabled() || !net.trainsFused(x, dropout(true))) {
+            return super.trainingLoss(x, loss);
+        }
+        int c = config.channels();
+        Tensor standardised = standardizer().standardiseStationsAndTargets(x);
+        Tensor linear = standardised.narrow(2, c, c);
+        UnaryOperator<Tensor> at = corr -> loss.apply(restore(linear.add(gates == null ? corr : corr.mul(gates))));
+        Tensor dB = gradient(at, torch.zeros_like(linear));
+        Tensor dA = gradient(at, torch.ones_like(linear)).sub(dB);
+        PairConvNet.FusedPass pass = net.fusedTraining(standardised, dA, dB);
+        Tensor correction = pass.correction().requires_grad_(true);
+        Tensor l = at.apply(correction);
+        Tensor dOut = torch.grad(new TensorVector(l), new TensorVector(correction), new TensorVector(),
+                new BoolOptional(false), false, false).get(0);
+        double scale = dOut.abs().max().item_double();
+        double off = dOut.sub(dA.mul(correction.detach()).add(dB)).abs().max().item_double();
+        if (!(off <= 1e-4 * scale + 1e-30)) {
+            throw new IllegalStateException("the training loss is not a weighted sum of squares of the output (its "
+                    + "gradient is off the affine form by " + off + " of " + scale + "); the native pass cannot run it");
+        }
+        return l.detach().add(pass.gradientCarrier());
+    }
+
+    /** The gradient of {@code loss} with respect to the correction at {@code c}. */
+    private static Tensor gradient(UnaryOperator<Tensor> loss, Tensor c) {
+        c.requires_grad_(true);
+        return torch.grad(new TensorVector(loss.apply(c)), new TensorVector(c), new TensorVector(),
+                new BoolOptional(false), false, false).get(0);
     }
 
     @Override

@@ -8,6 +8,7 @@ import eqt.data.Split;
 import eqt.model.Inference;
 import eqt.dsp.Metrics;
 import eqt.ops.Autocast;
+import eqt.ops.Precision;
 import eqt.model.Model;
 import eqt.ops.Tensors;
 import java.io.PrintStream;
@@ -359,10 +360,17 @@ public final class Trainer {
 
     /** The MSE of the model on {@code xb} (a batch, or a shard of one) against {@code yb}. */
     private Tensor loss(Tensor xb, Tensor yb) {
+        // float32: the model may run its pass natively (Model.trainingLoss); under autocast it runs as libtorch ops
+        if (cfg.precision() == Precision.FP32) return model.trainingLoss(xb, out -> lossOf(out, yb));
         Tensor out;
         try (Autocast a = Autocast.open(cfg.precision(), device.torch())) {
             out = model.forward(xb, true);
         }
+        return lossOf(out, yb);
+    }
+
+    /** The MSE of one pass's output (see {@link #loss}). */
+    private Tensor lossOf(Tensor out, Tensor yb) {
         Tensor o = out.to(torch.ScalarType.Float);
         if (yb.size(2) == o.size(2)) return torch.mse_loss(o, yb);
         // Weighted (see lossFrom): the mean squared error over the samples that count. A shard with none counts 0.

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
@@ -91,6 +92,67 @@ public final class PairConvNet implements Correction {
         return Tensors.scoped(() -> PairConvKernel.forward(u, channels, blocks.size(), blocks.get(0)[0].kernel,
                 in.weight, in.bias, cat(b -> b[0].weight), cat(b -> b[0].bias), cat(b -> b[1].weight),
                 cat(b -> b[1].bias), head.weight, head.bias, Autocast.bf16OnCpu()));
+    }
+
+    /**
+     * Whether {@link #fusedTraining} can run: as {@link #fused}, but for a training pass without dropout and without
+     * bf16 autocast (the native backward is float32 only).
+     */
+    public boolean trainsFused(Tensor u, double dropout) {
+        return dropout == 0 && u.device().is_cpu() && u.scalar_type().value == torch.ScalarType.Float.value
+                && in.weight.size(0) % 16 == 0 && !blocks.isEmpty() && PairConvKernel.LOADED && !Autocast.bf16OnCpu();
+    }
+
+    /**
+     * One training pass run natively: the correction (no graph) and a scalar that is 0 and whose gradient with
+     * respect to each weight is the loss's ({@code Σ_w (w · g_w)} less itself detached, {@code g_w} the native
+     * gradient): added to a loss whose graph stops at the correction, its backward pass reaches the weights as if
+     * autograd had run the network.
+     */
+    public record FusedPass(Tensor correction, Tensor gradientCarrier) {
+    }
+
+    /**
+     * Training in one native pass per pair (native/eqt_host_convgrad.h, NOTES §31): the forward pass, then the
+     * backward from the loss's gradient with respect to the correction, {@code dA·correction + dB} (elementwise, as
+     * for a weighted sum of squares; {@code dA = 0, dB = dOut}: the gradient of {@code Σ dOut · correction}).
+     * Needs {@link #trainsFused}.
+     */
+    public FusedPass fusedTraining(Tensor u, Tensor dA, Tensor dB) {
+        List<Tensor> weights = parameters();
+        PairConvKernel.Trained t;
+        try (NoGradGuard g = new NoGradGuard()) {
+            t = PairConvKernel.train(u, dA, dB, channels, blocks.size(), blocks.get(0)[0].kernel, in.weight, in.bias,
+                    cat(b -> b[0].weight), cat(b -> b[0].bias), cat(b -> b[1].weight), cat(b -> b[1].bias),
+                    head.weight, head.bias);
+        }
+        Tensor sum = null;
+        long at = 0;
+        for (Tensor w : weights) {
+            long n = w.numel();
+            Tensor term = w.mul(t.gradient().narrow(0, at, n).reshape(w.sizes())).sum();
+            sum = sum == null ? term : sum.add(term);
+            at += n;
+        }
+        if (at != t.gradient().size(0)) {
+            throw new IllegalStateException("native gradient of " + t.gradient().size(0) + " floats for " + at + " weights");
+        }
+        return new FusedPass(t.correction(), sum.sub(sum.detach()));
+    }
+
+    /**
+     * The weights in the native gradient's order: the input map, every block's dilated weights then their biases,
+     * every block's mix weights then biases, the head.
+     */
+    private List<Tensor> parameters() {
+        List<Tensor> w = new ArrayList<>(List.of(in.weight, in.bias));
+        for (Conv[] b : blocks) w.add(b[0].weight);
+        for (Conv[] b : blocks) w.add(b[0].bias);
+        for (Conv[] b : blocks) w.add(b[1].weight);
+        for (Conv[] b : blocks) w.add(b[1].bias);
+        w.add(head.weight);
+        w.add(head.bias);
+        return w;
     }
 
     /** One weight or bias of every block, laid one block after another. */
