@@ -13,36 +13,81 @@ public final class Toeplitz {
     /**
      * Solves {@code T x = b} where {@code T[i][j] = r[|i − j|] + (i == j ? diag : 0)}.
      *
+     * <p>The classical anchors' tuning spent 80 % of its time here (benchmarks/NOTES.md §32); see the array form.
+     *
      * @throws ArithmeticException if a leading minor is not positive definite (a silent or constant record)
      */
     public static double[] solve(double[] r, double diag, double[] b) {
-        int n = b.length;
+        return solve(r, diag, new double[][] {b})[0];
+    }
+
+    /**
+     * Solves {@code T x_j = b_j} for every right-hand side {@code b_j} (all of one length) at once: the forward and
+     * backward vectors depend on {@code T} only and are computed once (the least-squares FIR's leads share a
+     * matrix and differ in their right-hand sides): 4 leads of 4 096 taps in 38 ms where 4 solves took 67.
+     *
+     * <p>Every loop runs forward over contiguous memory: the backward vector (the forward one reversed, T being
+     * symmetric) is kept as its own array, shifted by one, and updated by the same formula as the forward one, and
+     * {@code r} is read reversed; the dot products keep four partial sums (one running sum waits on the previous
+     * addition at every element). Results differ from the textbook form by rounding only (1e-14 on a 4 096-tap
+     * filter of norm 0.5).
+     */
+    public static double[][] solve(double[] r, double diag, double[][] bs) {
+        int n = bs[0].length;
         double r0 = r[0] + diag;
         if (!(r0 > 0)) throw new ArithmeticException("Toeplitz system is not positive definite");
-        double[] f = new double[n]; // forward vector: T_m f = e_first
-        double[] x = new double[n];
-        double[] next = new double[n];
+        double[] rev = new double[n + 1]; // rev[n − m + i] = r[m − i]: the dot products run forward
+        for (int k = 1; k < n; k++) rev[k] = r[n - k];
+        double[] f = new double[n + 1]; // forward vector of order m (T_m f = e_first), zero from m on
+        double[] fNext = new double[n + 1];
+        double[] back = new double[n + 1]; // backward vector (f reversed) shifted by one: back[0] = 0
+        double[] backNext = new double[n + 1];
+        double[][] x = new double[bs.length][n];
         f[0] = 1 / r0;
-        x[0] = b[0] / r0;
+        back[1] = 1 / r0;
+        for (int j = 0; j < bs.length; j++) x[j][0] = bs[j][0] / r0;
         for (int m = 1; m < n; m++) {
-            double ef = 0;
-            double ex = 0;
-            for (int i = 0; i < m; i++) {
-                ef += r[m - i] * f[i];
-                ex += r[m - i] * x[i];
-            }
+            int o = n - m;
+            double ef = dot(rev, o, f, m);
             double den = 1 - ef * ef;
             if (!(den > 0)) throw new ArithmeticException("Toeplitz system is not positive definite");
-            // [f; 0] − ef·[0; reverse(f)], scaled: symmetric T makes the backward vector the reversed forward one.
+            // f' = ([f; 0] − ef·[0; back]) / den and back' = ([0; back] − ef·[f; 0]) / den
+            double inv = 1 / den;
             for (int i = 0; i <= m; i++) {
-                double fi = i < m ? f[i] : 0;
-                double bi = i > 0 ? f[m - i] : 0;
-                next[i] = (fi - ef * bi) / den;
+                double fi = f[i];
+                double bi = back[i];
+                fNext[i] = (fi - ef * bi) * inv;
+                backNext[i + 1] = (bi - ef * fi) * inv;
             }
-            System.arraycopy(next, 0, f, 0, m + 1);
-            double g = b[m] - ex;
-            for (int i = 0; i <= m; i++) x[i] += g * f[m - i]; // backward vector of order m+1 is reverse(f)
+            double[] t = f;
+            f = fNext;
+            fNext = t;
+            t = back;
+            back = backNext;
+            backNext = t;
+            for (int j = 0; j < bs.length; j++) {
+                double[] xj = x[j];
+                double g = bs[j][m] - dot(rev, o, xj, m);
+                for (int i = 0; i <= m; i++) xj[i] += g * back[i + 1]; // backward vector of order m + 1
+            }
         }
         return x;
+    }
+
+    /** {@code Σ_{i<m} a[from + i]·v[i]} in four partial sums. */
+    private static double dot(double[] a, int from, double[] v, int m) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < m; i += 4) {
+            s0 += a[from + i] * v[i];
+            s1 += a[from + i + 1] * v[i + 1];
+            s2 += a[from + i + 2] * v[i + 2];
+            s3 += a[from + i + 3] * v[i + 3];
+        }
+        for (; i < m; i++) s0 += a[from + i] * v[i];
+        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -1,5 +1,7 @@
 package eqt.dsp;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -38,14 +40,38 @@ public final class WienerHopf {
             @Override
             public FoldChoice.Estimate on(int[][] fit) {
                 Normal ne = Normal.of(y, s, fit, max(lengths));
+                // one length's filters, every lead and ridge: the leads of one length and ridge share a matrix,
+                // solved once for all of them (Toeplitz.solve with several right-hand sides)
+                LinearInverse[][] ofLength = new LinearInverse[1][];
+                int[] solvedLength = {-1};
                 return k -> {
-                    int taps = lengths[k / perLength];
-                    int past = (int) Math.round(taps * (1 - LEADS[k % perLength / RIDGES.length]));
+                    int length = k / perLength;
+                    int taps = lengths[length];
+                    int lead = k % perLength / RIDGES.length;
+                    int past = pastTaps(taps, lead);
                     if (past > maxLags / 2 || taps - past > maxLags / 2) return null;
-                    return ne.solve(taps, past, RIDGES[k % RIDGES.length]);
+                    if (solvedLength[0] != length) {
+                        ofLength[0] = new LinearInverse[perLength];
+                        for (int r = 0; r < RIDGES.length; r++) {
+                            List<Integer> leads = new ArrayList<>();
+                            for (int l = 0; l < LEADS.length; l++) {
+                                int p = pastTaps(taps, l);
+                                if (p <= maxLags / 2 && taps - p <= maxLags / 2) leads.add(l);
+                            }
+                            LinearInverse[] f = ne.solve(taps, leads.stream().mapToInt(l -> pastTaps(taps, l)).toArray(), RIDGES[r]);
+                            for (int i = 0; i < f.length; i++) ofLength[0][leads.get(i) * RIDGES.length + r] = f[i];
+                        }
+                        solvedLength[0] = length;
+                    }
+                    return ofLength[0][k % perLength];
                 };
             }
         });
+    }
+
+    /** Taps on past samples of a {@code taps}-long filter with lead {@code LEADS[lead]}. */
+    private static int pastTaps(int taps, int lead) {
+        return (int) Math.round(taps * (1 - LEADS[lead]));
     }
 
     private static int max(int[] v) {
@@ -72,12 +98,20 @@ public final class WienerHopf {
             return new Normal(auto, cross, maxTaps, my, ms);
         }
 
-        LinearInverse solve(int taps, int past, double ridge) {
-            double[] rhs = new double[taps];
-            for (int i = 0; i < taps; i++) rhs[i] = cross[i - past + maxLag]; // Σ_t s[t]·y[t + i − past]
-            double[] h = Toeplitz.solve(auto, ridge * auto[0], rhs);
-            return new LinearInverse(NAME, past, h, inputMean, targetMean, String.format(Locale.ROOT,
-                    "%d taps, %.0f %% on future samples, ridge %s", taps, 100.0 * (taps - past) / taps, ridge));
+        /** The filters of {@code taps} taps with each of {@code pasts} on past samples, one ridge: one matrix. */
+        LinearInverse[] solve(int taps, int[] pasts, double ridge) {
+            double[][] rhs = new double[pasts.length][taps];
+            for (int j = 0; j < pasts.length; j++) {
+                for (int i = 0; i < taps; i++) rhs[j][i] = cross[i - pasts[j] + maxLag]; // Σ_t s[t]·y[t + i − past]
+            }
+            double[][] h = Toeplitz.solve(auto, ridge * auto[0], rhs);
+            LinearInverse[] out = new LinearInverse[pasts.length];
+            for (int j = 0; j < pasts.length; j++) {
+                int past = pasts[j];
+                out[j] = new LinearInverse(NAME, past, h[j], inputMean, targetMean, String.format(Locale.ROOT,
+                        "%d taps, %.0f %% on future samples, ridge %s", taps, 100.0 * (taps - past) / taps, ridge));
+            }
+            return out;
         }
     }
 }
