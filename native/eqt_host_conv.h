@@ -149,8 +149,9 @@ EQT_CONV_AVX512 static inline __m512 eqt_conv_exp16(__m512 x) {
     return _mm512_scalef_ps(y, n);
 }
 
-/* 0.5 x (1 + erf(x / sqrt 2)), erf by Abramowitz & Stegun 7.1.26. */
-EQT_CONV_AVX512 static inline __m512 eqt_conv_gelu16(__m512 x) {
+/* Phi(x) = 0.5 (1 + erf(x / sqrt 2)), erf by Abramowitz & Stegun 7.1.26; *e = exp(-x^2 / 2), which GELU's
+ * derivative needs too (eqt_host_convgrad.h). */
+EQT_CONV_AVX512 static inline __m512 eqt_conv_cdf16(__m512 x, __m512* e) {
     const __m512 one = _mm512_set1_ps(1.0f);
     __m512 z = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f));
     __m512 az = _mm512_abs_ps(z);
@@ -159,11 +160,17 @@ EQT_CONV_AVX512 static inline __m512 eqt_conv_gelu16(__m512 x) {
     r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(1.421413741f));
     r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(-0.284496736f));
     r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(0.254829592f));
-    __m512 e = eqt_conv_exp16(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(az, az)));
-    __m512 erfAbs = _mm512_fnmadd_ps(_mm512_mul_ps(r, t), e, one);
+    *e = eqt_conv_exp16(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(az, az)));
+    __m512 erfAbs = _mm512_fnmadd_ps(_mm512_mul_ps(r, t), *e, one);
     __m512 erf = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(erfAbs),
             _mm512_and_si512(_mm512_castps_si512(z), _mm512_set1_epi32((int) 0x80000000u))));
-    return _mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(0.5f), x), _mm512_add_ps(one, erf));
+    return _mm512_mul_ps(_mm512_set1_ps(0.5f), _mm512_add_ps(one, erf));
+}
+
+/* GELU: x Phi(x). */
+EQT_CONV_AVX512 static inline __m512 eqt_conv_gelu16(__m512 x) {
+    __m512 e;
+    return _mm512_mul_ps(x, eqt_conv_cdf16(x, &e));
 }
 
 /*

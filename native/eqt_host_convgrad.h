@@ -241,19 +241,8 @@ static inline __mmask16 eqt_grad_live(long long t, long long len) {
 
 /* GELU and its derivative at once (the erf's exponential is exp(-x^2 / 2), phi's too). */
 EQT_CONV_AVX512 static inline void eqt_grad_gelu_both16(__m512 x, __m512* g, __m512* d) {
-    const __m512 one = _mm512_set1_ps(1.0f);
-    __m512 z = _mm512_mul_ps(x, _mm512_set1_ps(0.70710678118654752f));
-    __m512 az = _mm512_abs_ps(z);
-    __m512 t = _mm512_div_ps(one, _mm512_fmadd_ps(_mm512_set1_ps(0.3275911f), az, one));
-    __m512 r = _mm512_fmadd_ps(_mm512_set1_ps(1.061405429f), t, _mm512_set1_ps(-1.453152027f));
-    r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(1.421413741f));
-    r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(-0.284496736f));
-    r = _mm512_fmadd_ps(r, t, _mm512_set1_ps(0.254829592f));
-    __m512 e = eqt_conv_exp16(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(az, az)));
-    __m512 erfAbs = _mm512_fnmadd_ps(_mm512_mul_ps(r, t), e, one);
-    __m512 erf = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(erfAbs),
-            _mm512_and_si512(_mm512_castps_si512(z), _mm512_set1_epi32((int) 0x80000000u))));
-    __m512 cdf = _mm512_mul_ps(_mm512_set1_ps(0.5f), _mm512_add_ps(one, erf));
+    __m512 e;
+    __m512 cdf = eqt_conv_cdf16(x, &e);
     *g = _mm512_mul_ps(x, cdf);
     *d = _mm512_fmadd_ps(_mm512_mul_ps(x, e), _mm512_set1_ps(0.39894228040143268f), cdf);
 }
