@@ -4,6 +4,7 @@
  *   eqt_host_dropout.h  dropout masks from a counter-based generator
  *   eqt_host_conv.h     the default model's correction network, fused for inference
  *   eqt_host_convgrad.h its gradients with respect to its weights, fused for training
+ *   eqt_host_toeplitz.h Levinson solves for the classical anchors' least-squares FIRs
  *   eqt_host_net.h      the TCPStore's listening socket, bound to one address
  *   eqt_host_error.h    why the last call failed
  * Define EQT_HOST_IMPLEMENTATION in exactly one translation unit (the preset's JNI library does).
@@ -16,6 +17,7 @@
 #include "eqt_host_dropout.h"
 #include "eqt_host_conv.h"
 #include "eqt_host_convgrad.h"
+#include "eqt_host_toeplitz.h"
 #include "eqt_host_net.h"
 
 #endif /* EQT_HOST_H */

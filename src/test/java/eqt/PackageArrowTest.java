@@ -32,7 +32,7 @@ class PackageArrowTest {
             Map.entry("ops", Set.of("io", "host")),
             Map.entry("data", Set.of("io")),
             Map.entry("formats", Set.of("data", "io")),
-            Map.entry("dsp", Set.of("data", "io")),
+            Map.entry("dsp", Set.of("data", "io", "host")),
             Map.entry("model", Set.of("data", "dsp", "io", "ops")),
             Map.entry("checkpoint", Set.of("data", "dsp", "model", "io", "ops")),
             Map.entry("dist", Set.of("device", "io", "ops", "sdaa", "host")),

@@ -1,19 +1,38 @@
 package eqt.dsp;
 
+import eqt.host.global.host;
+import org.bytedeco.javacpp.Loader;
+
 /**
  * Solves symmetric Toeplitz systems by Levinson's recursion in O(n²) time and O(n) memory: a 4096-tap Wiener
  * filter is 17 M multiply-adds where Cholesky on the dense matrix is 23 G and 134 MB. Hand-written because no
  * maintained Java library on Maven Central offers it (Apache Commons Math and EJML solve dense systems only).
+ *
+ * <p>The recursion runs in native code where the host library loads (native/eqt_host_toeplitz.h: one pass over
+ * memory per order, eight doubles a step; benchmarks/NOTES.md §33), else in the Java form below, which stays the
+ * portable path and the reference the native one is tested against.
  */
 public final class Toeplitz {
 
+    /** Whether the native recursion is there (the host library is built for linux-x86_64). */
+    static final boolean NATIVE = loaded();
+
     private Toeplitz() {
+    }
+
+    private static boolean loaded() {
+        try {
+            Loader.load(host.class);
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
     }
 
     /**
      * Solves {@code T x = b} where {@code T[i][j] = r[|i − j|] + (i == j ? diag : 0)}.
      *
-     * <p>The classical anchors' tuning spent 80 % of its time here (benchmarks/NOTES.md §32); see the array form.
+     * <p>The classical anchors' tuning spent 80 % of its time here (benchmarks/NOTES.md §32, §33); see the array form.
      *
      * @throws ArithmeticException if a leading minor is not positive definite (a silent or constant record)
      */
@@ -33,6 +52,34 @@ public final class Toeplitz {
      * filter of norm 0.5).
      */
     public static double[][] solve(double[] r, double diag, double[][] bs) {
+        return NATIVE ? solveNative(r, diag, bs) : solveJava(r, diag, bs);
+    }
+
+    /** The native recursion (native/eqt_host_toeplitz.h): the same solutions to rounding, ≈ 3.7× faster. */
+    static double[][] solveNative(double[] r, double diag, double[][] bs) {
+        int n = bs[0].length;
+        if (r.length < n) throw new IllegalArgumentException("r has " + r.length + " lags, the system " + n + " unknowns");
+        double[] b = new double[bs.length * n];
+        for (int j = 0; j < bs.length; j++) {
+            if (bs[j].length != n) throw new IllegalArgumentException("right-hand sides of different lengths");
+            System.arraycopy(bs[j], 0, b, j * n, n);
+        }
+        double[] x = new double[b.length];
+        int status = host.eqt_host_toeplitz_solve(r, diag, n, bs.length, b, x);
+        if (status > 0) throw new ArithmeticException("Toeplitz system is not positive definite (order " + status + ")");
+        if (status < 0) throw new IllegalStateException("eqt_host_toeplitz_solve: bad arguments or no memory (n = " + n + ")");
+        double[][] out = new double[bs.length][];
+        for (int j = 0; j < bs.length; j++) out[j] = java.util.Arrays.copyOfRange(x, j * n, (j + 1) * n);
+        return out;
+    }
+
+    /** Lets the native recursion use AVX-512 ({@code true}, the default) or forces its plain C loop; whether AVX-512 now runs. */
+    static boolean allowVector(boolean allow) {
+        return host.eqt_host_toeplitz_vector(allow ? 1 : 0) == 1;
+    }
+
+    /** The recursion in Java: the portable path. */
+    static double[][] solveJava(double[] r, double diag, double[][] bs) {
         int n = bs[0].length;
         double r0 = r[0] + diag;
         if (!(r0 > 0)) throw new ArithmeticException("Toeplitz system is not positive definite");
