@@ -1,5 +1,7 @@
 package eqt.dsp;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
@@ -9,7 +11,21 @@ import org.jtransforms.fft.DoubleFFT_1D;
  */
 final class Fft {
 
+    /**
+     * Plans of power-of-two sizes, one set per thread: building one computes its twiddle tables (a 65 536-point
+     * plan costs more than the transforms a short span needs), and the anchors' tuning made ≈ 10⁴ of a handful of
+     * sizes — 29 % of `evaluate`'s Java time (benchmarks/NOTES.md §33). Per thread because a plan's use is not
+     * documented as thread-safe; the sizes are powers of two up to the record's, so each thread holds a few.
+     */
+    private static final ThreadLocal<Map<Integer, DoubleFFT_1D>> PLANS = ThreadLocal.withInitial(HashMap::new);
+
     private Fft() {
+    }
+
+    /** A plan for real transforms of {@code size} points, shared within the calling thread when a power of two. */
+    static DoubleFFT_1D plan(int size) {
+        if (Integer.bitCount(size) != 1) return new DoubleFFT_1D(size);
+        return PLANS.get().computeIfAbsent(size, DoubleFFT_1D::new);
     }
 
     static int nextPow2(long n) {
@@ -32,7 +48,7 @@ final class Fft {
             fa[t] = a[from + t] - ma;
             fb[t] = b[from + t] - mb;
         }
-        DoubleFFT_1D fft = new DoubleFFT_1D(size);
+        DoubleFFT_1D fft = plan(size);
         fft.realForward(fa);
         fft.realForward(fb);
         conjTimes(fa, fb); // conj(A)·B → Σ_t a[t] b[t+k] at index k (mod size)

@@ -39,7 +39,7 @@ public record LinearInverse(String method, int past, double[] taps, double input
 
     /** Samples {@code [from, to)} of the filtered record (the filter reads the record beyond them as needed). */
     public float[] apply(float[] y, int from, int to) {
-        Blocks b = blocks(to - from);
+        Blocks b = new Blocks(to - from, true); // used here, in this thread only: its plan may be the thread's
         float[] out = new float[to - from];
         for (int t0 = from; t0 < to; t0 += b.hop()) b.apply(y, 0, y.length, t0, Math.min(b.hop(), to - t0), out, t0 - from);
         return out;
@@ -51,7 +51,7 @@ public record LinearInverse(String method, int past, double[] taps, double input
      * for bit (a record streamed from block {@code 0} gets exactly what {@link #apply(float[])} returns).
      */
     public Blocks blocks(long span) {
-        return new Blocks(span);
+        return new Blocks(span, false);
     }
 
     /** Overlap-save FFT blocks; not thread-safe (one scratch buffer). */
@@ -61,11 +61,12 @@ public record LinearInverse(String method, int past, double[] taps, double input
         private final double[] g;
         private final double[] buf;
 
-        private Blocks(long span) {
+        /** {@code threadPlan}: the blocks stay in the calling thread, so they may share its cached FFT plan. */
+        private Blocks(long span, boolean threadPlan) {
             int k = taps.length;
             // Blocks of up to BLOCK samples, fewer for a short span, never shorter than twice the filter.
             size = Math.max(Fft.nextPow2(2L * k), Math.min(BLOCK, Fft.nextPow2(span + k)));
-            fft = new DoubleFFT_1D(size);
+            fft = threadPlan ? Fft.plan(size) : new DoubleFFT_1D(size);
             // As a convolution with g, the taps reversed: ŝ[t] = Σ_j g[j]·x[t + k − 1 − past − j], x = y − inputMean.
             g = new double[size];
             for (int j = 0; j < k; j++) g[j] = taps[k - 1 - j];

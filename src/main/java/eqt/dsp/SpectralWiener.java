@@ -54,7 +54,7 @@ public final class SpectralWiener {
             double ms = Blocks.mean(s, fit);
             double[] hann = new double[n];
             for (int i = 0; i < n; i++) hann[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
-            DoubleFFT_1D fft = new DoubleFFT_1D(n);
+            DoubleFFT_1D fft = Fft.plan(n);
             double[] syy = new double[n];
             double[] sys = new double[n];
             double[] fy = new double[n];
@@ -92,7 +92,7 @@ public final class SpectralWiener {
                 g[i] = sys[i] / d;
                 g[i + 1] = sys[i + 1] / d;
             }
-            new DoubleFFT_1D(n).realInverse(g, true);
+            Fft.plan(n).realInverse(g, true);
             // ŝ[t] = Σ_m g[m]·y[t − m] (circular m): the tap on y[t + k] is g[−k mod n], for k in [−n/2, n/2).
             int past = n / 2;
             double[] taps = new double[n];
