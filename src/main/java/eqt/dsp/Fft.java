@@ -3,6 +3,7 @@ package eqt.dsp;
 import java.util.HashMap;
 import java.util.Map;
 import org.jtransforms.fft.DoubleFFT_1D;
+import pl.edu.icm.jlargearrays.ConcurrencyUtils;
 
 /**
  * The FFT work of the classical inverses, over JTransforms' real transforms (packed layout: {@code a[0]} the DC
@@ -18,6 +19,13 @@ final class Fft {
      * documented as thread-safe; the sizes are powers of two up to the record's, so each thread holds a few.
      */
     private static final ThreadLocal<Map<Integer, DoubleFFT_1D>> PLANS = ThreadLocal.withInitial(HashMap::new);
+
+    static {
+        // Every caller here already runs one transform per core (pairs, folds and settings in parallel), so
+        // JTransforms' own splitting of transforms over 8 192 points into two pool threads only made the callers
+        // wait on each other: the tuning kept 2 cores 68 % busy (benchmarks/NOTES.md §33).
+        ConcurrencyUtils.setNumberOfThreads(1);
+    }
 
     private Fft() {
     }
