@@ -1,6 +1,7 @@
 package eqt.ops;
 
 import eqt.host.global.host;
+import java.lang.ref.Reference;
 import java.util.stream.IntStream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
@@ -52,10 +53,8 @@ public final class PairConvKernel {
         long len = x.size(1);
         int width = (int) wIn.size(0);
         Tensor out = torch.empty(batch, len, channels); // float32 on the CPU
-        Tensor[] w = {wIn.contiguous(), bIn.contiguous(), wDil.contiguous(), bDil.contiguous(), wMix.contiguous(),
-                bMix.contiguous(), wHead.contiguous(), bHead.contiguous()};
-        FloatPointer[] p = new FloatPointer[w.length];
-        for (int i = 0; i < w.length; i++) p[i] = new FloatPointer(w[i].data_ptr());
+        Weights weights = Weights.of(wIn, bIn, wDil, bDil, wMix, bMix, wHead, bHead);
+        FloatPointer[] p = weights.pointers();
         FloatPointer src = new FloatPointer(x.data_ptr());
         FloatPointer dst = new FloatPointer(out.data_ptr());
         long seqs = batch * channels;
@@ -66,6 +65,7 @@ public final class PairConvKernel {
                 throw new IllegalStateException(host.eqt_host_last_error().getString());
             }
         });
+        Reference.reachabilityFence(weights);
         return out;
     }
 
@@ -91,10 +91,8 @@ public final class PairConvKernel {
         long batch = x.size(0);
         long len = x.size(1);
         int width = (int) wIn.size(0);
-        Tensor[] w = {wIn.contiguous(), bIn.contiguous(), wDil.contiguous(), bDil.contiguous(), wMix.contiguous(),
-                bMix.contiguous(), wHead.contiguous(), bHead.contiguous()};
-        FloatPointer[] p = new FloatPointer[w.length];
-        for (int i = 0; i < w.length; i++) p[i] = new FloatPointer(w[i].data_ptr());
+        Weights weights = Weights.of(wIn, bIn, wDil, bDil, wMix, bMix, wHead, bHead);
+        FloatPointer[] p = weights.pointers();
         FloatPointer src = new FloatPointer(x.data_ptr());
         FloatPointer pa = new FloatPointer(a.data_ptr());
         FloatPointer pb = new FloatPointer(b.data_ptr());
@@ -112,7 +110,24 @@ public final class PairConvKernel {
                 throw new IllegalStateException(host.eqt_host_last_error().getString());
             }
         });
+        Reference.reachabilityFence(weights);
         return new Trained(out, parts == 1 ? sums.select(0, 0) : sums.sum(0));
+    }
+
+    /**
+     * The weights in the order the native calls take them, each made contiguous, and a pointer to each one's data;
+     * the caller keeps the record reachable while the pointers are in use.
+     */
+    private record Weights(Tensor[] tensors, FloatPointer[] pointers) {
+        static Weights of(Tensor... w) {
+            Tensor[] t = new Tensor[w.length];
+            FloatPointer[] p = new FloatPointer[w.length];
+            for (int i = 0; i < w.length; i++) {
+                t[i] = w[i].contiguous();
+                p[i] = new FloatPointer(t[i].data_ptr());
+            }
+            return new Weights(t, p);
+        }
     }
 
     /** Test hook: {@code true} makes {@link #train} leave out part of the backward pass (a wrong gradient). */
