@@ -174,32 +174,78 @@ EQT_CONV_AVX512 static inline __m512 eqt_conv_gelu16(__m512 x) {
 }
 
 /*
- * Sixteen output features (group g) at sixteen time steps from t: acc[f] = bias + sum over inputs i and taps j of
- * w[(f * W + i) * k + j] * src row i at t + (j - half) * dil. The sixteen accumulators and one input vector fit in
- * the 32 registers; each weight is a broadcast memory operand.
+ * Eight output features (from f0) at nv x 16 time steps from t (nv <= 3, a constant where it is inlined):
+ * acc[v * 8 + f] = bias + sum over inputs i and taps j of w[((f0 + f) * W + i) * k + j] * src row i at
+ * t + 16 v + (j - half) * dil, summed over i, then j, in order. The 24 accumulators and 3 input vectors fit in the
+ * 32 registers; each weight is a broadcast memory operand. Per input and tap, 8 weight broadcasts and 3 input loads
+ * feed 24 fused multiply-adds, where the former tile of 16 features at 16 steps needed 17 loads for 16 (the same
+ * sums in the same order): 21 % less time for the inference forward on Sapphire Rapids (benchmarks/NOTES.md §34).
  */
-EQT_CONV_AVX512 static inline void eqt_conv_tile(__m512* acc, const float* src, long long srcStride, int W, int k,
-                                                  long long dil, const float* w, const float* bias, int g, long long t) {
+EQT_CONV_AVX512 static inline __attribute__((always_inline)) void eqt_conv_tile8(
+        __m512* acc, const float* src, long long srcStride, int W, int k, long long dil, const float* w,
+        const float* bias, int f0, long long t, const int nv) {
     int half = (k - 1) / 2;
-#pragma GCC unroll 16
-    for (int f = 0; f < 16; f++) acc[f] = _mm512_set1_ps(bias[g * 16 + f]);
+#pragma GCC unroll 3
+    for (int v = 0; v < nv; v++)
+#pragma GCC unroll 8
+        for (int f = 0; f < 8; f++) acc[v * 8 + f] = _mm512_set1_ps(bias[f0 + f]);
     for (int i = 0; i < W; i++) {
         for (int j = 0; j < k; j++) {
-            __m512 v = _mm512_loadu_ps(src + i * srcStride + t + (j - half) * dil);
-            const float* wij = w + ((long long) g * 16 * W + i) * k + j;
-#pragma GCC unroll 16
-            for (int f = 0; f < 16; f++) acc[f] = _mm512_fmadd_ps(_mm512_set1_ps(wij[(long long) f * W * k]), v, acc[f]);
+            const float* row = src + i * srcStride + t + (j - half) * dil;
+            __m512 x[3];
+#pragma GCC unroll 3
+            for (int v = 0; v < nv; v++) x[v] = _mm512_loadu_ps(row + 16 * v);
+            const float* wij = w + ((long long) f0 * W + i) * k + j;
+#pragma GCC unroll 8
+            for (int f = 0; f < 8; f++) {
+                __m512 wb = _mm512_set1_ps(wij[(long long) f * W * k]);
+#pragma GCC unroll 3
+                for (int v = 0; v < nv; v++) acc[v * 8 + f] = _mm512_fmadd_ps(wb, x[v], acc[v * 8 + f]);
+            }
         }
     }
 }
 
-/* The residual update: h's sixteen features of group g at the sixteen steps from t += acc. */
-EQT_CONV_AVX512 static inline void eqt_conv_add_to_h(const eqt_conv_seq* q, const __m512* acc, int g, long long t) {
-#pragma GCC unroll 16
-    for (int f = 0; f < 16; f++) {
-        float* hr = q->h + (g * 16 + f) * q->hStride + q->pad + t;
-        _mm512_storeu_ps(hr, _mm512_add_ps(_mm512_loadu_ps(hr), acc[f]));
+/* Where a pass's sums go: epilogue(ctx, f, t, sum) for output feature f at the sixteen steps from t. */
+typedef void (*eqt_conv_epilogue)(const void* ctx, int f, long long t, __m512 sum);
+
+/*
+ * One convolution over steps [0, lenR) (a multiple of 16) for all W output features, through eqt_conv_tile8: 48
+ * steps at a time, the last up to 32 steps 16 at a time. Inlined with a constant epilogue, the epilogue is too.
+ */
+EQT_CONV_AVX512 static inline __attribute__((always_inline)) void eqt_conv_pass(
+        const float* src, long long srcStride, int W, int k, long long dil, const float* w, const float* bias,
+        long long lenR, eqt_conv_epilogue epilogue, const void* ctx) {
+    __m512 acc[24];
+    long long t = 0;
+    for (; t + 48 <= lenR; t += 48) {
+        for (int f0 = 0; f0 < W; f0 += 8) {
+            eqt_conv_tile8(acc, src, srcStride, W, k, dil, w, bias, f0, t, 3);
+#pragma GCC unroll 3
+            for (int v = 0; v < 3; v++)
+#pragma GCC unroll 8
+                for (int f = 0; f < 8; f++) epilogue(ctx, f0 + f, t + 16 * v, acc[v * 8 + f]);
+        }
     }
+    for (; t < lenR; t += 16) {
+        for (int f0 = 0; f0 < W; f0 += 8) {
+            eqt_conv_tile8(acc, src, srcStride, W, k, dil, w, bias, f0, t, 1);
+#pragma GCC unroll 8
+            for (int f = 0; f < 8; f++) epilogue(ctx, f0 + f, t, acc[f]);
+        }
+    }
+}
+
+/* The inference block's epilogues: a = GELU(the dilated sums); h += the mix's sums. */
+EQT_CONV_AVX512 static inline void eqt_conv_store_gelu(const void* ctx, int f, long long t, __m512 sum) {
+    const eqt_conv_seq* q = (const eqt_conv_seq*) ctx;
+    _mm512_storeu_ps(q->a + f * q->lenR + t, eqt_conv_gelu16(sum));
+}
+
+EQT_CONV_AVX512 static inline void eqt_conv_add_to_h(const void* ctx, int f, long long t, __m512 sum) {
+    const eqt_conv_seq* q = (const eqt_conv_seq*) ctx;
+    float* hr = q->h + f * q->hStride + q->pad + t;
+    _mm512_storeu_ps(hr, _mm512_add_ps(_mm512_loadu_ps(hr), sum));
 }
 
 /* h's steps past len back to zero: they are the convolution's zero padding for the next block. */
@@ -214,21 +260,9 @@ EQT_CONV_AVX512 static void eqt_conv_block_avx512(const eqt_conv_seq* q, int l) 
     long long dil = 1LL << l;
     const float* wd = q->w_dil + (long long) l * W * W * k;
     const float* wm = q->w_mix + (long long) l * W * W;
-    __m512 acc[16];
-    for (long long t = 0; t < q->lenR; t += 16) {
-        for (int g = 0; g < W / 16; g++) {
-            eqt_conv_tile(acc, q->h + q->pad, q->hStride, W, k, dil, wd, q->b_dil + l * W, g, t);
-#pragma GCC unroll 16
-            for (int f = 0; f < 16; f++) _mm512_storeu_ps(q->a + (g * 16 + f) * q->lenR + t, eqt_conv_gelu16(acc[f]));
-        }
-    }
+    eqt_conv_pass(q->h + q->pad, q->hStride, W, k, dil, wd, q->b_dil + l * W, q->lenR, eqt_conv_store_gelu, q);
     /* h is read by the dilated pass at every step above, so the residual update is a second pass */
-    for (long long t = 0; t < q->lenR; t += 16) {
-        for (int g = 0; g < W / 16; g++) {
-            eqt_conv_tile(acc, q->a, q->lenR, W, 1, 0, wm, q->b_mix + l * W, g, t);
-            eqt_conv_add_to_h(q, acc, g, t);
-        }
-    }
+    eqt_conv_pass(q->a, q->lenR, W, 1, 0, wm, q->b_mix + l * W, q->lenR, eqt_conv_add_to_h, q);
     eqt_conv_zero_tail(q);
 }
 
@@ -282,7 +316,8 @@ EQT_CONV_BF16 static void eqt_conv_pack_h(const eqt_conv_seq* q) {
     }
 }
 
-/* As eqt_conv_tile, two input features per instruction: src and w hold bf16 pairs ([f][in / 2][k] for w). */
+/* Sixteen output features (group g) at sixteen steps from t, as eqt_conv_tile8 sums them, two input features per
+ * instruction: src and w hold bf16 pairs ([f][in / 2][k] for w). */
 EQT_CONV_BF16 static inline void eqt_conv_tile_bf16(__m512* acc, const unsigned* src, long long srcStride, int W, int k,
                                                      long long dil, const unsigned* w, const float* bias, int g, long long t) {
     int half = (k - 1) / 2;
@@ -318,7 +353,8 @@ EQT_CONV_BF16 static void eqt_conv_block_bf16(const eqt_conv_seq* q, int l) {
     for (long long t = 0; t < q->lenR; t += 16) {
         for (int g = 0; g < W / 16; g++) {
             eqt_conv_tile_bf16(acc, q->ab, q->lenR, W, 1, 0, wm, q->b_mix + l * W, g, t);
-            eqt_conv_add_to_h(q, acc, g, t);
+#pragma GCC unroll 16
+            for (int f = 0; f < 16; f++) eqt_conv_add_to_h(q, g * 16 + f, t, acc[f]);
         }
     }
     eqt_conv_zero_tail(q);

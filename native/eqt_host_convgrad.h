@@ -288,6 +288,40 @@ EQT_CONV_AVX512 static float eqt_grad_sum16(const float* d, long long lenR) {
     return _mm512_reduce_add_ps(acc);
 }
 
+/* Which block a pass's epilogue writes (eqt_conv_pass hands it one context). */
+typedef struct {
+    const eqt_grad_seq* q;
+    int l;
+} eqt_grad_at;
+
+/* forward, dilated: keep the pre-GELU sums, a = GELU(them) */
+EQT_CONV_AVX512 static inline void eqt_grad_keep_pre(const void* ctx, int f, long long t, __m512 sum) {
+    const eqt_grad_at* c = (const eqt_grad_at*) ctx;
+    _mm512_storeu_ps(eqt_grad_pre(c->q, c->l, f) + t, sum);
+    _mm512_storeu_ps(c->q->a + f * c->q->lenR + t, eqt_conv_gelu16(sum));
+}
+
+/* forward, mix: h of the next block = h + the sums, zero past len */
+EQT_CONV_AVX512 static inline void eqt_grad_next_h(const void* ctx, int f, long long t, __m512 sum) {
+    const eqt_grad_at* c = (const eqt_grad_at*) ctx;
+    __m512 h = _mm512_add_ps(_mm512_loadu_ps(eqt_grad_h(c->q, c->l, f) + t), sum);
+    _mm512_storeu_ps(eqt_grad_h(c->q, c->l + 1, f) + t, _mm512_maskz_mov_ps(eqt_grad_live(t, c->q->len), h));
+}
+
+/* backward, the mix's transpose: dpre = its sums * GELU'(pre) (pre holds GELU' by then), zero past len */
+EQT_CONV_AVX512 static inline void eqt_grad_dpre(const void* ctx, int f, long long t, __m512 sum) {
+    const eqt_grad_at* c = (const eqt_grad_at*) ctx;
+    __m512 d = _mm512_mul_ps(sum, _mm512_loadu_ps(eqt_grad_pre(c->q, c->l, f) + t));
+    _mm512_storeu_ps(c->q->dpre + f * c->q->hStride + c->q->pad + t, _mm512_maskz_mov_ps(eqt_grad_live(t, c->q->len), d));
+}
+
+/* backward, the dilated convolution's transpose: dh += its sums, zero past len */
+EQT_CONV_AVX512 static inline void eqt_grad_add_dh(const void* ctx, int f, long long t, __m512 sum) {
+    const eqt_grad_at* c = (const eqt_grad_at*) ctx;
+    float* dh = c->q->dh + f * c->q->lenR + t;
+    _mm512_storeu_ps(dh, _mm512_maskz_mov_ps(eqt_grad_live(t, c->q->len), _mm512_add_ps(_mm512_loadu_ps(dh), sum)));
+}
+
 EQT_CONV_AVX512 static void eqt_grad_forward_avx512(const eqt_grad_seq* q) {
     int W = q->W, k = q->k;
     const float* x0 = q->x;
@@ -300,32 +334,13 @@ EQT_CONV_AVX512 static void eqt_grad_forward_avx512(const eqt_grad_seq* q) {
             _mm512_storeu_ps(h + t, _mm512_maskz_mov_ps(eqt_grad_live(t, q->len), v));
         }
     }
-    __m512 acc[16];
     for (int l = 0; l < q->L; l++) {
         long long dil = 1LL << l;
         const float* wd = q->w_dil + (long long) l * W * W * k;
         const float* wm = q->w_mix + (long long) l * W * W;
-        for (long long t = 0; t < q->lenR; t += 16) {
-            for (int g = 0; g < W / 16; g++) {
-                eqt_conv_tile(acc, eqt_grad_h(q, l, 0), q->hStride, W, k, dil, wd, q->b_dil + l * W, g, t);
-#pragma GCC unroll 16
-                for (int f = 0; f < 16; f++) {
-                    _mm512_storeu_ps(eqt_grad_pre(q, l, g * 16 + f) + t, acc[f]);
-                    _mm512_storeu_ps(q->a + (g * 16 + f) * q->lenR + t, eqt_conv_gelu16(acc[f]));
-                }
-            }
-        }
-        for (long long t = 0; t < q->lenR; t += 16) {
-            __mmask16 live = eqt_grad_live(t, q->len);
-            for (int g = 0; g < W / 16; g++) {
-                eqt_conv_tile(acc, q->a, q->lenR, W, 1, 0, wm, q->b_mix + l * W, g, t);
-#pragma GCC unroll 16
-                for (int f = 0; f < 16; f++) {
-                    __m512 h = _mm512_add_ps(_mm512_loadu_ps(eqt_grad_h(q, l, g * 16 + f) + t), acc[f]);
-                    _mm512_storeu_ps(eqt_grad_h(q, l + 1, g * 16 + f) + t, _mm512_maskz_mov_ps(live, h));
-                }
-            }
-        }
+        eqt_grad_at at = {q, l};
+        eqt_conv_pass(eqt_grad_h(q, l, 0), q->hStride, W, k, dil, wd, q->b_dil + l * W, q->lenR, eqt_grad_keep_pre, &at);
+        eqt_conv_pass(q->a, q->lenR, W, 1, 0, wm, q->b_mix + l * W, q->lenR, eqt_grad_next_h, &at);
     }
 }
 
@@ -362,7 +377,6 @@ EQT_CONV_AVX512 static void eqt_grad_backward_avx512(const eqt_grad_seq* q) {
         q->g_whead[f] += _mm512_reduce_add_ps(acc);
     }
     q->g_bhead[0] += eqt_grad_sum16(q->dcol, lenR);
-    __m512 acc[16];
     for (int l = q->L - 1; l >= 0; l--) {
         long long dil = 1LL << l;
         float* gwd = q->g_wdil + (long long) l * W * W * k;
@@ -385,17 +399,8 @@ EQT_CONV_AVX512 static void eqt_grad_backward_avx512(const eqt_grad_seq* q) {
                 eqt_grad_outer4x4(gwm + f0 * W + i0, W, 1, q->dh + f0 * lenR, lenR, q->a + i0 * lenR, lenR, 0, lenR);
             }
         }
-        for (long long t = 0; t < lenR; t += 16) {
-            __mmask16 live = eqt_grad_live(t, q->len);
-            for (int g = 0; g < W / 16; g++) {
-                eqt_conv_tile(acc, q->dh, lenR, W, 1, 0, q->wmT + (long long) l * W * W, q->zeros, g, t);
-#pragma GCC unroll 16
-                for (int f = 0; f < 16; f++) {
-                    __m512 d = _mm512_mul_ps(acc[f], _mm512_loadu_ps(eqt_grad_pre(q, l, g * 16 + f) + t));
-                    _mm512_storeu_ps(q->dpre + (g * 16 + f) * q->hStride + q->pad + t, _mm512_maskz_mov_ps(live, d));
-                }
-            }
-        }
+        eqt_grad_at at = {q, l};
+        eqt_conv_pass(q->dh, lenR, W, 1, 0, q->wmT + (long long) l * W * W, q->zeros, lenR, eqt_grad_dpre, &at);
         /* the dilated convolution: its weights' gradients, then dh += its transpose applied to dpre */
         for (int f = 0; f < W; f++) q->g_bdil[l * W + f] += eqt_grad_sum16(q->dpre + f * q->hStride + q->pad, lenR);
         for (int j = 0; j < k; j++) {
@@ -408,17 +413,8 @@ EQT_CONV_AVX512 static void eqt_grad_backward_avx512(const eqt_grad_seq* q) {
             }
         }
         if (eqt_grad_fault == 1) continue;
-        for (long long t = 0; t < lenR; t += 16) {
-            __mmask16 live = eqt_grad_live(t, q->len);
-            for (int g = 0; g < W / 16; g++) {
-                eqt_conv_tile(acc, q->dpre + q->pad, q->hStride, W, k, dil, q->wdT + (long long) l * W * W * k, q->zeros, g, t);
-#pragma GCC unroll 16
-                for (int f = 0; f < 16; f++) {
-                    float* dh = q->dh + (g * 16 + f) * lenR + t;
-                    _mm512_storeu_ps(dh, _mm512_maskz_mov_ps(live, _mm512_add_ps(_mm512_loadu_ps(dh), acc[f])));
-                }
-            }
-        }
+        eqt_conv_pass(q->dpre + q->pad, q->hStride, W, k, dil, q->wdT + (long long) l * W * W * k, q->zeros, lenR,
+                      eqt_grad_add_dh, &at);
     }
     /* the input map */
     const float* x0 = q->x;
