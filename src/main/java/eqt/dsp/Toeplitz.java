@@ -1,7 +1,7 @@
 package eqt.dsp;
 
+import eqt.host.Shim;
 import eqt.host.global.host;
-import org.bytedeco.javacpp.Loader;
 
 /**
  * Solves symmetric Toeplitz systems by Levinson's recursion in O(n²) time and O(n) memory: a 4096-tap Wiener
@@ -15,18 +15,9 @@ import org.bytedeco.javacpp.Loader;
 public final class Toeplitz {
 
     /** Whether the native recursion is there (the host library is built for linux-x86_64). */
-    static final boolean NATIVE = loaded();
+    static final boolean NATIVE = Shim.LOADED;
 
     private Toeplitz() {
-    }
-
-    private static boolean loaded() {
-        try {
-            Loader.load(host.class);
-            return true;
-        } catch (UnsatisfiedLinkError e) {
-            return false;
-        }
     }
 
     /**

@@ -1,10 +1,10 @@
 package eqt.ops;
 
+import eqt.host.Shim;
 import eqt.host.global.host;
 import java.lang.ref.Reference;
 import java.util.stream.IntStream;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Loader;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -16,18 +16,9 @@ import org.bytedeco.pytorch.global.torch;
 public final class PairConvKernel {
 
     /** Whether the shim loaded (it is built for linux-x86_64). */
-    public static final boolean LOADED = loaded();
+    public static final boolean LOADED = Shim.LOADED;
 
     private PairConvKernel() {
-    }
-
-    private static boolean loaded() {
-        try {
-            Loader.load(host.class);
-            return true;
-        } catch (UnsatisfiedLinkError e) {
-            return false;
-        }
     }
 
     /** Whether this CPU runs the bf16 path (AVX512-BF16). */
