@@ -5,7 +5,7 @@
 # (the classical filters are chosen on four folds of the training block plus validation samples 120 000-134 999;
 # test samples 135 000-149 999 are reported).
 #
-#   benchmarks/study/study.sh [OUT_DIR]        (default: runs/study; ~6 min per world on a 2-core machine)
+#   benchmarks/study/study.sh [OUT_DIR]        (default: runs/study; ~3-6 min per world on a 2-core machine, NOTES §35)
 #
 # The recipes were not tuned on these worlds: the wiener-transformer's looked only at eq_data (seed 1) and
 # `harsh` (seed 7, not in this table); the wiener-cnn's (the default since issue 26) only at `harsh` and
