@@ -53,18 +53,20 @@ typedef struct {
     double ef, gx[EQT_TOEPLITZ_GROUP];
 } eqt_toeplitz;
 
-/* Order m to m + 1 in plain C. */
-static void eqt_toeplitz_step(eqt_toeplitz* s, int m, double inv) {
-    double g[EQT_TOEPLITZ_GROUP], sx[EQT_TOEPLITZ_GROUP] = {0};
-    for (int j = 0; j < s->nb; j++) g[j] = s->b[(long long) j * s->n + m] - s->gx[j];
-    const double* rn = s->rev + (s->n - m - 1);
-    double ef = s->ef, sf = 0;
-    for (int i = 0; i <= m; i++) {
+/*
+ * Elements [from, m] of order m's update in plain C, g[j] the right-hand sides' corrections: adds the next order's
+ * dot products to *sf and sx. The whole step on the plain path, the last m + 1 mod 8 elements on the vector path.
+ */
+static inline void eqt_toeplitz_elements(eqt_toeplitz* s, int m, double inv, int from, const double* g, double* sf,
+                                         double* sx) {
+    const double* rn = s->rev + (s->n - m - 1); /* the next order's row of T, reversed */
+    double ef = s->ef;
+    for (int i = from; i <= m; i++) {
         double fi = s->f[i], bi = s->back[i];
         double fo = (fi - ef * bi) * inv, bo = (bi - ef * fi) * inv;
         s->fn[i] = fo;
         s->backn[i + 1] = bo;
-        sf += rn[i] * fo;
+        *sf += rn[i] * fo;
         for (int j = 0; j < s->nb; j++) {
             double* xj = s->x + (long long) j * s->n;
             double xv = xj[i] + g[j] * bo;
@@ -72,6 +74,13 @@ static void eqt_toeplitz_step(eqt_toeplitz* s, int m, double inv) {
             sx[j] += rn[i] * xv;
         }
     }
+}
+
+/* Order m to m + 1 in plain C. */
+static void eqt_toeplitz_step(eqt_toeplitz* s, int m, double inv) {
+    double g[EQT_TOEPLITZ_GROUP], sx[EQT_TOEPLITZ_GROUP] = {0}, sf = 0;
+    for (int j = 0; j < s->nb; j++) g[j] = s->b[(long long) j * s->n + m] - s->gx[j];
+    eqt_toeplitz_elements(s, m, inv, 0, g, &sf, sx);
     s->ef = sf;
     for (int j = 0; j < s->nb; j++) s->gx[j] = sx[j];
 }
@@ -81,6 +90,7 @@ static void eqt_toeplitz_step(eqt_toeplitz* s, int m, double inv) {
 /* GCC 12's _mm512_reduce_add_pd reads an "uninitialised" __m256d inside its own header: a false alarm */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #define EQT_TOEPLITZ_AVX512 __attribute__((target("avx512f")))
 
 /* Order m to m + 1, eight elements a step; the last m + 1 mod 8 in plain C. */
@@ -114,19 +124,7 @@ EQT_TOEPLITZ_AVX512 static void eqt_toeplitz_step_avx512(eqt_toeplitz* s, int m,
     }
     double sf = _mm512_reduce_add_pd(accf), sx[EQT_TOEPLITZ_GROUP];
     for (int j = 0; j < nb; j++) sx[j] = _mm512_reduce_add_pd(acc[j]);
-    for (; i < last; i++) {
-        double fi = s->f[i], bi = s->back[i];
-        double fo = (fi - ef * bi) * inv, bo = (bi - ef * fi) * inv;
-        s->fn[i] = fo;
-        s->backn[i + 1] = bo;
-        sf += rn[i] * fo;
-        for (int j = 0; j < nb; j++) {
-            double* xj = s->x + (long long) j * s->n;
-            double xv = xj[i] + g[j] * bo;
-            xj[i] = xv;
-            sx[j] += rn[i] * xv;
-        }
-    }
+    eqt_toeplitz_elements(s, m, inv, i, g, &sf, sx);
     s->ef = sf;
     for (int j = 0; j < nb; j++) s->gx[j] = sx[j];
 }

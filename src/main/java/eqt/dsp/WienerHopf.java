@@ -48,17 +48,14 @@ public final class WienerHopf {
                     int length = k / perLength;
                     int taps = lengths[length];
                     int lead = k % perLength / RIDGES.length;
-                    int past = pastTaps(taps, lead);
-                    if (past > maxLags / 2 || taps - past > maxLags / 2) return null;
+                    if (!fits(taps, lead, maxLags)) return null;
                     if (solvedLength[0] != length) {
                         ofLength[0] = new LinearInverse[perLength];
+                        List<Integer> leads = new ArrayList<>();
+                        for (int l = 0; l < LEADS.length; l++) if (fits(taps, l, maxLags)) leads.add(l);
+                        int[] pasts = leads.stream().mapToInt(l -> pastTaps(taps, l)).toArray();
                         for (int r = 0; r < RIDGES.length; r++) {
-                            List<Integer> leads = new ArrayList<>();
-                            for (int l = 0; l < LEADS.length; l++) {
-                                int p = pastTaps(taps, l);
-                                if (p <= maxLags / 2 && taps - p <= maxLags / 2) leads.add(l);
-                            }
-                            LinearInverse[] f = ne.solve(taps, leads.stream().mapToInt(l -> pastTaps(taps, l)).toArray(), RIDGES[r]);
+                            LinearInverse[] f = ne.solve(taps, pasts, RIDGES[r]);
                             for (int i = 0; i < f.length; i++) ofLength[0][leads.get(i) * RIDGES.length + r] = f[i];
                         }
                         solvedLength[0] = length;
@@ -67,6 +64,12 @@ public final class WienerHopf {
                 };
             }
         });
+    }
+
+    /** Whether a {@code taps}-long filter with lead {@code LEADS[lead]} stays within lags {@code [−maxLags/2, maxLags/2)}. */
+    private static boolean fits(int taps, int lead, int maxLags) {
+        int past = pastTaps(taps, lead);
+        return past <= maxLags / 2 && taps - past <= maxLags / 2;
     }
 
     /** Taps on past samples of a {@code taps}-long filter with lead {@code LEADS[lead]}. */
