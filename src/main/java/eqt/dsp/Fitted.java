@@ -1,10 +1,13 @@
 package eqt.dsp;
 
 /**
- * A classical inverse for one pair, its mean squared error pooled over the folds its choices were made on, and
- * (evaluation only, else null) how the chosen setting fared on the test block against the best one in hindsight.
+ * A classical inverse for one pair, its mean squared error pooled over the folds its choices were made on,
+ * (evaluation only, else null) how the chosen setting fared on the test block against the best one in hindsight,
+ * and the chosen setting fitted again on other samples ({@code [from, to)} ranges): to check a choice on samples
+ * it never saw.
  */
-public record Fitted(LinearInverse filter, double error, Hindsight hindsight) {
+public record Fitted(LinearInverse filter, double error, Hindsight hindsight,
+                     java.util.function.Function<int[][], LinearInverse> refit) {
 
     /**
      * @param chosenTest  test MSE of the chosen setting, fitted on the training block
@@ -26,6 +29,6 @@ public record Fitted(LinearInverse filter, double error, Hindsight hindsight) {
             double t = b.testError(f, none, s);
             h = new Hindsight(t, t, f.detail());
         }
-        return new Fitted(f, err / b.scoredSamples(), h);
+        return new Fitted(f, err / b.scoredSamples(), h, fit -> f);
     }
 }

@@ -255,7 +255,8 @@ public final class TrainingRun {
                     recent ? "validation (fitted after the start chosen there)" : "4 training folds + validation");
         }
         List<Map<String, Object>> path = new ArrayList<>();
-        StringBuilder line = new StringBuilder("linear path per pair (recent where 10 % lower on validation):");
+        StringBuilder line = new StringBuilder(
+                "linear path per pair (recent where 10 % lower on validation and on training's held-out last stretch):");
         for (int p = 0; p < c.linearPath().size(); p++) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("method", c.linearPath().get(p).method());

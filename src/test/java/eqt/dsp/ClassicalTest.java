@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 
 class ClassicalTest {
 
+    /** A generated world on which the recent anchor wins on validation for some pair (checked by the test). */
+    private static final long STATIONARY_SEED = 11;
+
     @Test
     void levinsonSolvesWhatCholeskySolves() {
         SplittableRandom r = new SplittableRandom(1);
@@ -202,6 +205,32 @@ class ClassicalTest {
         assertTrue(recent < 0.3 * folds, "test MSE after the change " + recent + " against " + folds + " across it");
         assertTrue(res.recent().filters().get(0).detail().startsWith("from sample " + res.fitFrom()[0]),
                 res.recent().filters().get(0).detail());
+    }
+
+    /**
+     * Stationary records (no change anywhere): whatever the recent anchor wins on the validation block it was chosen
+     * on, it must not become the linear path, because on the training block's last stretch, which its choice never
+     * saw, a fit on fewer samples of the same relation is no better. Before that check, the recent fit was taken on
+     * such records (benchmarks/NOTES.md §35-36).
+     */
+    @Test
+    void aStationaryRecordKeepsTheFoldTunedPath() {
+        Layout l = new Layout(6, 40, 1500);
+        EqDataset d = new eqt.data.SyntheticGenerator(l, STATIONARY_SEED).generate();
+        Split split = new Split(40, 4, 4);
+        Classical.Result res = Classical.fit(d, split);
+        int[] val = {split.valFrom() * 1500, split.testFrom() * 1500};
+        int wonOnValidation = 0;
+        for (int c = 0; c < 6; c++) {
+            float[] y = d.stationRecord(c);
+            float[] s = d.sourceRecord(c);
+            double recent = Blocks.squaredError(res.recent().filters().get(c), y, s, val[0], val[1]);
+            double folds = Blocks.squaredError(res.best().filters().get(c), y, s, val[0], val[1]);
+            if (res.recent().fitFrom()[c] > 0 && recent < Classical.RECENT_MARGIN * folds) wonOnValidation++;
+            assertEquals(res.best().filters().get(c), res.linearPath().get(c), "pair " + c);
+            assertEquals(0, res.fitFrom()[c], "pair " + c);
+        }
+        assertTrue(wonOnValidation > 0, "the recent anchor won on validation for no pair: the record tests nothing");
     }
 
     /** Without a validation block there is nothing to choose a start on: no recent anchor, the fold-tuned path. */
