@@ -27,18 +27,23 @@ import java.util.Map;
  */
 public final class Evaluation {
 
-    /** One method's scores on the validation span (null without one) and the test span, and its test estimate. */
+    /**
+     * One method's scores on the validation span (null without one) and the test span, and its test estimate;
+     * {@code testMseInGaps} / {@code testMseOutsideGaps}: the test MSE where a station record is missing
+     * ({@link eqt.data.MergedGaps}) and elsewhere, pooled over channels (NaN where test has no such sample).
+     */
     public record Method(String name, String about, Scores validation, Scores test, List<Scores> testChannels,
-                         float[] testPrediction) {
+                         float[] testPrediction, double testMseInGaps, double testMseOutsideGaps) {
     }
 
     /**
      * Everything {@link #run} measured. {@code methods}: the model (continuous), each classical method, zero,
-     * then the model windowed. {@code testTruth} and every {@code testPrediction}: {@code [samples, channels]}.
+     * then the model windowed. {@code testTruth} and every {@code testPrediction}: {@code [samples, channels]};
+     * {@code testGapSamples}: test samples (over every channel) where a station record is missing.
      */
     public record Report(Split split, int window, int overlap, List<Method> methods, String bestClassical,
                          Map<String, Fitted.Hindsight> hindsight, Coverage coverage, float[] testTruth,
-                         double modelSeconds, double classicalSeconds) {
+                         long testGapSamples, double modelSeconds, double classicalSeconds) {
         public Method method(String name) {
             return methods.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
         }
@@ -75,14 +80,15 @@ public final class Evaluation {
     public static Report run(Model model, EqDataset data, Split split, int overlap, ErrorBars bars, double level) {
         int len = data.layout().windowLength();
         int ch = data.channels();
-        Spans spans = new Spans(data, split);
         float[][] stations = data.stationRecords();
         long t0 = System.nanoTime();
         float[] modelOut = LongRecord.invert(model, stations, len, overlap, n -> { });
         double modelSeconds = (System.nanoTime() - t0) / 1e9;
+        List<List<long[]>> missing = eqt.data.MergedGaps.of(stations, eqt.data.MergedGaps.FLAT_RUN);
+        Spans spans = new Spans(data, split, ErrorBars.mask(missing, ch, stations[0].length));
         Coverage coverage = split.valWindows() == 0 ? null : Coverage.of(bars != null ? bars : Calibration.fit(modelOut, data, split),
                 bars != null, level, LongRecord.deinterleave(modelOut, ch), sources(data), spans.valFrom, spans.testFrom,
-                eqt.data.MergedGaps.of(stations, eqt.data.MergedGaps.FLAT_RUN));
+                missing);
         t0 = System.nanoTime();
         // The model's own linear path may be held to fewer lags; the classical anchors get the full room.
         Classical.Result classical = Classical.fitWithHindsight(data, split);
@@ -105,7 +111,7 @@ public final class Evaluation {
         methods.add(spans.scoreTestOnly(WINDOWED, "each test window alone, zeros outside (the reference's framing)",
                 windowed(model, stations, split, len)));
         return new Report(split, len, overlap, methods, classical.best().name(), hindsight, coverage, spans.test(spans.truth),
-                modelSeconds, classicalSeconds);
+                spans.testGapSamples(), modelSeconds, classicalSeconds);
     }
 
     /** The test windows inverted one at a time, as if nothing outside each were known. */
@@ -135,14 +141,22 @@ public final class Evaluation {
         private final int testFrom;
         private final int end;
         private final float[] truth;
+        private final boolean[][] gaps;
 
-        Spans(EqDataset data, Split split) {
+        Spans(EqDataset data, Split split, boolean[][] gaps) {
+            this.gaps = gaps;
             int len = data.layout().windowLength();
             ch = data.channels();
             valFrom = split.valFrom() * len;
             testFrom = split.testFrom() * len;
             end = split.windows() * len;
             truth = LongRecord.interleave(sources(data));
+        }
+
+        long testGapSamples() {
+            long n = 0;
+            for (boolean[] g : gaps) for (int t = testFrom; t < end; t++) if (g[t]) n++;
+            return n;
         }
 
         float[] test(float[] whole) {
@@ -153,14 +167,24 @@ public final class Evaluation {
             Scores val = testFrom > valFrom ? Scores.overall(slice(truth, valFrom, testFrom), slice(whole, valFrom, testFrom), ch)
                     : null;
             Method m = scoreTestOnly(name, about, test(whole));
-            return new Method(name, about, val, m.test(), m.testChannels(), m.testPrediction());
+            return new Method(name, about, val, m.test(), m.testChannels(), m.testPrediction(), m.testMseInGaps(),
+                    m.testMseOutsideGaps());
         }
 
         Method scoreTestOnly(String name, String about, float[] testPrediction) {
             float[] t = test(truth);
             List<Scores> per = new ArrayList<>();
             for (int c = 0; c < ch; c++) per.add(Scores.channel(t, testPrediction, ch, c));
-            return new Method(name, about, null, Scores.overall(t, testPrediction, ch), per, testPrediction);
+            double[] sum = new double[2];
+            long[] n = new long[2];
+            for (int i = 0; i < t.length; i++) {
+                int k = gaps[i % ch][testFrom + i / ch] ? 0 : 1;
+                double d = (double) testPrediction[i] - t[i];
+                sum[k] += d * d;
+                n[k]++;
+            }
+            return new Method(name, about, null, Scores.overall(t, testPrediction, ch), per, testPrediction,
+                    n[0] > 0 ? sum[0] / n[0] : Double.NaN, n[1] > 0 ? sum[1] / n[1] : Double.NaN);
         }
 
         private float[] slice(float[] v, int from, int to) {

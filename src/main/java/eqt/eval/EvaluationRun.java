@@ -89,6 +89,12 @@ public final class EvaluationRun {
         json.put("model_to_best_classical_mse_ratio", r.method(Evaluation.MODEL).test().mse() / base);
         json.put("anchor", r.anchor().name());
         json.put("model_to_anchor_mse_ratio", r.method(Evaluation.MODEL).test().mse() / r.anchor().test().mse());
+        if (hasGaps(r)) { // what no estimate can know (the station recorded nothing there) apart from the rest
+            json.put("model_to_anchor_mse_ratio_in_gaps", r.method(Evaluation.MODEL).testMseInGaps() / r.anchor().testMseInGaps());
+            json.put("model_to_anchor_mse_ratio_outside_gaps",
+                    r.method(Evaluation.MODEL).testMseOutsideGaps() / r.anchor().testMseOutsideGaps());
+            json.put("anchor_ratio_bound_from_gaps", gapBound(r));
+        }
         if (contents.gates() != null) json.put("gates", contents.gates());
         // Where each pair's linear path was fitted from: a change in its station–source relation before it.
         int[] from = StoredRun.linearPathFrom(contents.metadata(), layout.pairs());
@@ -106,6 +112,10 @@ public final class EvaluationRun {
             e.put("test", m.test());
             e.put("test_to_best_classical", m.test().mse() / base);
             e.put("test_channels", m.testChannels());
+            if (hasGaps(r)) {
+                e.put("test_mse_in_gaps", m.testMseInGaps());
+                e.put("test_mse_outside_gaps", m.testMseOutsideGaps());
+            }
             eqt.dsp.Fitted.Hindsight h = r.hindsight().get(m.name());
             if (h != null) {
                 Map<String, Object> hs = new LinkedHashMap<>(); // in this order in every run (Map.of's is random)
@@ -125,6 +135,26 @@ public final class EvaluationRun {
         plot(r, layout, dir);
         System.out.println("written: " + dir.resolve("evaluation.json") + ", snr_per_channel.png, waveform_*.png");
         return 0;
+    }
+
+    /** The share of a method's squared test error that lies where a station record is missing. */
+    private static double share(Evaluation.Method m, Evaluation.Report r) {
+        return m.testMseInGaps() * r.testGapSamples() / (m.test().mse() * m.testPrediction().length);
+    }
+
+    /**
+     * The ratio to the anchor of an estimate that is exact wherever the station recorded something and, where it did
+     * not, as good as the best method scored there (zero among them): what the missing samples alone cost.
+     */
+    private static double gapBound(Evaluation.Report r) {
+        double best = r.methods().stream().mapToDouble(Evaluation.Method::testMseInGaps).min().orElseThrow();
+        Evaluation.Method a = r.anchor();
+        return best * r.testGapSamples() / (a.test().mse() * a.testPrediction().length);
+    }
+
+    /** Whether the test block has samples where a station record is missing. */
+    private static boolean hasGaps(Evaluation.Report r) {
+        return !Double.isNaN(r.method(Evaluation.MODEL).testMseInGaps());
     }
 
     /**
@@ -165,6 +195,15 @@ public final class EvaluationRun {
                 + "test window alone");
         System.out.printf(Locale.ROOT, "the stronger anchor on test (folds or recency): %s; model / anchor %.3fx%n",
                 r.anchor().name(), r.method(Evaluation.MODEL).test().mse() / r.anchor().test().mse());
+        if (hasGaps(r)) {
+            Evaluation.Method m = r.method(Evaluation.MODEL);
+            Evaluation.Method a = r.anchor();
+            System.out.printf(Locale.ROOT, "  where a station record is missing: model / anchor %.3fx (the anchor's error "
+                            + "there is %.1f %% of its test error); elsewhere %.3fx%n", m.testMseInGaps() / a.testMseInGaps(),
+                    100 * share(a, r), m.testMseOutsideGaps() / a.testMseOutsideGaps());
+            System.out.printf(Locale.ROOT, "  an estimate exact elsewhere and, where the record is missing, as good as the best "
+                    + "method here would score %.3fx the anchor%n", gapBound(r));
+        }
         for (Map.Entry<String, eqt.dsp.Fitted.Hindsight> e : r.hindsight().entrySet()) {
             System.out.printf(Locale.ROOT, "%s: chosen settings' test MSE %.6g, best settings' in hindsight %.6g (%.3fx)%n",
                     e.getKey(), e.getValue().chosenTest(), e.getValue().bestTest(),

@@ -51,6 +51,14 @@ class SubcommandsTest {
     @Test
     void evaluateScoresTheContinuousHeldOutBlocksAgainstTheClassicalInversesAndZero() throws Exception {
         Path data = TestData.write(dir.resolve("data"), TestData.TINY, 3);
+        // A dropout merged as a run of zeros into pair 3's station record, inside the test block (2 200-2 399)
+        Path station = data.resolve("value_13");
+        List<String> lines = new ArrayList<>(Files.readAllLines(station));
+        for (int t = 2250; t < 2330; t++) lines.set(t, "0.0");
+        Files.write(station, lines);
+        double sourceInGap = 0;
+        List<String> source = Files.readAllLines(data.resolve("value_3"));
+        for (int t = 2250; t < 2330; t++) sourceInGap += Math.pow(Double.parseDouble(source.get(t)), 2);
         Path ckpt = train(data);
         Path out = dir.resolve("eval");
         Outcome e = run("evaluate", "--checkpoint", ckpt.toString(), "--data-dir", data.toString(), "--out",
@@ -77,6 +85,19 @@ class SubcommandsTest {
         assertTrue(base < zero, "the classical inverse beats zero on physical data: " + base + " vs " + zero);
         assertEquals(methods.path("model").path("test").path("mse").asDouble() / base,
                 j.path("model_to_best_classical_mse_ratio").asDouble(), 1e-12);
+        // The test error where the station recorded nothing and elsewhere, apart: 80 of the 2 000 test samples
+        for (String m : List.of("model", "wiener-hopf", "zero")) {
+            double in = methods.path(m).path("test_mse_in_gaps").asDouble();
+            double outside = methods.path(m).path("test_mse_outside_gaps").asDouble();
+            assertEquals(methods.path(m).path("test").path("mse").asDouble() * 2000, in * 80 + outside * 1920,
+                    1e-7 * (in * 80 + outside * 1920), m + ": the two parts pool to the whole (Metrics sums in its own order)");
+        }
+        assertEquals(sourceInGap / 80, methods.path("zero").path("test_mse_in_gaps").asDouble(), 1e-6 * sourceInGap / 80,
+                "zero's error inside the dropout is the source's power there");
+        JsonNode anchor = methods.path(j.path("anchor").asText());
+        assertEquals(methods.path("model").path("test_mse_outside_gaps").asDouble()
+                        / anchor.path("test_mse_outside_gaps").asDouble(),
+                j.path("model_to_anchor_mse_ratio_outside_gaps").asDouble(), 1e-12);
         JsonNode iv = j.path("intervals");
         assertTrue(iv.path("stored").asBoolean(), "training calibrated the checkpoint's error bars at its end");
         assertEquals(0.9, iv.path("level").asDouble(), 0);
