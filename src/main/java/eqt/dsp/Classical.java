@@ -16,10 +16,11 @@ import java.util.stream.IntStream;
  * the choice and the fit. So a third anchor, {@value #RECENT}, fits the least-squares FIR on the most recent
  * stretch of the training block only, its start ({@link #RECENT_STARTS}) chosen with the other settings on the
  * validation block, as a seismologist who reads the station log would fit after its last change. Per pair, the
- * {@link Result#linearPath() linear path} a model builds on is the recent fit where it starts after sample 0 and
- * scores clearly lower ({@link #RECENT_MARGIN}) both on validation and on the training block's last stretch, which
- * its choice never saw ({@link #confirmed}), else the fold-tuned best; its start is where that pair's relation is
- * taken to begin.
+ * {@link Result#linearPath() linear path} a model builds on is the recent fit where it starts after sample 0, scores
+ * clearly lower on validation ({@link #RECENT_MARGIN}), and the station–source relation did change: the relation
+ * fitted before its start predicts the station from its source on the training block's end clearly worse than the
+ * relation fitted there ({@link #forwardChange}, at least {@link #FORWARD_CHANGE}); else the fold-tuned best. Its
+ * start is where that pair's relation is taken to begin.
  */
 public final class Classical {
 
@@ -41,8 +42,8 @@ public final class Classical {
 
     /**
      * The fold-tuned methods, then {@value #RECENT} where there is a validation block; the best fold-tuned one; and
-     * per pair the linear path: the recent filter where it is clearly lower on validation and confirmed on samples its
-     * choice never saw, else the best fold-tuned.
+     * per pair the linear path: the recent filter where it is clearly lower on validation and the station–source
+     * relation changed before its start, else the best fold-tuned.
      *
      * @param linearPath per pair, the filter a model's linear path takes
      * @param fitFrom    per pair, the first training sample that filter was fitted on (0: the whole block)
@@ -64,11 +65,19 @@ public final class Classical {
     public static final String RECENT = "wiener-hopf, recent";
 
     /**
-     * The recent fit becomes a pair's linear path only when this much lower than the fold-tuned one, on validation
-     * and on the held-out last stretch of training: a change shows as a large gap (20x on the change world); on a
-     * stationary record the two differ by the noise of one block, and the choice made on five folds is the steadier.
+     * The recent fit becomes a pair's linear path only when this much lower than the fold-tuned one on validation:
+     * a change shows as a large gap (20x on the change world); on a stationary record the two differ by the noise of
+     * one block, and the choice made on five folds is the steadier.
      */
     static final double RECENT_MARGIN = 0.9;
+
+    /**
+     * {@link #changedBefore}'s ratio at or above this says the relation changed: on 26 worlds of the tune families
+     * and fresh seeds (never the report worlds), pairs without a change gave at most 1.25, changes of path or gain at
+     * least 2.0; clipped records fall between and either side (clipping is no linear relation; benchmarks/NOTES.md
+     * §37).
+     */
+    static final double FORWARD_CHANGE = 1.5;
 
     /** Where the recent stretch may start, as shares of the training block (0: all of it). */
     static final double[] RECENT_STARTS = {0, 0.2, 0.35, 0.5, 0.6, 0.7, 0.8};
@@ -136,9 +145,8 @@ public final class Classical {
             float[] y = data.stationRecord(c);
             float[] s = data.sourceRecord(c);
             double foldVal = Blocks.squaredError(foldFilter, y, s, valFrom, valTo) / (valTo - valFrom);
-            Fitted foldFit = (best.name().equals(WienerHopf.NAME) ? wh : sw)[c];
             boolean takeRecent = starts[c] > 0 && chosen[c].error() < RECENT_MARGIN * foldVal
-                    && confirmed(recent[c][k], foldFit, y, s, starts[c], b.trainEnd());
+                    && changedBefore(y, s, starts[c], b.trainEnd());
             path.add(takeRecent ? chosen[c].filter() : foldFilter);
             pathFrom[c] = takeRecent ? starts[c] : 0;
         }
@@ -147,21 +155,78 @@ public final class Classical {
     }
 
     /**
-     * Whether the recent fit's advantage holds on samples its choice never saw. Its start and setting were chosen
-     * on the validation block and then compared there, so among ≈ 1 100 candidates one may win there by the
-     * validation block's own character; on real sources that never change, such a fit was 3× lower on validation
-     * and 10× its own best setting on test (benchmarks/NOTES.md §35). So the last stretch of the training block
-     * (a quarter of it, or half the recent stretch where that is shorter) is held out: the recent setting fitted
-     * from its start up to that stretch, and the fold-tuned setting fitted on everything before it, are both
-     * scored there, and the recent one must be {@link #RECENT_MARGIN} lower. A real change before that stretch
-     * passes (the fold-tuned fit still straddles it); a stationary record does not (the recent fit has fewer
-     * samples and no truer relation).
+     * Whether the relation in force at the end of the training block (the last half of {@code [start, trainEnd)})
+     * differs from the one before {@code start}. The last half, not all of it: a change inside the recent stretch (a
+     * late change, which the latest start straddles) leaves its first part on the old relation.
      */
-    static boolean confirmed(Fitted recent, Fitted folds, float[] y, float[] s, int start, int trainEnd) {
-        int held = trainEnd - Math.min(trainEnd / 4, (trainEnd - start) / 2) / 100 * 100;
-        double r = Blocks.squaredError(recent.refit().apply(new int[][] {{start, held}}), y, s, held, trainEnd);
-        double f = Blocks.squaredError(folds.refit().apply(new int[][] {{0, held}}), y, s, held, trainEnd);
-        return r < RECENT_MARGIN * f;
+    static boolean changedBefore(float[] y, float[] s, int start, int trainEnd) {
+        return forwardChange(y, s, start, trainEnd - (trainEnd - start) / 2 / 100 * 100, trainEnd) >= FORWARD_CHANGE;
+    }
+
+    /** The forward relation's longest filter: source to station, mostly on earlier source samples (a causal path). */
+    static final int FORWARD_TAPS = 2048;
+    /** The shortest: a stretch under 8× this says nothing. */
+    static final int MIN_FORWARD_TAPS = 32;
+
+    /**
+     * How much worse the station is predicted from its source on {@code [afterFrom, trainEnd)} by the relation
+     * fitted before {@code start} than by the relation fitted there, and the other way round (the lesser of the
+     * two), each fit's own samples' flattery taken out: ≈ 1 where the station–source relation holds, far above it
+     * after a change of path or gain. Both ways, because a stretch whose sources left a band unexcited fits no
+     * relation there and predicts a stretch that excites it badly, although nothing changed; a change fails both
+     * ways. The forward relation, not the inverse: an inverse (Wiener) filter also follows the sources' spectra
+     * and the noise, which change along a record of real events although the station does not, so a recent inverse
+     * can win on validation with no change at all (benchmarks/NOTES.md §35-37). Samples where the station record is
+     * missing ({@link eqt.data.MergedGaps}) are left out of both fits and the scores: a dropout's zeros would pull
+     * a fit toward a lower gain, as a change would.
+     */
+    static double forwardChange(float[] y, float[] s, int start, int afterFrom, int trainEnd) {
+        List<long[]> gaps = eqt.data.MergedGaps.of(new float[][] {y}, eqt.data.MergedGaps.FLAT_RUN).get(0);
+        int[][] before = present(gaps, 0, start);
+        int[][] after = present(gaps, afterFrom, trainEnd);
+        int nb = samples(before);
+        int na = samples(after);
+        // too little recorded on either side to fit a relation (a short record, a dead station or source): no evidence
+        if (Math.min(nb, na) < 8 * MIN_FORWARD_TAPS || silent(y, before) || silent(y, after) || silent(s, before)
+                || silent(s, after)) return 0;
+        int taps = Math.min(FORWARD_TAPS, Integer.highestOneBit(Math.max(1, Math.min(nb, na) / 8)));
+        int past = taps - taps / 10;
+        LinearInverse fb = WienerHopf.fitOne(s, y, before, taps, past, 1e-4);
+        LinearInverse fa = WienerHopf.fitOne(s, y, after, taps, past, 1e-4);
+        // least squares with p taps on n samples: out of sample ≈ σ²(1 + p/n), in sample ≈ σ²(1 − p/n)
+        double forward = error(fb, s, y, after) / error(fa, s, y, after) * (1 - (double) taps / na) / (1 + (double) taps / nb);
+        double backward = error(fa, s, y, before) / error(fb, s, y, before) * (1 - (double) taps / nb) / (1 + (double) taps / na);
+        return Math.min(forward, backward);
+    }
+
+    private static double error(LinearInverse f, float[] s, float[] y, int[][] ranges) {
+        double e = 0;
+        for (int[] r : ranges) e += Blocks.squaredError(f, s, y, r[0], r[1]);
+        return e;
+    }
+
+    /** The pieces of {@code [from, to)} outside the runs {@code gaps} (sorted), each long enough to fit on. */
+    private static int[][] present(List<long[]> gaps, int from, int to) {
+        List<int[]> out = new ArrayList<>();
+        int at = from;
+        for (long[] g : gaps) {
+            if (g[1] <= at || g[0] >= to) continue;
+            if (g[0] - at >= 2 * FORWARD_TAPS) out.add(new int[] {at, (int) g[0]});
+            at = (int) Math.max(at, g[1]);
+        }
+        if (to - at >= 2 * FORWARD_TAPS || out.isEmpty()) out.add(new int[] {at, to});
+        return out.toArray(new int[0][]);
+    }
+
+    private static boolean silent(float[] y, int[][] ranges) {
+        for (int[] r : ranges) if (!Blocks.silent(y, r[0], r[1])) return false;
+        return true;
+    }
+
+    private static int samples(int[][] ranges) {
+        int n = 0;
+        for (int[] r : ranges) n += r[1] - r[0];
+        return n;
     }
 
     /**
@@ -194,7 +259,7 @@ public final class Classical {
                     "from sample " + (int) (RECENT_STARTS[best] * 100) + " % of the training block: "
                             + perStart[best].hindsight().bestDetail());
         }
-        return new Fitted(named, perStart[k].error(), h, perStart[k].refit());
+        return new Fitted(named, perStart[k].error(), h);
     }
 
     private static Method method(String name, Fitted[] per, int[] fitFrom) {

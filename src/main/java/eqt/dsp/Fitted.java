@@ -1,13 +1,10 @@
 package eqt.dsp;
 
 /**
- * A classical inverse for one pair, its mean squared error pooled over the folds its choices were made on,
- * (evaluation only, else null) how the chosen setting fared on the test block against the best one in hindsight,
- * and the chosen setting fitted again on other samples ({@code [from, to)} ranges): to check a choice on samples
- * it never saw.
+ * A classical inverse for one pair, its mean squared error pooled over the folds its choices were made on, and
+ * (evaluation only, else null) how the chosen setting fared on the test block against the best one in hindsight.
  */
-public record Fitted(LinearInverse filter, double error, Hindsight hindsight,
-                     java.util.function.Function<int[][], LinearInverse> refit) {
+public record Fitted(LinearInverse filter, double error, Hindsight hindsight) {
 
     /**
      * @param chosenTest  test MSE of the chosen setting, fitted on the training block
@@ -29,6 +26,6 @@ public record Fitted(LinearInverse filter, double error, Hindsight hindsight,
             double t = b.testError(f, none, s);
             h = new Hindsight(t, t, f.detail());
         }
-        return new Fitted(f, err / b.scoredSamples(), h, fit -> f);
+        return new Fitted(f, err / b.scoredSamples(), h);
     }
 }

@@ -49,9 +49,7 @@ final class FoldChoice {
             for (int k = 0; k < n; k++) if (Double.isFinite(sse[k]) && (k == best || b.scoresTest())) whole[k] = training.filter(k);
         }
         double err = sse[best] / b.scoredSamples();
-        int chosenSetting = best;
-        java.util.function.Function<int[][], LinearInverse> refit = fit -> grid.on(fit).filter(chosenSetting);
-        if (!b.scoresTest()) return new Fitted(whole[best], err, null, refit);
+        if (!b.scoresTest()) return new Fitted(whole[best], err, null);
         int hind = best;
         double hindErr = Double.POSITIVE_INFINITY;
         double chosen = b.testError(whole[best], y, s);
@@ -63,6 +61,6 @@ final class FoldChoice {
                 hind = k;
             }
         }
-        return new Fitted(whole[best], err, new Fitted.Hindsight(chosen, hindErr, whole[hind].detail()), refit);
+        return new Fitted(whole[best], err, new Fitted.Hindsight(chosen, hindErr, whole[hind].detail()));
     }
 }

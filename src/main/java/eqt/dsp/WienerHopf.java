@@ -66,6 +66,14 @@ public final class WienerHopf {
         });
     }
 
+    /**
+     * One least-squares FIR from {@code input} to {@code target}, fitted on the ranges {@code fit} at one setting
+     * (no choice): {@code taps} taps, {@code past} of them on earlier samples, the ridge as a share of R[0].
+     */
+    static LinearInverse fitOne(float[] input, float[] target, int[][] fit, int taps, int past, double ridge) {
+        return Normal.of(input, target, fit, taps).solve(taps, new int[] {past}, ridge)[0];
+    }
+
     /** Whether a {@code taps}-long filter with lead {@code LEADS[lead]} stays within lags {@code [−maxLags/2, maxLags/2)}. */
     private static boolean fits(int taps, int lead, int maxLags) {
         int past = pastTaps(taps, lead);

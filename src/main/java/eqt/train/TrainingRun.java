@@ -256,7 +256,7 @@ public final class TrainingRun {
         }
         List<Map<String, Object>> path = new ArrayList<>();
         StringBuilder line = new StringBuilder(
-                "linear path per pair (recent where 10 % lower on validation and on training's held-out last stretch):");
+                "linear path per pair (recent where 10 % lower on validation and the station–source relation changed before it):");
         for (int p = 0; p < c.linearPath().size(); p++) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("method", c.linearPath().get(p).method());

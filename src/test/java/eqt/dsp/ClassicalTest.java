@@ -2,6 +2,7 @@ package eqt.dsp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -202,6 +203,44 @@ class ClassicalTest {
         Classical.Result res = Classical.fit(changedAt(change), new Split(40, 4, 4));
         assertTrue(res.fitFrom()[0] >= change, "fitted from " + res.fitFrom()[0] + ", before the change at " + change);
         assertEquals(Classical.RECENT, res.linearPath().get(0).method());
+    }
+
+    /**
+     * The test of a change reads the station–source relation, not the sources: a change of path is seen whatever
+     * the start; an unchanged relation is not, though the sources before the start left the high band unexcited
+     * (a stretch fitted there predicts the later one badly; the other way round it does not), and though
+     * dropouts merged as zeros lie in the stretch scored.
+     */
+    @Test
+    void theChangeTestReadsTheRelationNotTheSources() {
+        EqDataset changed = changedAt(32_000);
+        float[] y = changed.stationRecord(0);
+        float[] s = changed.sourceRecord(0);
+        assertTrue(Classical.forwardChange(y, s, 24_000, 60_000, 96_000) > 10, "a change of delay and sign: "
+                + Classical.forwardChange(y, s, 24_000, 60_000, 96_000));
+        assertTrue(Classical.changedBefore(y, s, 48_000, 96_000), "after the change, the stretch before it straddles it");
+        assertTrue(Classical.changedBefore(y, s, 24_000, 96_000));
+
+        int n = 120_000;
+        SplittableRandom r = new SplittableRandom(5);
+        float[] src = new float[n];
+        float[] sta = new float[n];
+        double lowPassed = 0;
+        for (int t = 0; t < n; t++) {
+            double e = r.nextGaussian();
+            lowPassed = 0.98 * lowPassed + 0.02 * e;
+            src[t] = (float) (t < 48_000 ? 5 * lowPassed : e); // only low frequencies before the start
+        }
+        for (int t = 31; t < n; t++) sta[t] = (float) (src[t - 30] + 0.5 * src[t - 31] + 0.01 * r.nextGaussian());
+        assertFalse(Classical.changedBefore(sta, src, 48_000, 96_000), "one relation throughout: "
+                + Classical.forwardChange(sta, src, 48_000, 72_000, 96_000));
+        // Dropouts merged as zeros, a quarter of the stretch before the start, fake no change...
+        for (int g = 5_000; g < 45_000; g += 10_000) java.util.Arrays.fill(sta, g, g + 3_000, 0f);
+        for (int g = 5_000; g < n; g += 15_000) java.util.Arrays.fill(y, g, g + 1_200, 0f);
+        assertFalse(Classical.changedBefore(sta, src, 48_000, 96_000), "dropouts are no change: "
+                + Classical.forwardChange(sta, src, 48_000, 72_000, 96_000));
+        assertTrue(Classical.forwardChange(y, s, 24_000, 60_000, 96_000) > 10, "...and hide none: "
+                + Classical.forwardChange(y, s, 24_000, 60_000, 96_000));
     }
 
     /** One pair whose relation changes at {@code change} (another delay, sign and an echo), 40 windows of 3 000. */
