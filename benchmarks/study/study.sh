@@ -40,11 +40,12 @@ worlds=(
   "dropout|dropout|302"
   "crosstalk|crosstalk|303"
   "real-change|real-change|304"
+  "real-change-tune|real-change-tune|401"
 )
 # change / dropout / crosstalk / real-change: what real records carry (an undocumented change of path and gain
 # inside the training block, telemetry dropouts merged as zero runs, cross-talk, common noise, a high-pass sensor;
-# real-change has them all, with the report set's real sources). Tuned on: change, dropout. Only reported:
-# crosstalk, real-change.
+# real-change has them all, with the report set's real sources; real-change-tune the same with the tune set).
+# Tuned on: change, dropout, real-change-tune. Only reported: crosstalk, real-change.
 # real-tune / real-report: sources are recorded seismograms (data/RealSources.java), split by event group; the
 # report set is never looked at while building a recipe. CI and a clone have them beside the repository.
 sources=${STUDY_SOURCES:-../shared/realdata/sources}

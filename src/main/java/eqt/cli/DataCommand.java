@@ -33,10 +33,10 @@ final class DataCommand {
         int windowLength;
         @Option(names = "--physics", defaultValue = "default", description = "The world's physics: default (as "
                 + "eq_data), harsh, reverb, longpath, bursty, clipped, sparse-site, dense, drift, short-period, change, dropout or "
-                + "crosstalk (see eq_data/README.md); real-tune, real-report or real-change: real recorded seismograms as "
+                + "crosstalk (see eq_data/README.md); real-tune, real-report, real-change or real-change-tune: real recorded seismograms as "
                 + "sources (see --sources).")
         String physics;
-        @Option(names = "--sources", description = "With --physics real-tune|real-report|real-change: the folder of recorded "
+        @Option(names = "--sources", description = "With --physics real-tune|real-report|real-change|real-change-tune: the folder of recorded "
                 + "seismograms (miniSEED named NET.STA.LOC.CHA.*; the project's development set is "
                 + "../shared/realdata/sources).")
         Path sources;
@@ -52,8 +52,8 @@ final class DataCommand {
             if (!Files.isDirectory(out)) eqt.io.RunDirectory.checkWritable(out, false);
             long t0 = System.nanoTime();
             java.util.List<String> set = eqt.data.RealSources.set(physics);
-            if (set == null && sources != null) throw new BadInputException("--sources goes with --physics real-tune|real-report|real-change");
-            // real-tune and real-report are the default world's paths with real sources; real-change has its own.
+            if (set == null && sources != null) throw new BadInputException("--sources goes with --physics real-tune|real-report|real-change|real-change-tune");
+            // real-tune and real-report are the default world's paths with real sources; real-change(-tune) has its own.
             boolean ownPhysics = set == null || SyntheticGenerator.Physics.FAMILIES.containsKey(physics);
             DataSource.generate(layout, seed, ownPhysics ? physics(physics) : SyntheticGenerator.Physics.DEFAULT,
                     set != null ? recorded(set) : null, out);

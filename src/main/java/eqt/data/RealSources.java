@@ -38,10 +38,13 @@ public final class RealSources {
     private RealSources() {
     }
 
-    /** The set a family draws from: "real-tune" → {@link #TUNE}, "real-report" and "real-change" → {@link #REPORT}; null for others. */
+    /**
+     * The set a family draws from: "real-tune" and "real-change-tune" → {@link #TUNE}, "real-report" and
+     * "real-change" → {@link #REPORT}; null for others.
+     */
     public static List<String> set(String family) {
         return switch (family) {
-            case "real-tune" -> TUNE;
+            case "real-tune", "real-change-tune" -> TUNE;
             case "real-report", "real-change" -> REPORT;
             default -> null;
         };

@@ -138,7 +138,7 @@ public final class SyntheticGenerator {
             m.put("short-period", new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
                     Drift.NONE, 1.0));
             // Families with what real records carry (issue "real records change and drop out"). Tuned on: change,
-            // dropout. Only reported: crosstalk, real-change.
+            // dropout, real-change-tune. Only reported: crosstalk, real-change.
             // The path and the sensor's gain change at 45 % of the record, inside the training block, undocumented.
             m.put("change", new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
                     new Drift(0, 1, 0.45), 0, new Station(0.6, 0, 0, 0, 0)));
@@ -150,8 +150,11 @@ public final class SyntheticGenerator {
                     Drift.NONE, 0.3, new Station(1, 0, 0, 0.12, 0.08)));
             // Real sources (the report set) with everything at once, as the issue's world F: a change at 55 %,
             // dropouts, cross-talk and common noise.
-            m.put("real-change", new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
-                    new Drift(0, 1, 0.55), 0, new Station(1.5, 6, 10, 0.1, 0.05)));
+            Physics realChange = new Physics(0.25, 0.02, 0.3, 1.5, 0.05, Path.SHALLOW, 4.5, Bursts.NONE, 0,
+                    new Drift(0, 1, 0.55), 0, new Station(1.5, 6, 10, 0.1, 0.05));
+            m.put("real-change", realChange);
+            // The same with the tune set of real sources: real-change's counterpart to build on (it is only reported).
+            m.put("real-change-tune", realChange);
             return java.util.Collections.unmodifiableMap(m);
         }
     }

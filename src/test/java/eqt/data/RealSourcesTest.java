@@ -32,6 +32,17 @@ class RealSourcesTest {
         }
     }
 
+    /** Each real-source family draws from one set; real-change-tune is real-change's physics with the tune set. */
+    @Test
+    void eachFamilyDrawsFromItsSet() {
+        assertSame(RealSources.TUNE, RealSources.set("real-tune"));
+        assertSame(RealSources.TUNE, RealSources.set("real-change-tune"));
+        assertSame(RealSources.REPORT, RealSources.set("real-report"));
+        assertSame(RealSources.REPORT, RealSources.set("real-change"));
+        assertNull(RealSources.set("change"));
+        assertSame(SyntheticGenerator.Physics.FAMILIES.get("real-change"), SyntheticGenerator.Physics.FAMILIES.get("real-change-tune"));
+    }
+
     @Test
     void aRecordIsDemeanedDetrendedAndScaled() {
         float[] raw = new float[1000];
