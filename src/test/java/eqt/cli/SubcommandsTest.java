@@ -102,9 +102,10 @@ class SubcommandsTest {
         assertTrue(iv.path("stored").asBoolean(), "training calibrated the checkpoint's error bars at its end");
         assertEquals(0.9, iv.path("level").asDouble(), 0);
         double val = iv.path("validation").asDouble();
-        // Split-conformal: the bound is one of the validation scores (pooled, 2 000 of them here), so the sample on
-        // it may fall either side by float rounding between training's estimate and evaluate's: one sample's slack.
-        assertTrue(Math.round(val * 2000) >= 1799 && val <= 0.92, "calibrated on validation, so it covers the level there: " + val);
+        // Split-conformal on each third of validation, the widest third's bound (pooled, 2 000 scores here): every
+        // third covers at least the level, so the block does, up to one sample on the bound per third that float
+        // rounding between training's estimate and evaluate's may move; a third of ~670 scores widens it a few points.
+        assertTrue(Math.round(val * 2000) >= 1797 && val <= 0.95, "calibrated on validation, so it covers the level there: " + val);
         assertEquals(10, iv.path("testChannels").size());
         double test = iv.path("test").asDouble();
         assertTrue(test > 0 && test <= 1, "coverage is a share of the test samples: " + test);
