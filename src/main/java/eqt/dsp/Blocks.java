@@ -22,9 +22,7 @@ record Blocks(int fitFrom, int trainEnd, List<Fold> folds, int testFrom, int tes
     /** Scores on {@code [from, to)} the filter fitted on {@code fit} ({@code [from, to)} pairs, disjoint from it). */
     record Fold(int[][] fit, int from, int to) {
         int fitSamples() {
-            int n = 0;
-            for (int[] r : fit) n += r[1] - r[0];
-            return n;
+            return samples(fit);
         }
 
         /** Whether this fold's filter is the one fitted on {@code [fitFrom, trainEnd)}, the final fit. */
@@ -100,6 +98,13 @@ record Blocks(int fitFrom, int trainEnd, List<Fold> folds, int testFrom, int tes
     int scoredSamples() {
         int n = 0;
         for (Fold f : folds) n += f.to() - f.from();
+        return n;
+    }
+
+    /** Samples in the {@code [from, to)} ranges together. */
+    static int samples(int[][] ranges) {
+        int n = 0;
+        for (int[] r : ranges) n += r[1] - r[0];
         return n;
     }
 

@@ -184,8 +184,8 @@ public final class Classical {
         List<long[]> gaps = eqt.data.MergedGaps.of(new float[][] {y}, eqt.data.MergedGaps.FLAT_RUN).get(0);
         int[][] before = present(gaps, 0, start);
         int[][] after = present(gaps, afterFrom, trainEnd);
-        int nb = samples(before);
-        int na = samples(after);
+        int nb = Blocks.samples(before);
+        int na = Blocks.samples(after);
         // too little recorded on either side to fit a relation (a short record, a dead station or source): no evidence
         if (Math.min(nb, na) < 8 * MIN_FORWARD_TAPS || silent(y, before) || silent(y, after) || silent(s, before)
                 || silent(s, after)) return 0;
@@ -221,12 +221,6 @@ public final class Classical {
     private static boolean silent(float[] y, int[][] ranges) {
         for (int[] r : ranges) if (!Blocks.silent(y, r[0], r[1])) return false;
         return true;
-    }
-
-    private static int samples(int[][] ranges) {
-        int n = 0;
-        for (int[] r : ranges) n += r[1] - r[0];
-        return n;
     }
 
     /**

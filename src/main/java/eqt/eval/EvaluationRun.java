@@ -137,9 +137,12 @@ public final class EvaluationRun {
         return 0;
     }
 
-    /** The share of a method's squared test error that lies where a station record is missing. */
-    private static double share(Evaluation.Method m, Evaluation.Report r) {
-        return m.testMseInGaps() * r.testGapSamples() / (m.test().mse() * m.testPrediction().length);
+    /**
+     * The squared error an MSE of {@code inGapMse} where a station record is missing adds up to, over {@code m}'s
+     * whole squared test error.
+     */
+    private static double overTestError(double inGapMse, Evaluation.Method m, Evaluation.Report r) {
+        return inGapMse * r.testGapSamples() / (m.test().mse() * m.testPrediction().length);
     }
 
     /**
@@ -147,9 +150,8 @@ public final class EvaluationRun {
      * not, as good as the best method scored there (zero among them): what the missing samples alone cost.
      */
     private static double gapBound(Evaluation.Report r) {
-        double best = r.methods().stream().mapToDouble(Evaluation.Method::testMseInGaps).min().orElseThrow();
-        Evaluation.Method a = r.anchor();
-        return best * r.testGapSamples() / (a.test().mse() * a.testPrediction().length);
+        return overTestError(r.methods().stream().mapToDouble(Evaluation.Method::testMseInGaps).min().orElseThrow(),
+                r.anchor(), r);
     }
 
     /** Whether the test block has samples where a station record is missing. */
@@ -200,7 +202,7 @@ public final class EvaluationRun {
             Evaluation.Method a = r.anchor();
             System.out.printf(Locale.ROOT, "  where a station record is missing: model / anchor %.3fx (the anchor's error "
                             + "there is %.1f %% of its test error); elsewhere %.3fx%n", m.testMseInGaps() / a.testMseInGaps(),
-                    100 * share(a, r), m.testMseOutsideGaps() / a.testMseOutsideGaps());
+                    100 * overTestError(a.testMseInGaps(), a, r), m.testMseOutsideGaps() / a.testMseOutsideGaps());
             System.out.printf(Locale.ROOT, "  an estimate exact elsewhere and, where the record is missing, as good as the best "
                     + "method here would score %.3fx the anchor%n", gapBound(r));
         }

@@ -195,16 +195,9 @@ class ErrorBarsTest {
     @Test
     void theWidestThirdOfTheCalibrationBlockCoversAnErrorThatMovedInIt() {
         int block = 30_000;
-        float[][] est = new float[2][3 * block];
-        float[][] truth = new float[2][3 * block];
-        SplittableRandom rng = new SplittableRandom(23);
-        for (int c = 0; c < 2; c++) {
-            for (int t = 0; t < 3 * block; t++) {
-                est[c][t] = (float) Math.sin(0.02 * t);
-                double grow = c == 1 && t >= block + 2 * block / 3 ? 2 : 1; // channel 1: its error doubles
-                truth[c][t] = est[c][t] + (float) (0.1 * grow * rng.nextGaussian());
-            }
-        }
+        float[][][] w = sineWithNoise(3 * block, 23, (c, t) -> c == 1 && t >= block + 2 * block / 3 ? 2 : 1); // channel 1: its error doubles
+        float[][] est = w[0];
+        float[][] truth = w[1];
         ErrorBars bars = ErrorBars.fit(est, truth, 0, block, block, 2 * block);
         double moved = coverage(one(bars, 1), 0.9, new float[][] {est[1]}, new float[][] {truth[1]}, 2 * block, 3 * block);
         assertEquals(0.9, moved, 0.01, "after the step, by the widest third");
@@ -217,6 +210,28 @@ class ErrorBarsTest {
         java.util.Arrays.sort(scores);
         double whole = scores[(int) Math.ceil(0.9 * block) - 1] / bars.channelQuantiles()[1][(int) Math.round((0.9 - ErrorBars.MIN_LEVEL) / ErrorBars.STEP)];
         assertTrue(whole < 0.85, "the whole block's quantile is narrower by " + whole + " (the test must tell them apart)");
+    }
+
+    /**
+     * Two channels of {@code n} samples: an estimate {@code sin(0.02 t)} and a truth off it by Gaussian noise of RMS
+     * {@code 0.1 · grow(c, t)}. {@code {estimate, truth}}.
+     */
+    private static float[][][] sineWithNoise(int n, long seed, Grow grow) {
+        float[][] est = new float[2][n];
+        float[][] truth = new float[2][n];
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int c = 0; c < 2; c++) {
+            for (int t = 0; t < n; t++) {
+                est[c][t] = (float) Math.sin(0.02 * t);
+                truth[c][t] = est[c][t] + (float) (0.1 * grow.at(c, t) * rng.nextGaussian());
+            }
+        }
+        return new float[][][] {est, truth};
+    }
+
+    /** How much the noise of channel {@code c} at sample {@code t} is scaled. */
+    private interface Grow {
+        double at(int c, int t);
     }
 
     /** Channel {@code c} of {@code bars} alone, with its own quantiles. */
@@ -233,16 +248,9 @@ class ErrorBarsTest {
     @Test
     void quantilesPerChannelCoverEachChannelWhereAPooledOneCannot() {
         int block = 20_000;
-        float[][] est = new float[2][3 * block];
-        float[][] truth = new float[2][3 * block];
-        SplittableRandom rng = new SplittableRandom(17);
-        for (int c = 0; c < 2; c++) {
-            for (int t = 0; t < 3 * block; t++) {
-                est[c][t] = (float) Math.sin(0.02 * t);
-                double grow = t < block ? 1 : c == 0 ? 1.2 : 3;
-                truth[c][t] = est[c][t] + (float) (0.1 * grow * rng.nextGaussian());
-            }
-        }
+        float[][][] w = sineWithNoise(3 * block, 17, (c, t) -> t < block ? 1 : c == 0 ? 1.2 : 3);
+        float[][] est = w[0];
+        float[][] truth = w[1];
         ErrorBars bars = ErrorBars.fit(est, truth, 0, block, block, 2 * block);
         ErrorBars pooled = new ErrorBars(bars.span(), bars.floors(), bars.coefficients(), bars.quantiles());
         for (int c = 0; c < 2; c++) {
