@@ -10,6 +10,13 @@ import java.util.List;
  * identical consecutive samples (half a second at 100 Hz) is missing. A live broadband channel does not repeat one
  * value that long; a dead one does, and is then missing throughout. (Records read from miniSEED or an SDS archive
  * carry their gaps themselves: {@code formats.Mask}.)
+ *
+ * <p>Among those runs, a saturation ({@link #saturations}): a run whose value is nonzero and at least as large in
+ * magnitude as every sample before it is a clipped sensor held at its full scale (a dropout is zeros, or the last
+ * value held, which is almost never the largest yet; a run at the record's start is never one). It stays missing —
+ * the station says only that the ground moved more than it can record, and the missing samples' bars, which are
+ * never narrower than the level's, covered saturated test samples better than the level's alone (68–77 % against
+ * 17–38 % on two clipped worlds, benchmarks/NOTES.md §41) — but {@code eq evaluate} reports it apart.
  */
 public final class MergedGaps {
 
@@ -20,18 +27,36 @@ public final class MergedGaps {
 
     /** Per record, the runs {@code [from, to)} of at least {@code minRun} identical consecutive samples. */
     public static List<List<long[]>> of(float[][] records, int minRun) {
+        return runs(records, minRun, false);
+    }
+
+    /** Per record, those of the runs that are saturations: held at full scale. */
+    public static List<List<long[]>> saturations(float[][] records, int minRun) {
+        return runs(records, minRun, true);
+    }
+
+    private static List<List<long[]>> runs(float[][] records, int minRun, boolean onlySaturations) {
         List<List<long[]>> all = new ArrayList<>();
         for (float[] v : records) {
             List<long[]> runs = new ArrayList<>();
+            float peak = 0; // the largest |value| before the current run
             int start = 0;
             for (int t = 1; t <= v.length; t++) {
                 if (t < v.length && Float.compare(v[t], v[start]) == 0) continue;
-                if (t - start >= minRun) runs.add(new long[] {start, t});
+                if (t - start >= minRun && (!onlySaturations || saturation(v[start], start, peak))) {
+                    runs.add(new long[] {start, t});
+                }
+                peak = Math.max(peak, Math.abs(v[start]));
                 start = t;
             }
             all.add(runs);
         }
         return all;
+    }
+
+    /** Whether a run of {@code value} from {@code start}, after samples no larger in magnitude than {@code peak}, is a saturation. */
+    static boolean saturation(float value, long start, float peak) {
+        return start > 0 && value != 0 && Math.abs(value) >= peak;
     }
 
     /**

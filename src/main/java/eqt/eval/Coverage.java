@@ -19,17 +19,20 @@ import java.util.List;
  *                         dropouts merged as runs of one value), NaN where test has none
  * @param testOutsideGaps  coverage on the other test samples
  * @param testGapSamples   how many test samples (over all channels) lie in such runs
+ * @param testSaturated    coverage on those of the missing test samples where the station record is held at full
+ *                         scale (a clipped sensor: {@link eqt.data.MergedGaps#saturations}), NaN where test has none
+ * @param testSaturatedSamples how many test samples lie in such runs
  */
 public record Coverage(double level, boolean stored, double validation, double test, List<Double> testChannels,
                        double testHalfWidthRms, double testErrorRms, double testInGaps, double testOutsideGaps,
-                       long testGapSamples) {
+                       long testGapSamples, double testSaturated, long testSaturatedSamples) {
 
     /**
      * {@code estimate} and {@code truth}: whole records {@code [channel][sample]}; the validation block is
      * {@code [valFrom, testFrom)}, test {@code [testFrom, end)}.
      */
     static Coverage of(ErrorBars bars, boolean stored, double level, float[][] estimate, float[][] truth, int valFrom,
-                       int testFrom, List<List<long[]>> missing) {
+                       int testFrom, List<List<long[]>> missing, List<List<long[]>> saturated) {
         double[][] half = bars.halfWidths(estimate, level, missing);
         int ch = estimate.length;
         int end = estimate[0].length;
@@ -40,7 +43,10 @@ public record Coverage(double level, boolean stored, double validation, double t
         List<Double> per = new ArrayList<>();
         long gapSamples = 0;
         long gapInside = 0;
+        long fullScale = 0;
+        long fullScaleInside = 0;
         boolean[][] gaps = ErrorBars.mask(missing, ch, end);
+        boolean[][] clipped = ErrorBars.mask(saturated, ch, end);
         for (int c = 0; c < ch; c++) {
             boolean[] gap = gaps[c];
             long in = 0;
@@ -55,6 +61,10 @@ public record Coverage(double level, boolean stored, double validation, double t
                         gapSamples++;
                         if (inside) gapInside++;
                     }
+                    if (clipped[c][t]) {
+                        fullScale++;
+                        if (inside) fullScaleInside++;
+                    }
                     width += half[c][t] * half[c][t];
                     error += e * e;
                 }
@@ -66,6 +76,7 @@ public record Coverage(double level, boolean stored, double validation, double t
         return new Coverage(level, stored, testFrom > valFrom ? (double) inVal / ((long) ch * (testFrom - valFrom)) : Double.NaN,
                 (double) inTest / nTest, per, Math.sqrt(width / nTest), Math.sqrt(error / nTest),
                 gapSamples > 0 ? (double) gapInside / gapSamples : Double.NaN,
-                (double) (inTest - gapInside) / (nTest - gapSamples), gapSamples);
+                (double) (inTest - gapInside) / (nTest - gapSamples), gapSamples,
+                fullScale > 0 ? (double) fullScaleInside / fullScale : Double.NaN, fullScale);
     }
 }

@@ -88,7 +88,7 @@ public final class Evaluation {
         Spans spans = new Spans(data, split, ErrorBars.mask(missing, ch, stations[0].length));
         Coverage coverage = split.valWindows() == 0 ? null : Coverage.of(bars != null ? bars : Calibration.fit(modelOut, data, split),
                 bars != null, level, LongRecord.deinterleave(modelOut, ch), sources(data), spans.valFrom, spans.testFrom,
-                missing);
+                missing, eqt.data.MergedGaps.saturations(stations, eqt.data.MergedGaps.FLAT_RUN));
         t0 = System.nanoTime();
         // The model's own linear path may be held to fewer lags; the classical anchors get the full room.
         Classical.Result classical = Classical.fitWithHindsight(data, split);

@@ -222,6 +222,10 @@ public final class EvaluationRun {
                                 + "%d test samples) they cover %.1f %%; elsewhere %.1f %%%n", eqt.data.MergedGaps.FLAT_RUN,
                         cov.testGapSamples(), 100 * cov.testInGaps(), 100 * cov.testOutsideGaps());
             }
+            if (cov.testSaturatedSamples() > 0) {
+                System.out.printf(Locale.ROOT, "  of those, held at full scale (a clipped sensor: %d test samples) they "
+                        + "cover %.1f %%%n", cov.testSaturatedSamples(), 100 * cov.testSaturated());
+            }
         }
         System.out.printf(Locale.ROOT, "%-8s %12s %12s %8s %8s %9s%s%n", "channel", "model MSE", "best MSE", "ratio",
                 "model r", "SNR gain", cov != null ? "  covered" : "");

@@ -56,9 +56,18 @@ class SubcommandsTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(station));
         for (int t = 2250; t < 2330; t++) lines.set(t, "0.0");
         Files.write(station, lines);
+        // And pair 5's sensor clipped: held at the largest value before it (full scale), 50 test samples (2 300-2 349)
+        Path clippedStation = data.resolve("value_15");
+        List<String> clipped = new ArrayList<>(Files.readAllLines(clippedStation));
+        double peak = 0;
+        for (int t = 0; t < 2300; t++) peak = Math.max(peak, Math.abs(Double.parseDouble(clipped.get(t))));
+        for (int t = 2300; t < 2350; t++) clipped.set(t, Float.toString((float) peak));
+        Files.write(clippedStation, clipped);
         double sourceInGap = 0;
         List<String> source = Files.readAllLines(data.resolve("value_3"));
         for (int t = 2250; t < 2330; t++) sourceInGap += Math.pow(Double.parseDouble(source.get(t)), 2);
+        List<String> clippedSource = Files.readAllLines(data.resolve("value_5"));
+        for (int t = 2300; t < 2350; t++) sourceInGap += Math.pow(Double.parseDouble(clippedSource.get(t)), 2);
         Path ckpt = train(data);
         Path out = dir.resolve("eval");
         Outcome e = run("evaluate", "--checkpoint", ckpt.toString(), "--data-dir", data.toString(), "--out",
@@ -85,15 +94,15 @@ class SubcommandsTest {
         assertTrue(base < zero, "the classical inverse beats zero on physical data: " + base + " vs " + zero);
         assertEquals(methods.path("model").path("test").path("mse").asDouble() / base,
                 j.path("model_to_best_classical_mse_ratio").asDouble(), 1e-12);
-        // The test error where the station recorded nothing and elsewhere, apart: 80 of the 2 000 test samples
+        // The test error where the station recorded nothing and elsewhere, apart: 130 of the 2 000 test samples
         for (String m : List.of("model", "wiener-hopf", "zero")) {
             double in = methods.path(m).path("test_mse_in_gaps").asDouble();
             double outside = methods.path(m).path("test_mse_outside_gaps").asDouble();
-            assertEquals(methods.path(m).path("test").path("mse").asDouble() * 2000, in * 80 + outside * 1920,
-                    1e-7 * (in * 80 + outside * 1920), m + ": the two parts pool to the whole (Metrics sums in its own order)");
+            assertEquals(methods.path(m).path("test").path("mse").asDouble() * 2000, in * 130 + outside * 1870,
+                    1e-7 * (in * 130 + outside * 1870), m + ": the two parts pool to the whole (Metrics sums in its own order)");
         }
-        assertEquals(sourceInGap / 80, methods.path("zero").path("test_mse_in_gaps").asDouble(), 1e-6 * sourceInGap / 80,
-                "zero's error inside the dropout is the source's power there");
+        assertEquals(sourceInGap / 130, methods.path("zero").path("test_mse_in_gaps").asDouble(), 1e-6 * sourceInGap / 130,
+                "zero's error inside the dropout and the clipped run is the source's power there");
         JsonNode anchor = methods.path(j.path("anchor").asText());
         assertEquals(methods.path("model").path("test_mse_outside_gaps").asDouble()
                         / anchor.path("test_mse_outside_gaps").asDouble(),
@@ -109,6 +118,10 @@ class SubcommandsTest {
         assertEquals(10, iv.path("testChannels").size());
         double test = iv.path("test").asDouble();
         assertTrue(test > 0 && test <= 1, "coverage is a share of the test samples: " + test);
+        assertEquals(130, iv.path("testGapSamples").asLong(), "the dropout and the clipped run are missing");
+        assertEquals(50, iv.path("testSaturatedSamples").asLong(), "of which the clipped run, held at full scale");
+        double clippedCover = iv.path("testSaturated").asDouble();
+        assertTrue(clippedCover >= 0 && clippedCover <= 1, "its coverage reported apart: " + clippedCover);
         assertTrue(Files.size(out.resolve("snr_per_channel.png")) > 0);
         assertTrue(Files.size(out.resolve("waveform_0.png")) > 0);
         assertEquals(2, run("evaluate", "--checkpoint", ckpt.toString(), "--threads", "0").code());

@@ -16,15 +16,44 @@ class MergedGapsTest {
         for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
         java.util.Arrays.fill(v, 100, 100 + MergedGaps.FLAT_RUN, 0f);           // exactly long enough: missing
         java.util.Arrays.fill(v, 300, 300 + MergedGaps.FLAT_RUN - 1, 0f);       // one short: kept
-        java.util.Arrays.fill(v, 500, 620, 3.25f);                         // a held value: missing
+        java.util.Arrays.fill(v, 500, 620, v[499]);                        // the last value held: missing
         java.util.Arrays.fill(v, 950, 1000, 0f);                           // at the end: missing
         java.util.List<java.util.List<long[]>> m = MergedGaps.of(new float[][] {v, new float[10]}, MergedGaps.FLAT_RUN);
         assertEquals(3, m.get(0).size());
         assertArrayEquals(new long[] {100, 100 + MergedGaps.FLAT_RUN}, m.get(0).get(0));
-        assertArrayEquals(new long[] {500, 620}, m.get(0).get(1));
+        assertArrayEquals(new long[] {499, 620}, m.get(0).get(1)); // the last recorded sample and its copies
         assertArrayEquals(new long[] {950, 1000}, m.get(0).get(2));
         assertEquals(0, m.get(1).size(), "a record shorter than the rule has no run long enough");
         assertEquals(1, MergedGaps.of(new float[][] {new float[60]}, MergedGaps.FLAT_RUN).get(0).size(), "a dead record is missing throughout");
+    }
+
+    /**
+     * A clipped sensor's runs at full scale (either sign) are saturations; a dropout's zeros, a value held below the
+     * largest yet and a run at the record's start are not. All five are missing runs. The clipping is the
+     * generator's (the {@code clipped} family's rule, applied by hand here): values past ±L set to ±L.
+     */
+    @Test
+    void aRunHeldAtFullScaleIsASaturationNotADropout() {
+        SplittableRandom r = new SplittableRandom(3);
+        float[] v = new float[3000];
+        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+        java.util.Arrays.fill(v, 0, 80, 0.5f);                              // at the start: missing
+        for (int i = 1000; i < 1300; i++) v[i] = (float) (30 * Math.sin(2 * Math.PI * (i - 1000) / 300.0)); // an event
+        float level = 8f;
+        for (int i = 0; i < v.length; i++) v[i] = Math.max(-level, Math.min(level, v[i]));
+        java.util.Arrays.fill(v, 2000, 2100, 0f);                           // a dropout: missing
+        java.util.Arrays.fill(v, 2500, 2600, 1.5f);                         // a value held below full scale: missing
+        java.util.List<long[]> clip = MergedGaps.saturations(new float[][] {v}, MergedGaps.FLAT_RUN).get(0);
+        java.util.List<long[]> missing = MergedGaps.of(new float[][] {v}, MergedGaps.FLAT_RUN).get(0);
+        assertEquals(2, clip.size(), "the event's positive and negative half held at ±" + level);
+        assertEquals(level, v[(int) clip.get(0)[0]]);
+        assertEquals(-level, v[(int) clip.get(1)[0]]);
+        assertEquals(5, missing.size());
+        assertArrayEquals(new long[] {0, 80}, missing.get(0));
+        assertArrayEquals(clip.get(0), missing.get(1));
+        assertArrayEquals(clip.get(1), missing.get(2));
+        assertArrayEquals(new long[] {2000, 2100}, missing.get(3));
+        assertArrayEquals(new long[] {2500, 2600}, missing.get(4));
     }
 
     /**
