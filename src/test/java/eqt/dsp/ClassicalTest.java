@@ -243,6 +243,39 @@ class ClassicalTest {
                 + Classical.forwardChange(y, s, 24_000, 60_000, 96_000));
     }
 
+    /**
+     * A change after a quiet stretch (the source 30× quieter before it, as real events come and go): the relation
+     * fitted before the recent start rests on little signal, so the forward ratio is weak (about 1.36, under
+     * {@link Classical#FORWARD_CHANGE}), while the recent fit is 7× better on validation. Both kinds of evidence
+     * together take it (benchmarks/NOTES.md §42: real-change-tune 403's pairs 5 and 7, 1.21 and 1.32).
+     */
+    @Test
+    void aChangeAfterAQuietStretchIsTakenOnStrongValidationEvidence() {
+        int change = 72_000;
+        Layout l = new Layout(1, 40, 3000);
+        int n = l.samplesPerFile();
+        SplittableRandom r = new SplittableRandom(9);
+        double[] src = new double[n];
+        for (int i = 0; i < n; i++) src[i] = (r.nextDouble() < 0.01 ? r.nextGaussian() : 0) + (i > 0 ? 0.6 * src[i - 1] : 0);
+        for (int i = 0; i < change; i++) src[i] *= 0.03;
+        float[] source = new float[n];
+        float[] station = new float[n];
+        for (int t = 0; t < n; t++) { // a re-gained sensor (1.5×) on a changed path
+            double y = t < change ? (t >= 30 ? src[t - 30] : 0) : 1.5 * (t >= 40 ? src[t - 40] : 0) + (t >= 200 ? 0.3 * src[t - 200] : 0);
+            source[t] = (float) src[t];
+            station[t] = (float) (y + 0.01 * r.nextGaussian());
+        }
+        Classical.Result res = Classical.fit(new EqDataset(l, new float[][] {source}, new float[][] {station}), new Split(40, 4, 4));
+        int start = res.recent().fitFrom()[0];
+        double forward = Classical.forwardChangeBefore(station, source, start, 96_000);
+        double recent = Blocks.squaredError(res.recent().filters().get(0), station, source, 96_000, 108_000);
+        double folds = Blocks.squaredError(res.best().filters().get(0), station, source, 96_000, 108_000);
+        assertTrue(forward >= Classical.WEAK_FORWARD_CHANGE && forward < Classical.FORWARD_CHANGE, "weak forward evidence: " + forward);
+        assertTrue(recent < Classical.STRONG_MARGIN * folds, "strong validation evidence: " + recent / folds);
+        assertEquals(Classical.RECENT, res.linearPath().get(0).method(), "the recent fit is the path");
+        assertEquals(start, res.fitFrom()[0]);
+    }
+
     /** One pair whose relation changes at {@code change} (another delay, sign and an echo), 40 windows of 3 000. */
     private static EqDataset changedAt(int change) {
         Layout l = new Layout(1, 40, 3000);
