@@ -73,7 +73,7 @@ public final class Classical {
     static final double RECENT_MARGIN = 0.9;
 
     /**
-     * {@link #changedBefore}'s ratio at or above this says the relation changed: on 26 worlds of the tune families
+     * {@link #forwardChangeBefore}'s ratio at or above this says the relation changed: on 26 worlds of the tune families
      * and fresh seeds (never the report worlds), pairs without a change gave at most 1.25, changes of path or gain at
      * least 2.0; clipped records fall between and either side (clipping is no linear relation; benchmarks/NOTES.md
      * §37).
@@ -169,15 +169,11 @@ public final class Classical {
     }
 
     /**
-     * Whether the relation in force at the end of the training block (the last half of {@code [start, trainEnd)})
-     * differs from the one before {@code start}. The last half, not all of it: a change inside the recent stretch (a
-     * late change, which the latest start straddles) leaves its first part on the old relation.
+     * How much the relation in force at the end of the training block (the last half of {@code [start, trainEnd)})
+     * differs from the one before {@code start} ({@link #forwardChange}). The last half, not all of it: a change
+     * inside the recent stretch (a late change, which the latest start straddles) leaves its first part on the old
+     * relation.
      */
-    static boolean changedBefore(float[] y, float[] s, int start, int trainEnd) {
-        return forwardChangeBefore(y, s, start, trainEnd) >= FORWARD_CHANGE;
-    }
-
-    /** {@link #forwardChange} of the relation before {@code start} against the one on the last half of the recent stretch. */
     static double forwardChangeBefore(float[] y, float[] s, int start, int trainEnd) {
         return forwardChange(y, s, start, trainEnd - (trainEnd - start) / 2 / 100 * 100, trainEnd);
     }

@@ -218,8 +218,8 @@ class ClassicalTest {
         float[] s = changed.sourceRecord(0);
         assertTrue(Classical.forwardChange(y, s, 24_000, 60_000, 96_000) > 10, "a change of delay and sign: "
                 + Classical.forwardChange(y, s, 24_000, 60_000, 96_000));
-        assertTrue(Classical.changedBefore(y, s, 48_000, 96_000), "after the change, the stretch before it straddles it");
-        assertTrue(Classical.changedBefore(y, s, 24_000, 96_000));
+        assertTrue(Classical.forwardChangeBefore(y, s, 48_000, 96_000) >= Classical.FORWARD_CHANGE, "after the change, the stretch before it straddles it");
+        assertTrue(Classical.forwardChangeBefore(y, s, 24_000, 96_000) >= Classical.FORWARD_CHANGE);
 
         int n = 120_000;
         SplittableRandom r = new SplittableRandom(5);
@@ -232,12 +232,12 @@ class ClassicalTest {
             src[t] = (float) (t < 48_000 ? 5 * lowPassed : e); // only low frequencies before the start
         }
         for (int t = 31; t < n; t++) sta[t] = (float) (src[t - 30] + 0.5 * src[t - 31] + 0.01 * r.nextGaussian());
-        assertFalse(Classical.changedBefore(sta, src, 48_000, 96_000), "one relation throughout: "
+        assertFalse(Classical.forwardChangeBefore(sta, src, 48_000, 96_000) >= Classical.FORWARD_CHANGE, "one relation throughout: "
                 + Classical.forwardChange(sta, src, 48_000, 72_000, 96_000));
         // Dropouts merged as zeros, a quarter of the stretch before the start, fake no change...
         for (int g = 5_000; g < 45_000; g += 10_000) java.util.Arrays.fill(sta, g, g + 3_000, 0f);
         for (int g = 5_000; g < n; g += 15_000) java.util.Arrays.fill(y, g, g + 1_200, 0f);
-        assertFalse(Classical.changedBefore(sta, src, 48_000, 96_000), "dropouts are no change: "
+        assertFalse(Classical.forwardChangeBefore(sta, src, 48_000, 96_000) >= Classical.FORWARD_CHANGE, "dropouts are no change: "
                 + Classical.forwardChange(sta, src, 48_000, 72_000, 96_000));
         assertTrue(Classical.forwardChange(y, s, 24_000, 60_000, 96_000) > 10, "...and hide none: "
                 + Classical.forwardChange(y, s, 24_000, 60_000, 96_000));
