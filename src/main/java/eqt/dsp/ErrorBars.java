@@ -7,12 +7,15 @@ import java.util.stream.DoubleStream;
 /**
  * Calibrated error bars for an estimate of source records: at each sample {@code estimate ± q(P) · σ(t)}.
  *
- * <p>{@code σ(t)} is a residual model, per channel: {@code log σ = a + b log(rms + f) + c log(rmsDiff + g)}, where
- * {@code rms} and {@code rmsDiff} are the estimate's and its first difference's RMS over a centred span of
- * {@link #SPAN} samples ({@link LocalRms}), fitted by least squares to the log of the residual's local RMS on one
- * block (the training block). The estimate's level says how large the error can be; its difference's says how
- * much of it is high-frequency, which an inverse recovers worst (NOTES §21: with the level alone, the real-source
- * world whose test block holds an aftershock sequence covered 87 %). {@code q(P)} is the P-quantile of
+ * <p>{@code σ(t)} is a residual model, per channel: {@code log σ = a + b log(rms + f) + c log(rmsDiff + g)
+ * + d log(rmsShrunk + k)}, where {@code rms}, {@code rmsDiff} and {@code rmsShrunk} are the RMS over a centred span of
+ * {@link #SPAN} samples of the estimate, of its first difference, and of the estimate passed through the channel's
+ * shrinkage filter ({@link Shrinkage}, {@link BarLevels}), fitted by least squares to the log of the residual's
+ * local RMS on one block (the training block). The estimate's level says how large the error can be; its
+ * difference's says how much of it is high-frequency, which an inverse recovers worst (NOTES §21: with the level
+ * alone, the real-source world whose test block holds an aftershock sequence covered 87 %); the shrunk estimate's
+ * says how much source the inverse is holding back in the bands it shrinks (NOTES §44: a source grown inside a notch
+ * of its path left one channel's bars at 64 %). {@code q(P)} is the P-quantile of
  * {@code |truth − estimate| / σ} over a second block (validation) that the residual model did not see: split
  * conformal calibration, so on data like that block the intervals cover P of the samples whatever the residual
  * model gets wrong; taken on each third of the block, the widest third's ({@link #PARTS}), since a record's
@@ -24,9 +27,9 @@ import java.util.stream.DoubleStream;
  * quantiles calibrated on missing samples only (split conformal by group), or the level's bars where wider.
  *
  * @param span         samples in each local RMS (odd)
- * @param floors       per channel {f, g}: a millionth of the estimate's and its difference's RMS on the fitted block,
- *                     so a silent stretch has a finite logarithm
- * @param coefficients per channel {a, b, c}
+ * @param floors       per channel {f, g, k}: a millionth of each level's RMS on the fitted block, so a silent
+ *                     stretch has a finite logarithm ({f, g} in bars without a shrinkage filter)
+ * @param coefficients per channel {a, b, c, d} ({a, b, c} in bars without a shrinkage filter)
  * @param quantiles    q(P) at P = {@link #MIN_LEVEL}, + {@link #STEP}, …, {@link #MAX_LEVEL}
  * @param missing      the bars where the station record is missing; null in bars fitted before they existed (those
  *                     samples then get the others' bars)
@@ -34,9 +37,11 @@ import java.util.stream.DoubleStream;
  *                     a pooled quantile lets a channel whose residual model is off cover far from P, as one did at
  *                     76 % on a world with a change, NOTES §28a); null in older bars and for a channel with fewer than
  *                     {@link #MIN_CHANNEL} calibration samples, which use the pooled {@code quantiles}
+ * @param shrinkage    per channel, the shrinkage filter's zero-phase taps ({@link Shrinkage}); null in bars fitted
+ *                     before it existed (NOTES §44), whose σ reads the first two levels only
  */
 public record ErrorBars(int span, double[][] floors, double[][] coefficients, double[] quantiles, Missing missing,
-                        double[][] channelQuantiles) {
+                        double[][] channelQuantiles, double[][] shrinkage) {
 
     public static final int SPAN = 201;
     public static final double MIN_LEVEL = 0.5;
@@ -79,11 +84,28 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
             throw new IllegalArgumentException("error bars: quantiles for " + channelQuantiles.length + " channels, "
                     + coefficients.length + " channels of coefficients");
         }
+        if (shrinkage != null && shrinkage.length != coefficients.length) {
+            throw new IllegalArgumentException("error bars: shrinkage filters for " + shrinkage.length + " channels, "
+                    + coefficients.length + " channels of coefficients");
+        }
+        int levels = shrinkage == null ? 2 : 3;
+        for (int c = 0; c < coefficients.length; c++) {
+            if (floors[c].length != levels || coefficients[c].length != levels + 1) {
+                throw new IllegalArgumentException("error bars: channel " + c + " has " + floors[c].length + " floors and "
+                        + coefficients[c].length + " coefficients for " + levels + " levels");
+            }
+        }
     }
 
     /** Bars with pooled quantiles and no rule of their own for missing samples (as fitted before there were). */
     public ErrorBars(int span, double[][] floors, double[][] coefficients, double[] quantiles) {
-        this(span, floors, coefficients, quantiles, null, null);
+        this(span, floors, coefficients, quantiles, null, null, null);
+    }
+
+    /** Bars whose σ reads the estimate's level and its difference's only (as fitted before NOTES §44). */
+    public ErrorBars(int span, double[][] floors, double[][] coefficients, double[] quantiles, Missing missing,
+                     double[][] channelQuantiles) {
+        this(span, floors, coefficients, quantiles, missing, channelQuantiles, null);
     }
 
     public int channels() {
@@ -107,6 +129,12 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
      */
     public static ErrorBars fit(float[][] estimate, float[][] truth, int[] fitFroms, int fitTo, int calFrom, int calTo,
                                 List<List<long[]>> missing) {
+        return fit(estimate, truth, fitFroms, fitTo, calFrom, calTo, missing, true);
+    }
+
+    /** As above; {@code shrinkage} false fits the bars as before NOTES §44, on the first two levels only. */
+    static ErrorBars fit(float[][] estimate, float[][] truth, int[] fitFroms, int fitTo, int calFrom, int calTo,
+                         List<List<long[]>> missing, boolean shrinkage) {
         int ch = estimate.length;
         int n = estimate[0].length;
         int latest = Arrays.stream(fitFroms).max().orElse(0);
@@ -117,37 +145,44 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
         boolean[][] gap = mask(missing, ch, n);
         float[][] residual = new float[ch][n];
         for (int c = 0; c < ch; c++) for (int t = 0; t < n; t++) residual[c][t] = Math.abs(truth[c][t] - estimate[c][t]);
-        double[][][] est = LocalRms.of(estimate, SPAN);
+        double[][] taps = shrinkage ? new double[ch][] : null;
+        for (int c = 0; shrinkage && c < ch; c++) taps[c] = Shrinkage.taps(estimate[c], truth[c], gap[c], fitFroms[c], fitTo);
+        double[][][] est = BarLevels.of(estimate, SPAN, taps);
+        int levels = shrinkage ? 3 : 2;
         double[][] resRms = LocalRms.of(residual, SPAN)[0];
         double[][] floors = new double[ch][];
         double[][] coef = new double[ch][];
+        int k = levels + 1; // the intercept and one coefficient per level
         for (int c = 0; c < ch; c++) {
             int fitFrom = fitFroms[c];
-            floors[c] = new double[] {floor(est[0][c], fitFrom, fitTo), floor(est[1][c], fitFrom, fitTo)};
+            floors[c] = new double[levels];
+            for (int l = 0; l < levels; l++) floors[c][l] = floor(est[l][c], fitFrom, fitTo);
             double eps = 1e-3 * Math.max(rms(resRms[c], fitFrom, fitTo), Double.MIN_NORMAL);
-            double[][] a = new double[3][3];
-            double[] b = new double[3];
+            double[][] a = new double[k][k];
+            double[] b = new double[k];
             for (int t = fitFrom; t < fitTo; t++) {
                 if (gap[c][t]) continue;
-                double[] x = features(est[0][c][t], est[1][c][t], floors[c]);
+                double[] x = features(est[0][c][t], est[1][c][t], shrinkage ? est[2][c][t] : 0, floors[c]);
                 double y = Math.log(resRms[c][t] + eps);
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < k; i++) {
                     b[i] += x[i] * y;
-                    for (int j = 0; j < 3; j++) a[i][j] += x[i] * x[j];
+                    for (int j = 0; j < k; j++) a[i][j] += x[i] * x[j];
                 }
             }
             // A whisper of ridge keeps a channel whose features are constant (a dead station) solvable.
-            double ridge = 1e-9 * (a[0][0] + a[1][1] + a[2][2]) + 1e-12;
-            for (int i = 0; i < 3; i++) a[i][i] += ridge;
+            double trace = 0;
+            for (int i = 0; i < k; i++) trace += a[i][i];
+            double ridge = 1e-9 * trace + 1e-12;
+            for (int i = 0; i < k; i++) a[i][i] += ridge;
             coef[c] = FirInverse.Cholesky.solve(a, b);
         }
-        ErrorBars shape = new ErrorBars(SPAN, floors, coef, new double[LEVELS]);
+        ErrorBars shape = new ErrorBars(SPAN, floors, coef, new double[LEVELS], null, null, taps);
         double[][] scores = new double[ch][]; // per channel, its calibration samples' scores in time order
         double[][] perChannel = new double[ch][];
         for (int c = 0; c < ch; c++) {
             DoubleStream.Builder own = DoubleStream.builder();
             for (int t = calFrom; t < calTo; t++) {
-                if (!gap[c][t]) own.add(residual[c][t] / shape.sigma(c, est[0][c][t], est[1][c][t]));
+                if (!gap[c][t]) own.add(residual[c][t] / shape.sigma(c, est[0][c][t], est[1][c][t], shrinkage ? est[2][c][t] : 0));
             }
             scores[c] = own.build().toArray();
             if (scores[c].length >= MIN_CHANNEL) perChannel[c] = widestPart(List.of(scores[c]));
@@ -155,7 +190,7 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
         double[] pooled = widestPart(Arrays.asList(scores));
         for (int c = 0; c < ch; c++) if (perChannel[c] == null) perChannel[c] = pooled;
         return new ErrorBars(SPAN, floors, coef, pooled, missingBars(residual, truth, gap, fitFroms, fitTo, calFrom, calTo),
-                perChannel);
+                perChannel, taps);
     }
 
     /** {@link Missing}: the source's level per channel, quantiles from the missing samples there are. */
@@ -294,19 +329,31 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
         }
     }
 
-    /** σ at one sample of channel {@code c}, from the estimate's local RMS and its difference's there. */
-    public double sigma(int c, double rms, double rmsDiff) {
-        double[] x = features(rms, rmsDiff, floors[c]);
+    /**
+     * σ at one sample of channel {@code c}, from the estimate's local RMS, its difference's and the shrunk
+     * estimate's there ({@link BarLevels}; the last is not read by bars without a shrinkage filter).
+     */
+    public double sigma(int c, double rms, double rmsDiff, double rmsShrunk) {
+        double[] x = features(rms, rmsDiff, rmsShrunk, floors[c]);
         double[] k = coefficients[c];
-        return Math.exp(k[0] * x[0] + k[1] * x[1] + k[2] * x[2]);
+        double s = 0;
+        for (int i = 0; i < k.length; i++) s += k[i] * x[i];
+        return Math.exp(s);
+    }
+
+    /** The levels σ reads, forward a block at a time, for a streamed estimate. */
+    public BarLevels levels() {
+        return new BarLevels(channels(), span, shrinkage);
     }
 
     /** σ at every sample of whole channels {@code [channel][sample]}. */
     public double[][] sigma(float[][] estimate) {
         check(estimate.length);
-        double[][][] e = LocalRms.of(estimate, span);
+        double[][][] e = BarLevels.of(estimate, span, shrinkage);
         double[][] s = new double[estimate.length][estimate[0].length];
-        for (int c = 0; c < s.length; c++) for (int t = 0; t < s[c].length; t++) s[c][t] = sigma(c, e[0][c][t], e[1][c][t]);
+        for (int c = 0; c < s.length; c++) {
+            for (int t = 0; t < s[c].length; t++) s[c][t] = sigma(c, e[0][c][t], e[1][c][t], e[2] == null ? 0 : e[2][c][t]);
+        }
         return s;
     }
 
@@ -317,8 +364,10 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
         }
     }
 
-    private static double[] features(double rms, double rmsDiff, double[] floor) {
-        return new double[] {1, Math.log(rms + floor[0]), Math.log(rmsDiff + floor[1])};
+    /** The intercept and the levels' logarithms; the shrunk estimate's only where {@code floor} has a third entry. */
+    private static double[] features(double rms, double rmsDiff, double rmsShrunk, double[] floor) {
+        if (floor.length == 2) return new double[] {1, Math.log(rms + floor[0]), Math.log(rmsDiff + floor[1])};
+        return new double[] {1, Math.log(rms + floor[0]), Math.log(rmsDiff + floor[1]), Math.log(rmsShrunk + floor[2])};
     }
 
     private static double floor(double[] v, int from, int to) {

@@ -1,14 +1,14 @@
 package eqt.infer;
 
+import eqt.dsp.BarLevels;
 import eqt.dsp.ErrorBars;
-import eqt.dsp.LocalRms;
 import eqt.io.SampleSink;
 import java.util.List;
 
 /**
  * An estimate streamed through to three sinks: the estimate itself and the lower and upper bounds of its calibrated
- * interval ({@link ErrorBars}). A sample's bounds need the estimate {@code span / 2} samples ahead, so everything
- * comes out that much later; {@link #finish} writes the rest once the record has ended. Samples the input record
+ * interval ({@link ErrorBars}). A sample's bounds need the estimate some samples ahead ({@link BarLevels}: half the
+ * span, and half the shrinkage filter's), so everything comes out that much later; {@link #finish} writes the rest once the record has ended. Samples the input record
  * misses ({@link Missing}: its gaps, when the estimate is written there, {@code --gaps fill}; dropouts merged as runs
  * of one value) get the bars for missing samples ({@link ErrorBars#missingHalfWidth}).
  */
@@ -19,7 +19,7 @@ final class IntervalSink implements SampleSink {
     private final SampleSink estimate;
     private final SampleSink lower;
     private final SampleSink upper;
-    private final LocalRms rms;
+    private final BarLevels rms;
     private final double level;
     private final Missing missing;
     private long emitted;
@@ -48,7 +48,7 @@ final class IntervalSink implements SampleSink {
         this.estimate = estimate;
         this.lower = lower;
         this.upper = upper;
-        this.rms = new LocalRms(bars.channels(), bars.span());
+        this.rms = bars.levels();
     }
 
     @Override
@@ -62,13 +62,13 @@ final class IntervalSink implements SampleSink {
         rms.finish(this::emit);
     }
 
-    private void emit(float[][] value, double[][] level, double[][] levelDiff, int n) {
+    private void emit(float[][] value, double[][] level, double[][] levelDiff, double[][] levelShrunk, int n) {
         int ch = value.length;
         float[][] lo = new float[ch][n];
         float[][] hi = new float[ch][n];
         for (int c = 0; c < ch; c++) {
             for (int t = 0; t < n; t++) {
-                double half = scale[c] * bars.sigma(c, level[c][t], levelDiff[c][t]);
+                double half = scale[c] * bars.sigma(c, level[c][t], levelDiff[c][t], levelShrunk == null ? 0 : levelShrunk[c][t]);
                 if (missing.at(c, emitted + t)) half = bars.missingHalfWidth(c, this.level, half);
                 lo[c][t] = (float) (value[c][t] - half);
                 hi[c][t] = (float) (value[c][t] + half);
