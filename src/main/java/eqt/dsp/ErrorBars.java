@@ -182,7 +182,7 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
         for (int c = 0; c < ch; c++) {
             DoubleStream.Builder own = DoubleStream.builder();
             for (int t = calFrom; t < calTo; t++) {
-                if (!gap[c][t]) own.add(residual[c][t] / shape.sigma(c, est[0][c][t], est[1][c][t], shrinkage ? est[2][c][t] : 0));
+                if (!gap[c][t]) own.add(residual[c][t] / shape.sigma(c, est, t));
             }
             scores[c] = own.build().toArray();
             if (scores[c].length >= MIN_CHANNEL) perChannel[c] = widestPart(List.of(scores[c]));
@@ -341,6 +341,19 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
         return Math.exp(s);
     }
 
+    /** σ at sample {@code t} of channel {@code c}, from the levels as {@link BarLevels#of} gives them. */
+    double sigma(int c, double[][][] levels, int t) {
+        return sigma(c, levels[0], levels[1], levels[2], t);
+    }
+
+    /**
+     * σ at sample {@code t} of channel {@code c}, from the levels {@code [channel][sample]} as {@link BarLevels}
+     * streams them ({@code rmsShrunk} null without a filter).
+     */
+    public double sigma(int c, double[][] rms, double[][] rmsDiff, double[][] rmsShrunk, int t) {
+        return sigma(c, rms[c][t], rmsDiff[c][t], rmsShrunk == null ? 0 : rmsShrunk[c][t]);
+    }
+
     /** The levels σ reads, forward a block at a time, for a streamed estimate. */
     public BarLevels levels() {
         return new BarLevels(channels(), span, shrinkage);
@@ -351,9 +364,7 @@ public record ErrorBars(int span, double[][] floors, double[][] coefficients, do
         check(estimate.length);
         double[][][] e = BarLevels.of(estimate, span, shrinkage);
         double[][] s = new double[estimate.length][estimate[0].length];
-        for (int c = 0; c < s.length; c++) {
-            for (int t = 0; t < s[c].length; t++) s[c][t] = sigma(c, e[0][c][t], e[1][c][t], e[2] == null ? 0 : e[2][c][t]);
-        }
+        for (int c = 0; c < s.length; c++) for (int t = 0; t < s[c].length; t++) s[c][t] = sigma(c, e, t);
         return s;
     }
 

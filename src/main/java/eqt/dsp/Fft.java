@@ -66,6 +66,20 @@ final class Fft {
         return c;
     }
 
+    /** The periodic Hann window of {@code n} points, for Welch segments. */
+    static double[] hann(int n) {
+        double[] w = new double[n];
+        for (int i = 0; i < n; i++) w[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
+        return w;
+    }
+
+    /** Adds the power of packed real spectrum {@code a} to {@code p}, packed the same way (imaginary slots left alone). */
+    static void addPower(double[] a, double[] p) {
+        p[0] += a[0] * a[0];
+        p[1] += a[1] * a[1];
+        for (int i = 2; i < a.length; i += 2) p[i] += a[i] * a[i] + a[i + 1] * a[i + 1];
+    }
+
     /** {@code a ← conj(a)·b}, both packed real spectra of one size. */
     static void conjTimes(double[] a, double[] b) {
         a[0] *= b[0];

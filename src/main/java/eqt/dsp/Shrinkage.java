@@ -32,10 +32,9 @@ public final class Shrinkage {
      */
     public static double[] taps(float[] estimate, float[] truth, boolean[] gap, int from, int to) {
         int n = SEGMENT;
-        double[] window = new double[n];
-        for (int i = 0; i < n; i++) window[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / (n - 1));
-        double[] pe = new double[n / 2 + 1];
-        double[] pu = new double[n / 2 + 1];
+        double[] window = Fft.hann(n);
+        double[] pe = new double[n]; // packed as the spectra are (Fft)
+        double[] pu = new double[n];
         double[] e = new double[n];
         double[] u = new double[n];
         DoubleFFT_1D fft = Fft.plan(n);
@@ -48,36 +47,32 @@ public final class Shrinkage {
             }
             fft.realForward(e);
             fft.realForward(u);
-            addPower(e, pe);
-            addPower(u, pu);
+            Fft.addPower(e, pe);
+            Fft.addPower(u, pu);
             segments++;
         }
         double[] h = new double[n + 1];
         if (segments == 0) return h;
-        double[] gain = new double[n / 2 + 1];
-        for (int b = 0; b <= n / 2; b++) gain[b] = pu[b] > 0 ? Math.min(MAX_GAIN, Math.sqrt(pe[b] / pu[b])) : pe[b] > 0 ? MAX_GAIN : 0;
+        double[] g = new double[n]; // the gain, packed: real, its imaginary slots stay 0
+        g[0] = gain(pe[0], pu[0]);
+        g[1] = gain(pe[1], pu[1]);
+        for (int i = 2; i < n; i += 2) g[i] = gain(pe[i], pu[i]);
+        fft.realInverse(g, true); // the filter at lag m is g[m mod n], even in m
         int half = n / 2;
-        // The inverse real transform of the gain at lag m (even in m), under a Hann window over the 2·half + 1 taps.
         for (int m = 0; m <= half; m++) {
-            double g = gain[0] + gain[half] * (m % 2 == 0 ? 1 : -1);
-            for (int b = 1; b < half; b++) g += 2 * gain[b] * Math.cos(2 * Math.PI * b * m / n);
-            g *= (0.5 + 0.5 * Math.cos(Math.PI * m / (half + 1))) / n;
-            h[half + m] = g;
-            h[half - m] = g;
+            double taper = 0.5 + 0.5 * Math.cos(Math.PI * m / (half + 1)); // a Hann window over the 2·half + 1 taps
+            h[half + m] = h[half - m] = g[m] * taper;
         }
         return h;
+    }
+
+    /** {@code √(error power / estimate power)} in one band, clipped at {@link #MAX_GAIN}. */
+    private static double gain(double error, double estimate) {
+        return estimate > 0 ? Math.min(MAX_GAIN, Math.sqrt(error / estimate)) : error > 0 ? MAX_GAIN : 0;
     }
 
     private static boolean touches(boolean[] gap, int from, int to) {
         for (int t = from; t < to; t++) if (gap[t]) return true;
         return false;
-    }
-
-    /** Adds the power of a packed real spectrum ({@link Fft}'s layout) to {@code p}. */
-    private static void addPower(double[] a, double[] p) {
-        int n = a.length;
-        p[0] += a[0] * a[0];
-        p[n / 2] += a[1] * a[1];
-        for (int b = 1; b < n / 2; b++) p[b] += a[2 * b] * a[2 * b] + a[2 * b + 1] * a[2 * b + 1];
     }
 }

@@ -52,8 +52,7 @@ public final class SpectralWiener {
         static Welch of(float[] y, float[] s, int[][] fit, int n) {
             double my = Blocks.mean(y, fit);
             double ms = Blocks.mean(s, fit);
-            double[] hann = new double[n];
-            for (int i = 0; i < n; i++) hann[i] = 0.5 - 0.5 * Math.cos(2 * Math.PI * i / n);
+            double[] hann = Fft.hann(n);
             DoubleFFT_1D fft = Fft.plan(n);
             double[] syy = new double[n];
             double[] sys = new double[n];
@@ -66,12 +65,10 @@ public final class SpectralWiener {
                 }
                 fft.realForward(fy);
                 fft.realForward(fs);
-                syy[0] += fy[0] * fy[0];
-                syy[1] += fy[1] * fy[1];
+                Fft.addPower(fy, syy);
                 sys[0] += fs[0] * fy[0];
                 sys[1] += fs[1] * fy[1];
                 for (int i = 2; i < n; i += 2) {
-                    syy[i] += fy[i] * fy[i] + fy[i + 1] * fy[i + 1];
                     sys[i] += fs[i] * fy[i] + fs[i + 1] * fy[i + 1];     // S·conj(Y), real part
                     sys[i + 1] += fs[i + 1] * fy[i] - fs[i] * fy[i + 1]; // imaginary part
                 }

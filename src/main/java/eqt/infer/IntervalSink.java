@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * An estimate streamed through to three sinks: the estimate itself and the lower and upper bounds of its calibrated
  * interval ({@link ErrorBars}). A sample's bounds need the estimate some samples ahead ({@link BarLevels}: half the
- * span, and half the shrinkage filter's), so everything comes out that much later; {@link #finish} writes the rest once the record has ended. Samples the input record
+ * span, and half the shrinkage filter's), so everything comes out that much later; {@link #finish} writes the rest
+ * once the record has ended. Samples the input record
  * misses ({@link Missing}: its gaps, when the estimate is written there, {@code --gaps fill}; dropouts merged as runs
  * of one value) get the bars for missing samples ({@link ErrorBars#missingHalfWidth}).
  */
@@ -19,7 +20,7 @@ final class IntervalSink implements SampleSink {
     private final SampleSink estimate;
     private final SampleSink lower;
     private final SampleSink upper;
-    private final BarLevels rms;
+    private final BarLevels levels;
     private final double level;
     private final Missing missing;
     private long emitted;
@@ -48,18 +49,18 @@ final class IntervalSink implements SampleSink {
         this.estimate = estimate;
         this.lower = lower;
         this.upper = upper;
-        this.rms = bars.levels();
+        this.levels = bars.levels();
     }
 
     @Override
     public void write(float[][] src, int off, int n) {
         bars.check(src.length);
-        rms.push(src, off, n, this::emit);
+        levels.push(src, off, n, this::emit);
     }
 
     /** The last samples, held back for the span ahead of them. */
     void finish() {
-        rms.finish(this::emit);
+        levels.finish(this::emit);
     }
 
     private void emit(float[][] value, double[][] level, double[][] levelDiff, double[][] levelShrunk, int n) {
@@ -68,7 +69,7 @@ final class IntervalSink implements SampleSink {
         float[][] hi = new float[ch][n];
         for (int c = 0; c < ch; c++) {
             for (int t = 0; t < n; t++) {
-                double half = scale[c] * bars.sigma(c, level[c][t], levelDiff[c][t], levelShrunk == null ? 0 : levelShrunk[c][t]);
+                double half = scale[c] * bars.sigma(c, level, levelDiff, levelShrunk, t);
                 if (missing.at(c, emitted + t)) half = bars.missingHalfWidth(c, this.level, half);
                 lo[c][t] = (float) (value[c][t] - half);
                 hi[c][t] = (float) (value[c][t] + half);
